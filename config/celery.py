@@ -1,0 +1,23 @@
+"""Celery for Roundtable: the worker runs tasks from every app, beat runs the schedule below.
+
+Start them with `celery -A config worker` and `celery -A config beat` (`make run` does both).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("roundtable")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# One static schedule in UTC. Per-district and per-person timing lives in the database;
+# the tasks below look up what is due, so beat never needs an entry per row.
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "districts.tasks.clear_expired_sessions",
+        "schedule": 60 * 60 * 24,
+    },
+}

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from home import views as home_views
+
+urlpatterns = [
+    path("", home_views.district_home, name="home"),
+    path("healthz", home_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("districts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Roundtable administration"
+admin.site.site_title = "Roundtable admin"

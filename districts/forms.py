@@ -1,0 +1,102 @@
+from django import forms
+
+from .models import GuidingPrinciple, School, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RevisionForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+    adopted_on = forms.DateField(label="Adopted on", widget=DateInput)
+    review_on = forms.DateField(label="Due for review on", widget=DateInput, required=False)
+    participants = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="People who took part",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    participants_note = forms.CharField(
+        label="Who else took part",
+        required=False,
+        max_length=300,
+        help_text="Groups outside the roster, for example “families at the spring meeting”.",
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        adopted, review = data.get("adopted_on"), data.get("review_on")
+        if adopted and review and review <= adopted:
+            self.add_error("review_on", "The review date must come after the adoption date.")
+        return data
+
+
+class PrincipleForm(RevisionForm):
+    title = forms.CharField(max_length=120, help_text="A short name, for example “Students first”.")
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="Whole district",
+        help_text="Choose a school to write a variation that holds only there.",
+    )
+    varies = forms.ModelChoiceField(
+        queryset=GuidingPrinciple.objects.none(),
+        required=False,
+        label="Varies the district principle",
+        empty_label="(a new principle)",
+    )
+    field_order = ["title", "school", "varies", "text"]
+
+    def __init__(self, *args, district, people, schools, **kwargs):
+        super().__init__(*args, people=people, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["varies"].queryset = GuidingPrinciple.objects.filter(
+            district=district, school__isnull=True, retired_on__isnull=True
+        )
+        self.fields["text"].label = "The principle in full"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("varies") and not data.get("school"):
+            self.add_error("school", "A variation belongs to a school: choose which one.")
+        return data
+
+
+class CodeOfCooperationForm(forms.Form):
+    class_name = forms.CharField(label="Class", max_length=120, help_text="For example “Grade 4, room 12”.")
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    text = forms.CharField(
+        label="Our agreement",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        help_text="How we treat each other, how we decide together, what we do when it goes wrong.",
+    )
+    adopted_on = forms.DateField(label="Agreed on", widget=DateInput)
+    review_on = forms.DateField(label="Revisit on", widget=DateInput, required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+    def clean(self):
+        data = super().clean()
+        adopted, review = data.get("adopted_on"), data.get("review_on")
+        if adopted and review and review <= adopted:
+            self.add_error("review_on", "The review date must come after the date you agreed it.")
+        return data
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    role = forms.ChoiceField(required=False)
+    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All schools")
+
+    def __init__(self, *args, roles, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "All roles"), *roles]
+        self.fields["school"].queryset = schools

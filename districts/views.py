@@ -1,0 +1,346 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from . import services
+from .access import visible_or_404
+from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
+from .models import (
+    STAFF_ROLES,
+    CodeOfCooperation,
+    CodeOfCooperationRevision,
+    GuidingPrinciple,
+    GuidingPrincipleRevision,
+    LeadershipTeam,
+    Role,
+    School,
+    SharedPurpose,
+    SharedPurposeRevision,
+    TeamMembership,
+    User,
+    can_edit_code,
+    can_revise_purpose,
+)
+
+PAGE_SIZE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+    user: User
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def render_list(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
+    """Full page normally; only the results when htmx asks (search as you type)."""
+    if request.htmx and not request.htmx.boosted:
+        template = f"{template}#results"
+    return render(request, template, context)
+
+
+def revision_history(revisions):
+    return revisions.select_related("recorded_by").prefetch_related("participants")
+
+
+@login_required
+def school_list(request: HtmxHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    schools = School.objects.visible_to(request.user).annotate(people_count=Count("people"))
+    if query:
+        schools = schools.filter(name__icontains=query)
+    return render_list(
+        request, "districts/school_list.html", {"page": paginate(request, schools), "query": query}
+    )
+
+
+@login_required
+def school_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    school = visible_or_404(request, School.objects, pk=pk)
+    people = User.objects.visible_to(request.user).filter(schools=school)
+    leaders = people.filter(role__in=[Role.PRINCIPAL, Role.TEACHER_LEADER]).order_by("role", "name")
+    counts = dict(people.values_list("role").annotate(n=Count("pk")).values_list("role", "n"))
+    teams = LeadershipTeam.objects.visible_to(request.user).filter(school=school)
+    purpose = (
+        SharedPurpose.objects.filter(school=school)
+        .prefetch_related(Prefetch("revisions", to_attr="prefetched_revisions"))
+        .first()
+    )
+    return render(
+        request,
+        "districts/school_detail.html",
+        {
+            "school": school,
+            "leaders": leaders,
+            "role_counts": [(Role(role).label, counts[role]) for role in Role.values if role in counts],
+            "teams": teams,
+            "purpose": purpose,
+        },
+    )
+
+
+@login_required
+def people_list(request: HtmxHttpRequest) -> HttpResponse:
+    schools = School.objects.visible_to(request.user)
+    roles = Role.choices if request.user.is_staff_member else [
+        (value, label) for value, label in Role.choices if value in STAFF_ROLES
+    ]
+    form = PeopleFilterForm(request.GET or None, roles=roles, schools=schools)
+    people = User.objects.visible_to(request.user).prefetch_related(
+        Prefetch("schools", queryset=School.objects.only("id", "name"))
+    )
+    if form.is_valid():
+        people = people.search(form.cleaned_data["q"])
+        if form.cleaned_data["role"]:
+            people = people.filter(role=form.cleaned_data["role"])
+        if form.cleaned_data["school"]:
+            people = people.filter(schools=form.cleaned_data["school"])
+    return render_list(
+        request,
+        "districts/people_list.html",
+        {"form": form, "page": paginate(request, people), "show_email": request.user.is_staff_member},
+    )
+
+
+@login_required
+def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person = visible_or_404(request, User.objects.prefetch_related("schools"), pk=pk)
+    memberships = (
+        TeamMembership.objects.filter(user=person, team__district=request.user.district_id)
+        .select_related("team")
+        .order_by("left_on", "team__name")
+    )
+    return render(
+        request,
+        "districts/person_detail.html",
+        {"person": person, "memberships": memberships, "show_email": request.user.is_staff_member},
+    )
+
+
+@login_required
+def team_list(request: HtmxHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    teams = (
+        LeadershipTeam.objects.visible_to(request.user)
+        .select_related("school")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+    )
+    if query:
+        teams = teams.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
+    mine = set(
+        TeamMembership.objects.filter(user=request.user, left_on__isnull=True).values_list("team_id", flat=True)
+    )
+    return render_list(
+        request, "districts/team_list.html", {"page": paginate(request, teams), "query": query, "mine": mine}
+    )
+
+
+@login_required
+def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    team = visible_or_404(request, LeadershipTeam.objects.select_related("school"), pk=pk)
+    memberships = team.memberships.select_related("user").order_by("left_on", "team_role", "user__name")
+    current = [m for m in memberships if m.left_on is None]
+    return render(
+        request,
+        "districts/team_detail.html",
+        {
+            "team": team,
+            "current": current,
+            "former": [m for m in memberships if m.left_on is not None],
+            "has_steward": any(m.team_role == TeamMembership.TeamRole.INTEGRITY_STEWARD for m in current),
+        },
+    )
+
+
+def participants_for(request: HtmxHttpRequest, school: School | None):
+    """Who can be named as taking part: the school's people, or the district's leaders and staff."""
+    people = User.objects.visible_to(request.user)
+    if school is not None:
+        return people.filter(schools=school)
+    return people.filter(role__in=STAFF_ROLES).exclude(role__in=[Role.TEACHER, Role.STAFF])
+
+
+def principles_for(district_id: int, school: School | None):
+    """The district's principles, with a school's variations standing in for the ones they vary."""
+    revisions = Prefetch("revisions", to_attr="prefetched_revisions")
+    active = GuidingPrinciple.objects.filter(district_id=district_id, retired_on__isnull=True)
+    district_wide = list(active.filter(school__isnull=True).prefetch_related(revisions))
+    if school is None:
+        return district_wide
+    at_school = list(active.filter(school=school).prefetch_related(revisions))
+    variations = {p.varies_id: p for p in at_school if p.varies_id}
+    merged = [variations.get(p.pk, p) for p in district_wide]
+    return merged + [p for p in at_school if not p.varies_id]
+
+
+@login_required
+def purpose(request: HtmxHttpRequest, school_pk: int | None = None) -> HttpResponse:
+    school = visible_or_404(request, School.objects, pk=school_pk) if school_pk else None
+    revisions = Prefetch("revisions", queryset=revision_history(SharedPurposeRevision.objects))
+    purposes = SharedPurpose.objects.visible_to(request.user).prefetch_related(revisions)
+    district_purpose = purposes.filter(school__isnull=True).first()
+    school_purpose = purposes.filter(school=school).first() if school else None
+    variations = (
+        School.objects.visible_to(request.user).filter(purpose__isnull=False) if school is None else None
+    )
+    return render(
+        request,
+        "districts/purpose.html",
+        {
+            "school": school,
+            "district_purpose": district_purpose,
+            "school_purpose": school_purpose,
+            "principles": principles_for(request.user.district_id, school),
+            "schools_with_variations": variations,
+            "can_revise": can_revise_purpose(request.user, school),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> HttpResponse:
+    school = visible_or_404(request, School.objects, pk=school_pk) if school_pk else None
+    if not can_revise_purpose(request.user, school):
+        raise PermissionDenied("Only district leaders, or the school's principal, revise the shared purpose.")
+    current = SharedPurpose.objects.visible_to(request.user).filter(school=school).first()
+    latest = current.current_revision() if current else None
+    initial = {"adopted_on": timezone.localdate(), "text": latest.text if latest else ""}
+    form = RevisionForm(request.POST or None, initial=initial, district=request.user.district)
+    if form.is_valid():
+        services.purpose_revise(district=request.user.district, school=school, by=request.user, **form.cleaned_data)
+        messages.success(request, "The new wording is adopted; the earlier one stays in the history.")
+        return redirect("districts:school_purpose", school.pk) if school else redirect("districts:purpose")
+    return render(request, "districts/purpose_revise.html", {"form": form, "school": school})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def principle_create(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_district_leader:
+        schools = School.objects.visible_to(user)
+    elif user.role == Role.PRINCIPAL:
+        schools = user.schools.all()
+    else:
+        raise PermissionDenied("District leaders and principals add guiding principles.")
+    form = PrincipleForm(
+        request.POST or None,
+        initial={"adopted_on": timezone.localdate()},
+        district=user.district,
+        people=participants_for(request, None),
+        schools=schools,
+    )
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["school"] is None and not user.is_district_leader:
+            form.add_error("school", "Principals add principles for their own school: choose it.")
+        else:
+            try:
+                principle = services.principle_create(district=user.district, by=user, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"“{principle.title}” is now a guiding principle.")
+                return redirect("districts:principle", principle.pk)
+    return render(request, "districts/principle_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def principle_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    principle = visible_or_404(
+        request,
+        GuidingPrinciple.objects.select_related("school", "varies").prefetch_related(
+            Prefetch("revisions", queryset=revision_history(GuidingPrincipleRevision.objects))
+        ),
+        pk=pk,
+    )
+    can_revise = can_revise_purpose(request.user, principle.school)
+    form = None
+    if can_revise:
+        latest = principle.current_revision()
+        form = RevisionForm(
+            request.POST or None,
+            initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
+            people=participants_for(request, principle.school),
+        )
+        if request.method == "POST" and form.is_valid():
+            services.revision_add(document=principle, by=request.user, **form.cleaned_data)
+            messages.success(request, "The new wording is adopted; the earlier one stays in the history.")
+            return redirect("districts:principle", principle.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("You may read this principle but not revise it.")
+    return render(
+        request,
+        "districts/principle_detail.html",
+        {"principle": principle, "form": form, "variations": principle.variations.select_related("school")},
+    )
+
+
+@login_required
+def code_list(request: HtmxHttpRequest) -> HttpResponse:
+    codes = (
+        CodeOfCooperation.objects.visible_to(request.user)
+        .select_related("teacher", "school")
+        .prefetch_related(Prefetch("revisions", to_attr="prefetched_revisions"))
+        .order_by("school__name", "teacher__name", "class_name")
+    )
+    return render(
+        request,
+        "districts/code_list.html",
+        {"page": paginate(request, codes), "can_create": request.user.is_teacher},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_teacher:
+        raise PermissionDenied("Codes of cooperation are written by teachers with their classes.")
+    form = CodeOfCooperationForm(
+        request.POST or None,
+        initial={"adopted_on": timezone.localdate()},
+        schools=request.user.schools.all(),
+    )
+    if form.is_valid():
+        code = services.code_create(teacher=request.user, **form.cleaned_data)
+        messages.success(request, f"Saved the code of cooperation for {code.class_name}.")
+        return redirect(code)
+    return render(request, "districts/code_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    code = visible_or_404(
+        request,
+        CodeOfCooperation.objects.select_related("teacher", "school").prefetch_related(
+            Prefetch("revisions", queryset=revision_history(CodeOfCooperationRevision.objects))
+        ),
+        pk=pk,
+    )
+    form = None
+    if can_edit_code(request.user, code):
+        latest = code.current_revision()
+        form = RevisionForm(
+            request.POST or None,
+            initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
+            people=participants_for(request, code.school),
+        )
+        if request.method == "POST" and form.is_valid():
+            services.revision_add(document=code, by=request.user, **form.cleaned_data)
+            messages.success(request, "Saved the new version; the earlier ones stay below.")
+            return redirect(code)
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "districts/code_detail.html", {"code": code, "form": form})

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from districts import selectors
+
+
+@login_required
+def district_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.district_id is None:
+        return render(request, "home/no_district.html", status=200)
+    return render(request, "home/district_home.html", selectors.district_overview(user))
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and `docker compose`: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
