@@ -55,7 +55,9 @@ def revision_history(revisions):
 @login_required
 def school_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    schools = School.objects.visible_to(request.user).annotate(people_count=Count("people"))
+    schools = (
+        School.objects.visible_to(request.user).annotate(people_count=Count("people")).order_by("name", "pk")
+    )
     if query:
         schools = schools.filter(name__icontains=query)
     return render_list(
@@ -133,6 +135,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
         LeadershipTeam.objects.visible_to(request.user)
         .select_related("school")
         .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("name", "pk")
     )
     if query:
         teams = teams.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
@@ -162,11 +165,11 @@ def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def participants_for(request: HtmxHttpRequest, school: School | None):
-    """Who can be named as taking part: the school's people, or the district's leaders and staff."""
+    """Who can be named as taking part: the school's people, or the district's staff."""
     people = User.objects.visible_to(request.user)
     if school is not None:
         return people.filter(schools=school)
-    return people.filter(role__in=STAFF_ROLES).exclude(role__in=[Role.TEACHER, Role.STAFF])
+    return people.filter(role__in=STAFF_ROLES)
 
 
 def principles_for(district_id: int, school: School | None):
@@ -215,7 +218,7 @@ def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> Ht
     current = SharedPurpose.objects.visible_to(request.user).filter(school=school).first()
     latest = current.current_revision() if current else None
     initial = {"adopted_on": timezone.localdate(), "text": latest.text if latest else ""}
-    form = RevisionForm(request.POST or None, initial=initial, district=request.user.district)
+    form = RevisionForm(request.POST or None, initial=initial, people=participants_for(request, school))
     if form.is_valid():
         services.purpose_revise(district=request.user.district, school=school, by=request.user, **form.cleaned_data)
         messages.success(request, "The new wording is adopted; the earlier one stays in the history.")

@@ -1,0 +1,122 @@
+"""Personas shared by every test: four people of Cedar Valley and an outsider from Harbor Point."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+
+from districts import services
+from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def district(db) -> District:
+    return District.objects.create(name="Cedar Valley", slug="cedar-valley", timezone="America/Chicago")
+
+
+@pytest.fixture
+def other_district(db) -> District:
+    return District.objects.create(name="Harbor Point", slug="harbor-point", timezone="America/New_York")
+
+
+@pytest.fixture
+def school(district) -> School:
+    return School.objects.create(district=district, name="Alder Creek Elementary", level="elementary")
+
+
+@pytest.fixture
+def other_school(other_district) -> School:
+    return School.objects.create(district=other_district, name="Lighthouse Elementary", level="elementary")
+
+
+def make_person(district, role, name, email=None, schools=(), title="") -> User:
+    user = User.objects.create_user(
+        email=email, password=PASSWORD if email else None, district=district, name=name, role=role, title=title
+    )
+    user.schools.set(schools)
+    return user
+
+
+@pytest.fixture
+def superintendent(district) -> User:
+    return make_person(district, Role.SUPERINTENDENT, "Alice Okafor", "alice@cedar.example")
+
+
+@pytest.fixture
+def principal(district, school) -> User:
+    return make_person(district, Role.PRINCIPAL, "Bob Lindqvist", "bob@cedar.example", [school])
+
+
+@pytest.fixture
+def teacher(district, school) -> User:
+    return make_person(district, Role.TEACHER, "Charlie Ramos", "charlie@cedar.example", [school])
+
+
+@pytest.fixture
+def community_member(district) -> User:
+    return make_person(district, Role.COMMUNITY, "Dana Patel", "dana@cedar.example")
+
+
+@pytest.fixture
+def student(district, school) -> User:
+    return make_person(district, Role.STUDENT, "Eli Novak", None, [school])
+
+
+@pytest.fixture
+def outsider(other_district, other_school) -> User:
+    return make_person(other_district, Role.SUPERINTENDENT, "Olga Petrov", "olga@harbor.example", [other_school])
+
+
+@pytest.fixture
+def team(district, superintendent, principal) -> LeadershipTeam:
+    team = LeadershipTeam.objects.create(district=district, name="District leadership team", purpose="Budget")
+    TeamMembership.objects.create(team=team, user=superintendent, team_role="lead")
+    TeamMembership.objects.create(team=team, user=principal, team_role="integrity_steward")
+    return team
+
+
+@pytest.fixture
+def other_team(other_district, outsider) -> LeadershipTeam:
+    team = LeadershipTeam.objects.create(district=other_district, name="Harbor leadership team")
+    TeamMembership.objects.create(team=team, user=outsider, team_role="lead")
+    return team
+
+
+@pytest.fixture
+def code(teacher, school):
+    return services.code_create(
+        teacher=teacher,
+        school=school,
+        class_name="Grade 4, room 12",
+        text="We listen to finish.",
+        adopted_on=datetime.date(2026, 9, 1),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a persona in: `client_for(teacher).get(...)`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine}, broker: {settings.CELERY_BROKER_URL.split('://')[0]}"
+
+
+@pytest.fixture
+def make_person_in(db):
+    """Add someone to a district's roster: `make_person_in(district, "teacher", "Name", email, [school])`."""
+    return make_person

@@ -1,0 +1,101 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import database_from_url, env_bool, env_int, mailer_from_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(tmp_path, **env):
+    """Import the settings in a fresh interpreter with only the given variables set."""
+    clean = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_nothing_set_runs_on_sqlite_and_a_file_broker(tmp_path):
+    result = load_settings(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+    assert (tmp_path / "celery" / "queue").is_dir()
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
+    result = load_settings(
+        tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/roundtable", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be true or false"),
+        ("DATABASE_URL", "mysql://db/roundtable", "DATABASE_URL must start with postgres://"),
+        ("DATABASE_URL", "postgres://db:notaport/roundtable", "bad port"),
+        ("CELERY_BROKER_URL", "kafka://broker", "CELERY_BROKER_URL must start with redis://"),
+        ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL must start with smtp://"),
+        ("CONN_MAX_AGE", "forever", "CONN_MAX_AGE must be a whole number"),
+        ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be an IANA zone"),
+    ],
+)
+def test_bad_environment_values_give_a_clear_error(tmp_path, variable, value, message):
+    env = {variable: value}
+    if variable == "CONN_MAX_AGE":
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/roundtable"
+    result = load_settings(tmp_path, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("from-a-docker-secret\n")
+    env = {key: value for key, value in os.environ.items()}
+    env.update(SECRET_KEY_FILE=str(secret), ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "from-a-docker-secret"
+
+
+def test_missing_secret_file_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("DEBUG_FILE", "/nonexistent/debug")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG_FILE: cannot read"):
+        env_bool("DEBUG")
+
+
+def test_env_int_rejects_words(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("SOME_NUMBER", 1)
+
+
+def test_postgres_url_is_parsed_with_password_and_options():
+    database = database_from_url("postgres://user:p%40ss@db.example:6543/roundtable?sslmode=require")
+    assert database["NAME"] == "roundtable"
+    assert database["USER"] == "user"
+    assert database["PASSWORD"] == "p@ss"
+    assert database["HOST"] == "db.example"
+    assert database["PORT"] == "6543"
+    assert database["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_postgres_url_without_a_database_name_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="must name a database"):
+        database_from_url("postgres://db.example:5432/")
+
+
+def test_smtp_url_becomes_a_mailer():
+    mailer = mailer_from_url("smtp://mail%40district.example:secret@smtp.example:587?tls=1")
+    assert mailer["BACKEND"].endswith("smtp.EmailBackend")
+    assert mailer["OPTIONS"]["username"] == "mail@district.example"
+    assert mailer["OPTIONS"]["use_tls"] is True
+    assert mailer_from_url("console://")["BACKEND"].endswith("console.EmailBackend")
