@@ -78,10 +78,8 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
-        if path.startswith("//"):  # sqlite:////absolute/path
-            path = path[1:]
-        elif path.startswith("/"):  # sqlite:///relative/path
-            path = path[1:]
+        # sqlite:///relative/file or sqlite:////absolute/file: drop the slash before the path.
+        path = path.removeprefix("/")
         return sqlite_database(Path(path) if path else VAR_DIR / "roundtable.sqlite3")
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with postgres:// or sqlite:///, not {url!r}."
@@ -113,7 +111,9 @@ def mailer_from_url(url: str) -> dict:
     if parts.scheme in ("smtp", "smtps"):
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         if not parts.hostname:
-            raise ImproperlyConfigured(f"EMAIL_URL must name a host, e.g. smtp://host:587 (got {url!r}).")
+            raise ImproperlyConfigured(
+                f"EMAIL_URL must name a host, e.g. smtp://host:587 (got {url!r})."
+            )
         try:
             port = parts.port
         except ValueError:
@@ -130,7 +130,9 @@ def mailer_from_url(url: str) -> dict:
                 "timeout": 20,
             },
         }
-    raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url!r}.")
+    raise ImproperlyConfigured(
+        f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url!r}."
+    )
 
 
 def secret_key() -> str:
@@ -217,7 +219,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 if TIME_ZONE not in available_timezones():
-    raise ImproperlyConfigured(f"TIME_ZONE must be an IANA zone such as America/Chicago, not {TIME_ZONE!r}.")
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be an IANA zone such as America/Chicago, not {TIME_ZONE!r}."
+    )
 USE_I18N = True
 USE_TZ = True
 

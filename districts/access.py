@@ -1,8 +1,8 @@
 """The one way views of this app fetch a row: scoped to what the signed-in person may see."""
 
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 
 def visible_or_404[M: Model](request: HttpRequest, queryset: QuerySet[M], **lookup) -> M:

@@ -10,14 +10,62 @@ from . import services
 from .models import District, LeadershipTeam, Role, School, TeamMembership, Theme, User
 
 FIRST_NAMES = [
-    "Amara", "Ben", "Carmen", "Dev", "Elena", "Farid", "Grace", "Hiro", "Imani", "Jonah",
-    "Keiko", "Luis", "Maya", "Nico", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq",
-    "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aiden", "Bea", "Cole", "Dina",
+    "Amara",
+    "Ben",
+    "Carmen",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Imani",
+    "Jonah",
+    "Keiko",
+    "Luis",
+    "Maya",
+    "Nico",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Aiden",
+    "Bea",
+    "Cole",
+    "Dina",
 ]
 LAST_NAMES = [
-    "Okafor", "Lindqvist", "Ramos", "Patel", "Novak", "Haddad", "Whitfield", "Tanaka",
-    "Mensah", "Brooks", "Ibarra", "Kowalski", "Nguyen", "Osei", "Petrov", "Quintero",
-    "Rahman", "Sato", "Thornton", "Underwood", "Vargas", "Walsh", "Yilmaz", "Zimmer",
+    "Okafor",
+    "Lindqvist",
+    "Ramos",
+    "Patel",
+    "Novak",
+    "Haddad",
+    "Whitfield",
+    "Tanaka",
+    "Mensah",
+    "Brooks",
+    "Ibarra",
+    "Kowalski",
+    "Nguyen",
+    "Osei",
+    "Petrov",
+    "Quintero",
+    "Rahman",
+    "Sato",
+    "Thornton",
+    "Underwood",
+    "Vargas",
+    "Walsh",
+    "Yilmaz",
+    "Zimmer",
 ]
 
 THEMES = [
@@ -30,7 +78,10 @@ THEMES = [
 ]
 
 PRINCIPLES = [
-    ("Students first", "We ask how a choice changes a student's day before we ask what it costs us."),
+    (
+        "Students first",
+        "We ask how a choice changes a student's day before we ask what it costs us.",
+    ),
     ("Close to the classroom", "Decisions are made by the people nearest to the work they change."),
     ("Open process", "Everyone can see how a decision is made, who decides and when input closes."),
     ("Learn in public", "We name what did not work and change course without blame."),
@@ -158,9 +209,20 @@ def seed_district(spec: DemoDistrict, *, password: str) -> District:
     for role, title, count in ROSTER:
         for i in range(count):
             school = schools[i % len(schools)]
-            at = [] if role in (Role.DISTRICT_LEADER, Role.COMMUNITY, Role.BOARD_MEMBER) else [school]
+            at = (
+                []
+                if role in (Role.DISTRICT_LEADER, Role.COMMUNITY, Role.BOARD_MEMBER)
+                else [school]
+            )
             people.setdefault(title or role, []).append(
-                person(role, title, demo_email(spec, f"{(title or role).replace(' ', '.').replace('_', '.')}.{i + 1}"), at)
+                person(
+                    role,
+                    title,
+                    demo_email(
+                        spec, f"{(title or role).replace(' ', '.').replace('_', '.')}.{i + 1}"
+                    ),
+                    at,
+                )
             )
 
     # The named demo sign-ins, all at the first school so their pages have something to show.
@@ -195,21 +257,32 @@ def seed_district(spec: DemoDistrict, *, password: str) -> District:
     memberships = [
         (district_team, superintendent, TeamMembership.TeamRole.LEAD),
         (district_team, people["assistant superintendent"][0], TeamMembership.TeamRole.FACILITATOR),
-        (district_team, people["director of teaching and learning"][0], TeamMembership.TeamRole.MEMBER),
+        (
+            district_team,
+            people["director of teaching and learning"][0],
+            TeamMembership.TeamRole.MEMBER,
+        ),
         (district_team, people["board member"][0], TeamMembership.TeamRole.INTEGRITY_STEWARD),
         (school_team, principal, TeamMembership.TeamRole.LEAD),
         (school_team, people["instructional coach"][0], TeamMembership.TeamRole.FACILITATOR),
         (school_team, teacher, TeamMembership.TeamRole.MEMBER),
         (school_team, people["new teacher"][0], TeamMembership.TeamRole.MEMBER),
         (school_team, people["counselor"][0], TeamMembership.TeamRole.INTEGRITY_STEWARD),
-        (learning_team, people["director of teaching and learning"][0], TeamMembership.TeamRole.LEAD),
+        (
+            learning_team,
+            people["director of teaching and learning"][0],
+            TeamMembership.TeamRole.LEAD,
+        ),
         (learning_team, people["instructional coach"][1], TeamMembership.TeamRole.FACILITATOR),
         (learning_team, people[Role.TEACHER][1], TeamMembership.TeamRole.MEMBER),
         (learning_team, people[Role.TEACHER][2], TeamMembership.TeamRole.INTEGRITY_STEWARD),
     ]
     for team, user, team_role in memberships:
         TeamMembership.objects.create(
-            team=team, user=user, team_role=team_role, joined_on=today - datetime.timedelta(days=200)
+            team=team,
+            user=user,
+            team_role=team_role,
+            joined_on=today - datetime.timedelta(days=200),
         )
     TeamMembership.objects.create(
         team=school_team,
@@ -258,7 +331,9 @@ def seed_district(spec: DemoDistrict, *, password: str) -> District:
                 text=text,
                 adopted_on=last_year,
                 # One principle is overdue for review, so the home page has something to flag.
-                review_on=today - datetime.timedelta(days=5) if i == 3 else today + datetime.timedelta(days=200),
+                review_on=today - datetime.timedelta(days=5)
+                if i == 3
+                else today + datetime.timedelta(days=200),
             )
         )
     services.principle_create(

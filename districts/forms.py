@@ -68,7 +68,9 @@ class PrincipleForm(RevisionForm):
 
 
 class CodeOfCooperationForm(forms.Form):
-    class_name = forms.CharField(label="Class", max_length=120, help_text="For example “Grade 4, room 12”.")
+    class_name = forms.CharField(
+        label="Class", max_length=120, help_text="For example “Grade 4, room 12”."
+    )
     school = forms.ModelChoiceField(queryset=School.objects.none())
     text = forms.CharField(
         label="Our agreement",
@@ -94,7 +96,9 @@ class CodeOfCooperationForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     role = forms.ChoiceField(required=False)
-    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All schools")
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, empty_label="All schools"
+    )
 
     def __init__(self, *args, roles, schools, **kwargs):
         super().__init__(*args, **kwargs)

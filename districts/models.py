@@ -21,14 +21,18 @@ def validate_timezone(value: str) -> None:
 class District(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    timezone = models.CharField(max_length=64, default="America/Chicago", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default="America/Chicago", validators=[validate_timezone]
+    )
     sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["sourced_id"], condition=~Q(sourced_id=""), name="district_unique_sourced_id"
+                fields=["sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="district_unique_sourced_id",
             )
         ]
 
@@ -118,7 +122,9 @@ class UserQuerySet(DistrictQuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(name__icontains=text) | Q(title__icontains=text) | Q(email__icontains=text))
+        return self.filter(
+            Q(name__icontains=text) | Q(title__icontains=text) | Q(email__icontains=text)
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -153,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True, null=True, blank=True)
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
-    title = models.CharField(max_length=120, blank=True, help_text="For example cook, new teacher, counselor.")
+    title = models.CharField(
+        max_length=120, blank=True, help_text="For example cook, new teacher, counselor."
+    )
     schools = models.ManyToManyField(School, blank=True, related_name="people")
     sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
@@ -215,7 +223,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class LeadershipTeam(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="teams")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="teams")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="teams"
+    )
     name = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
     members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
@@ -285,7 +295,9 @@ class Theme(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "district", name="theme_unique_name_per_district")
+            models.UniqueConstraint(
+                Lower("name"), "district", name="theme_unique_name_per_district"
+            )
         ]
 
     def __str__(self) -> str:
@@ -327,7 +339,9 @@ class Revision(models.Model):
 
     def clean(self):
         if self.review_on and self.adopted_on and self.review_on <= self.adopted_on:
-            raise ValidationError({"review_on": "The review date must come after the adoption date."})
+            raise ValidationError(
+                {"review_on": "The review date must come after the adoption date."}
+            )
 
     @property
     def review_is_due(self) -> bool:
@@ -360,6 +374,9 @@ class SharedPurposeRevision(Revision):
 
     class Meta(Revision.Meta):
         pass
+
+    def __str__(self) -> str:
+        return f"{self.purpose}, adopted {self.adopted_on}"
 
 
 class GuidingPrinciple(RevisedDocument):
@@ -406,10 +423,15 @@ class GuidingPrinciple(RevisedDocument):
 
 
 class GuidingPrincipleRevision(Revision):
-    principle = models.ForeignKey(GuidingPrinciple, on_delete=models.CASCADE, related_name="revisions")
+    principle = models.ForeignKey(
+        GuidingPrinciple, on_delete=models.CASCADE, related_name="revisions"
+    )
 
     class Meta(Revision.Meta):
         pass
+
+    def __str__(self) -> str:
+        return f"{self.principle}, adopted {self.adopted_on}"
 
 
 class CodeOfCooperationQuerySet(DistrictQuerySet):
@@ -431,7 +453,9 @@ class CodeOfCooperation(RevisedDocument):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="codes")
     teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="codes")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="codes")
-    class_name = models.CharField("class", max_length=120, help_text="For example “Grade 4, room 12”.")
+    class_name = models.CharField(
+        "class", max_length=120, help_text="For example “Grade 4, room 12”."
+    )
 
     objects = CodeOfCooperationQuerySet.as_manager()
 
@@ -452,6 +476,9 @@ class CodeOfCooperationRevision(Revision):
     class Meta(Revision.Meta):
         pass
 
+    def __str__(self) -> str:
+        return f"{self.code}, adopted {self.adopted_on}"
+
 
 def is_district_leader(user) -> bool:
     return user.is_authenticated and user.is_district_leader
@@ -463,9 +490,12 @@ def can_revise_purpose(user, school: School | None) -> bool:
         return False
     if user.is_district_leader:
         return True
-    return school is not None and user.role == Role.PRINCIPAL and user.schools.filter(pk=school.pk).exists()
+    return (
+        school is not None
+        and user.role == Role.PRINCIPAL
+        and user.schools.filter(pk=school.pk).exists()
+    )
 
 
 def can_edit_code(user, code: CodeOfCooperation) -> bool:
     return user.is_authenticated and code.teacher_id == user.pk
-

@@ -29,17 +29,23 @@ def district_overview(user: User) -> dict:
         .prefetch_related(Prefetch("revisions", to_attr="prefetched_revisions"))
         .first()
     )
-    principle_revisions = GuidingPrincipleRevision.objects.filter(principle__district_id=user.district_id)
+    principle_revisions = GuidingPrincipleRevision.objects.filter(
+        principle__district_id=user.district_id
+    )
     purpose_revisions = SharedPurposeRevision.objects.filter(purpose__district_id=user.district_id)
     recent = sorted(
         [
-            *principle_revisions.filter(adopted_on__gte=since).select_related("principle__school")[:5],
+            *principle_revisions.filter(adopted_on__gte=since).select_related("principle__school")[
+                :5
+            ],
             *purpose_revisions.filter(adopted_on__gte=since).select_related("purpose__school")[:5],
         ],
         key=lambda revision: revision.adopted_on,
         reverse=True,
     )[:6]
-    latest_review = GuidingPrincipleRevision.objects.filter(principle=OuterRef("pk")).values("review_on")[:1]
+    latest_review = GuidingPrincipleRevision.objects.filter(principle=OuterRef("pk")).values(
+        "review_on"
+    )[:1]
     due = (
         GuidingPrinciple.objects.visible_to(user)
         .filter(retired_on__isnull=True)

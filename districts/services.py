@@ -66,7 +66,9 @@ def principle_create(
     by: User | None,
     **revision,
 ) -> GuidingPrinciple:
-    position = varies.position if varies else GuidingPrinciple.objects.filter(district=district).count()
+    position = (
+        varies.position if varies else GuidingPrinciple.objects.filter(district=district).count()
+    )
     principle = GuidingPrinciple(
         district=district, school=school, varies=varies, title=title.strip(), position=position
     )
@@ -77,11 +79,12 @@ def principle_create(
 
 
 @transaction.atomic
-def code_create(
-    *, teacher: User, school: School, class_name: str, **revision
-) -> CodeOfCooperation:
+def code_create(*, teacher: User, school: School, class_name: str, **revision) -> CodeOfCooperation:
     code = CodeOfCooperation(
-        district_id=teacher.district_id, teacher=teacher, school=school, class_name=class_name.strip()
+        district_id=teacher.district_id,
+        teacher=teacher,
+        school=school,
+        class_name=class_name.strip(),
     )
     code.full_clean()
     code.save()

@@ -14,7 +14,11 @@ urlpatterns = [
     path("purpose/", views.purpose, name="purpose"),
     path("purpose/revise/", views.purpose_revise, name="purpose_revise"),
     path("schools/<int:school_pk>/purpose/", views.purpose, name="school_purpose"),
-    path("schools/<int:school_pk>/purpose/revise/", views.purpose_revise, name="school_purpose_revise"),
+    path(
+        "schools/<int:school_pk>/purpose/revise/",
+        views.purpose_revise,
+        name="school_purpose_revise",
+    ),
     path("principles/new/", views.principle_create, name="principle_create"),
     path("principles/<int:pk>/", views.principle_detail, name="principle"),
     path("codes/", views.code_list, name="codes"),

@@ -56,7 +56,9 @@ def revision_history(revisions):
 def school_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     schools = (
-        School.objects.visible_to(request.user).annotate(people_count=Count("people")).order_by("name", "pk")
+        School.objects.visible_to(request.user)
+        .annotate(people_count=Count("people"))
+        .order_by("name", "pk")
     )
     if query:
         schools = schools.filter(name__icontains=query)
@@ -83,7 +85,9 @@ def school_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         {
             "school": school,
             "leaders": leaders,
-            "role_counts": [(Role(role).label, counts[role]) for role in Role.values if role in counts],
+            "role_counts": [
+                (Role(role).label, counts[role]) for role in Role.values if role in counts
+            ],
             "teams": teams,
             "purpose": purpose,
         },
@@ -93,9 +97,11 @@ def school_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def people_list(request: HtmxHttpRequest) -> HttpResponse:
     schools = School.objects.visible_to(request.user)
-    roles = Role.choices if request.user.is_staff_member else [
-        (value, label) for value, label in Role.choices if value in STAFF_ROLES
-    ]
+    roles = (
+        Role.choices
+        if request.user.is_staff_member
+        else [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
+    )
     form = PeopleFilterForm(request.GET or None, roles=roles, schools=schools)
     people = User.objects.visible_to(request.user).prefetch_related(
         Prefetch("schools", queryset=School.objects.only("id", "name"))
@@ -109,7 +115,11 @@ def people_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_list(
         request,
         "districts/people_list.html",
-        {"form": form, "page": paginate(request, people), "show_email": request.user.is_staff_member},
+        {
+            "form": form,
+            "page": paginate(request, people),
+            "show_email": request.user.is_staff_member,
+        },
     )
 
 
@@ -140,17 +150,23 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
     if query:
         teams = teams.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
     mine = set(
-        TeamMembership.objects.filter(user=request.user, left_on__isnull=True).values_list("team_id", flat=True)
+        TeamMembership.objects.filter(user=request.user, left_on__isnull=True).values_list(
+            "team_id", flat=True
+        )
     )
     return render_list(
-        request, "districts/team_list.html", {"page": paginate(request, teams), "query": query, "mine": mine}
+        request,
+        "districts/team_list.html",
+        {"page": paginate(request, teams), "query": query, "mine": mine},
     )
 
 
 @login_required
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     team = visible_or_404(request, LeadershipTeam.objects.select_related("school"), pk=pk)
-    memberships = team.memberships.select_related("user").order_by("left_on", "team_role", "user__name")
+    memberships = team.memberships.select_related("user").order_by(
+        "left_on", "team_role", "user__name"
+    )
     current = [m for m in memberships if m.left_on is None]
     return render(
         request,
@@ -159,7 +175,9 @@ def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "current": current,
             "former": [m for m in memberships if m.left_on is not None],
-            "has_steward": any(m.team_role == TeamMembership.TeamRole.INTEGRITY_STEWARD for m in current),
+            "has_steward": any(
+                m.team_role == TeamMembership.TeamRole.INTEGRITY_STEWARD for m in current
+            ),
         },
     )
 
@@ -193,7 +211,9 @@ def purpose(request: HtmxHttpRequest, school_pk: int | None = None) -> HttpRespo
     district_purpose = purposes.filter(school__isnull=True).first()
     school_purpose = purposes.filter(school=school).first() if school else None
     variations = (
-        School.objects.visible_to(request.user).filter(purpose__isnull=False) if school is None else None
+        School.objects.visible_to(request.user).filter(purpose__isnull=False)
+        if school is None
+        else None
     )
     return render(
         request,
@@ -214,15 +234,27 @@ def purpose(request: HtmxHttpRequest, school_pk: int | None = None) -> HttpRespo
 def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> HttpResponse:
     school = visible_or_404(request, School.objects, pk=school_pk) if school_pk else None
     if not can_revise_purpose(request.user, school):
-        raise PermissionDenied("Only district leaders, or the school's principal, revise the shared purpose.")
+        raise PermissionDenied(
+            "Only district leaders, or the school's principal, revise the shared purpose."
+        )
     current = SharedPurpose.objects.visible_to(request.user).filter(school=school).first()
     latest = current.current_revision() if current else None
     initial = {"adopted_on": timezone.localdate(), "text": latest.text if latest else ""}
-    form = RevisionForm(request.POST or None, initial=initial, people=participants_for(request, school))
+    form = RevisionForm(
+        request.POST or None, initial=initial, people=participants_for(request, school)
+    )
     if form.is_valid():
-        services.purpose_revise(district=request.user.district, school=school, by=request.user, **form.cleaned_data)
-        messages.success(request, "The new wording is adopted; the earlier one stays in the history.")
-        return redirect("districts:school_purpose", school.pk) if school else redirect("districts:purpose")
+        services.purpose_revise(
+            district=request.user.district, school=school, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request, "The new wording is adopted; the earlier one stays in the history."
+        )
+        return (
+            redirect("districts:school_purpose", school.pk)
+            if school
+            else redirect("districts:purpose")
+        )
     return render(request, "districts/purpose_revise.html", {"form": form, "school": school})
 
 
@@ -279,14 +311,20 @@ def principle_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=principle, by=request.user, **form.cleaned_data)
-            messages.success(request, "The new wording is adopted; the earlier one stays in the history.")
+            messages.success(
+                request, "The new wording is adopted; the earlier one stays in the history."
+            )
             return redirect("districts:principle", principle.pk)
     elif request.method == "POST":
         raise PermissionDenied("You may read this principle but not revise it.")
     return render(
         request,
         "districts/principle_detail.html",
-        {"principle": principle, "form": form, "variations": principle.variations.select_related("school")},
+        {
+            "principle": principle,
+            "form": form,
+            "variations": principle.variations.select_related("school"),
+        },
     )
 
 

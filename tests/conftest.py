@@ -18,27 +18,40 @@ def fast_password_hasher(settings):
 
 @pytest.fixture
 def district(db) -> District:
-    return District.objects.create(name="Cedar Valley", slug="cedar-valley", timezone="America/Chicago")
+    return District.objects.create(
+        name="Cedar Valley", slug="cedar-valley", timezone="America/Chicago"
+    )
 
 
 @pytest.fixture
 def other_district(db) -> District:
-    return District.objects.create(name="Harbor Point", slug="harbor-point", timezone="America/New_York")
+    return District.objects.create(
+        name="Harbor Point", slug="harbor-point", timezone="America/New_York"
+    )
 
 
 @pytest.fixture
 def school(district) -> School:
-    return School.objects.create(district=district, name="Alder Creek Elementary", level="elementary")
+    return School.objects.create(
+        district=district, name="Alder Creek Elementary", level="elementary"
+    )
 
 
 @pytest.fixture
 def other_school(other_district) -> School:
-    return School.objects.create(district=other_district, name="Lighthouse Elementary", level="elementary")
+    return School.objects.create(
+        district=other_district, name="Lighthouse Elementary", level="elementary"
+    )
 
 
 def make_person(district, role, name, email=None, schools=(), title="") -> User:
     user = User.objects.create_user(
-        email=email, password=PASSWORD if email else None, district=district, name=name, role=role, title=title
+        email=email,
+        password=PASSWORD if email else None,
+        district=district,
+        name=name,
+        role=role,
+        title=title,
     )
     user.schools.set(schools)
     return user
@@ -71,12 +84,16 @@ def student(district, school) -> User:
 
 @pytest.fixture
 def outsider(other_district, other_school) -> User:
-    return make_person(other_district, Role.SUPERINTENDENT, "Olga Petrov", "olga@harbor.example", [other_school])
+    return make_person(
+        other_district, Role.SUPERINTENDENT, "Olga Petrov", "olga@harbor.example", [other_school]
+    )
 
 
 @pytest.fixture
 def team(district, superintendent, principal) -> LeadershipTeam:
-    team = LeadershipTeam.objects.create(district=district, name="District leadership team", purpose="Budget")
+    team = LeadershipTeam.objects.create(
+        district=district, name="District leadership team", purpose="Budget"
+    )
     TeamMembership.objects.create(team=team, user=superintendent, team_role="lead")
     TeamMembership.objects.create(team=team, user=principal, team_role="integrity_steward")
     return team

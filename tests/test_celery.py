@@ -21,8 +21,12 @@ def test_every_beat_entry_names_a_registered_task():
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_clears_expired_sessions_sent_through_the_broker():
     now = timezone.now()
-    Session.objects.create(session_key="old", session_data="", expire_date=now - datetime.timedelta(days=1))
-    Session.objects.create(session_key="new", session_data="", expire_date=now + datetime.timedelta(days=1))
+    Session.objects.create(
+        session_key="old", session_data="", expire_date=now - datetime.timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="new", session_data="", expire_date=now + datetime.timedelta(days=1)
+    )
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         clear_expired_sessions.delay()
         deadline = time.monotonic() + 20

@@ -37,7 +37,9 @@ def test_every_service_command_names_a_module_that_exists():
             if module.endswith(".py"):
                 assert (ROOT / module).exists(), f"{name}: {module} is missing"
             else:
-                assert importlib.util.find_spec(module) is not None, f"{name}: module {module} is missing"
+                assert importlib.util.find_spec(module) is not None, (
+                    f"{name}: module {module} is missing"
+                )
 
 
 def test_web_worker_and_beat_use_postgres_and_redis():

@@ -13,10 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_settings(tmp_path, **env):
     """Import the settings in a fresh interpreter with only the given variables set."""
-    clean = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL")
+    }
     clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
 
 
 def test_nothing_set_runs_on_sqlite_and_a_file_broker(tmp_path):
@@ -29,7 +35,9 @@ def test_nothing_set_runs_on_sqlite_and_a_file_broker(tmp_path):
 
 def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
     result = load_settings(
-        tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/roundtable", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+        tmp_path,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/roundtable",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"]
 
@@ -59,10 +67,16 @@ def test_bad_environment_values_give_a_clear_error(tmp_path, variable, value, me
 def test_secret_can_come_from_a_file(tmp_path):
     secret = tmp_path / "key"
     secret.write_text("from-a-docker-secret\n")
-    env = {key: value for key, value in os.environ.items()}
-    env.update(SECRET_KEY_FILE=str(secret), ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    env = dict(os.environ)
+    env.update(
+        SECRET_KEY_FILE=str(secret),
+        ROUNDTABLE_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.stdout.strip() == "from-a-docker-secret"
 
 
@@ -79,7 +93,9 @@ def test_env_int_rejects_words(monkeypatch):
 
 
 def test_postgres_url_is_parsed_with_password_and_options():
-    database = database_from_url("postgres://user:p%40ss@db.example:6543/roundtable?sslmode=require")
+    database = database_from_url(
+        "postgres://user:p%40ss@db.example:6543/roundtable?sslmode=require"
+    )
     assert database["NAME"] == "roundtable"
     assert database["USER"] == "user"
     assert database["PASSWORD"] == "p@ss"

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_email_is_stored_lowercase_and_sign_in_ignores_case(district):
-    user = User.objects.create_user(email="Mixed.Case@Cedar.Example", password="pw-12345678", district=district, name="M")
+    user = User.objects.create_user(
+        email="Mixed.Case@Cedar.Example", password="pw-12345678", district=district, name="M"
+    )
     assert user.email == "mixed.case@cedar.example"
     assert User.objects.get_by_natural_key("MIXED.case@cedar.example") == user
 
@@ -44,7 +46,10 @@ def test_district_rejects_unknown_timezone():
 def test_member_cannot_leave_before_joining(team, teacher):
     with pytest.raises(IntegrityError), transaction.atomic():
         TeamMembership.objects.create(
-            team=team, user=teacher, joined_on=datetime.date(2026, 5, 1), left_on=datetime.date(2026, 4, 1)
+            team=team,
+            user=teacher,
+            joined_on=datetime.date(2026, 5, 1),
+            left_on=datetime.date(2026, 4, 1),
         )
 
 
@@ -81,10 +86,18 @@ def test_revision_review_date_must_follow_adoption(district, superintendent):
 
 def test_new_purpose_wording_keeps_the_old_one(district, superintendent):
     first = services.purpose_revise(
-        district=district, school=None, by=superintendent, text="Old", adopted_on=datetime.date(2025, 1, 1)
+        district=district,
+        school=None,
+        by=superintendent,
+        text="Old",
+        adopted_on=datetime.date(2025, 1, 1),
     )
     second = services.purpose_revise(
-        district=district, school=None, by=superintendent, text="New", adopted_on=datetime.date(2026, 1, 1)
+        district=district,
+        school=None,
+        by=superintendent,
+        text="New",
+        adopted_on=datetime.date(2026, 1, 1),
     )
     purpose = first.purpose
     assert second.purpose == purpose
@@ -92,7 +105,9 @@ def test_new_purpose_wording_keeps_the_old_one(district, superintendent):
     assert [r.text for r in purpose.revisions.all()] == ["New", "Old"]
 
 
-def test_revision_participants_from_another_district_are_dropped(district, superintendent, outsider, teacher):
+def test_revision_participants_from_another_district_are_dropped(
+    district, superintendent, outsider, teacher
+):
     revision = services.purpose_revise(
         district=district,
         school=None,
@@ -106,7 +121,11 @@ def test_revision_participants_from_another_district_are_dropped(district, super
 
 def test_school_variation_must_vary_a_district_principle(district, school, superintendent):
     base = services.principle_create(
-        district=district, title="Students first", by=superintendent, text="t", adopted_on=datetime.date(2026, 1, 1)
+        district=district,
+        title="Students first",
+        by=superintendent,
+        text="t",
+        adopted_on=datetime.date(2026, 1, 1),
     )
     variation = services.principle_create(
         district=district,
@@ -137,8 +156,12 @@ def test_students_families_and_community_see_only_staff_in_the_directory(
     assert student in set(User.objects.visible_to(teacher))
 
 
-def test_code_of_cooperation_visibility(code, teacher, principal, superintendent, district, school, outsider):
-    other_teacher = User.objects.create_user(district=district, name="T2", role="teacher", email="t2@x.example")
+def test_code_of_cooperation_visibility(
+    code, teacher, principal, superintendent, district, school, outsider
+):
+    other_teacher = User.objects.create_user(
+        district=district, name="T2", role="teacher", email="t2@x.example"
+    )
     other_teacher.schools.set([school])
     principal_elsewhere = User.objects.create_user(
         district=district, name="P2", role="principal", email="p2@x.example"

@@ -18,7 +18,9 @@ def sign_in(page, live_server, email):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_superintendent_signs_in_and_finds_a_cook(page, live_server, screenshot, superintendent, school, make_person_in, district):
+def test_superintendent_signs_in_and_finds_a_cook(
+    page, live_server, screenshot, superintendent, school, make_person_in, district
+):
     make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
     make_person_in(district, "teacher", "Tom Whitfield", None, [school])
 

@@ -12,17 +12,24 @@ PASSWORD = "a-long-test-password"  # the personas' password, from tests/conftest
 def test_sign_in_page_opens(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
-    assert 'type="email"' in response.content.decode() or 'name="username"' in response.content.decode()
+    assert (
+        'type="email"' in response.content.decode()
+        or 'name="username"' in response.content.decode()
+    )
 
 
 def test_sign_in_with_email_in_any_case_reaches_the_district_home(client, superintendent):
-    response = client.post(reverse("login"), {"username": "ALICE@cedar.example", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "ALICE@cedar.example", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert "Cedar Valley" in response.content.decode()
 
 
 def test_wrong_password_explains_and_keeps_the_email(client, superintendent):
-    response = client.post(reverse("login"), {"username": "alice@cedar.example", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "alice@cedar.example", "password": "wrong"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "correct email and password" in body.lower() or "enter a correct" in body.lower()
@@ -32,7 +39,9 @@ def test_wrong_password_explains_and_keeps_the_email(client, superintendent):
 def test_roster_person_without_password_cannot_sign_in(client, district):
     from districts.models import User
 
-    User.objects.create_user(email="cook@cedar.example", district=district, name="Cook", role="staff")
+    User.objects.create_user(
+        email="cook@cedar.example", district=district, name="Cook", role="staff"
+    )
     response = client.post(reverse("login"), {"username": "cook@cedar.example", "password": ""})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session

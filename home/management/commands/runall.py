@@ -22,16 +22,36 @@ class Command(BaseCommand):
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload", "--insecure"],
-            "worker": [python, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
             "beat": [
-                python, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-        self.stdout.write(self.style.SUCCESS(f"\nRoundtable is running at http://{shown_host}:{port}/"))
-        self.stdout.write(f"Demo sign-ins (password {demo.DEFAULT_PASSWORD!r} unless you seeded another):")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nRoundtable is running at http://{shown_host}:{port}/")
+        )
+        self.stdout.write(
+            f"Demo sign-ins (password {demo.DEFAULT_PASSWORD!r} unless you seeded another):"
+        )
         for who, email in demo.sign_ins():
             self.stdout.write(f"  {email:40} {who}")
         self.stdout.write("Press Ctrl+C to stop the web server, worker and beat.\n")
