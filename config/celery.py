@@ -6,6 +6,7 @@ Start them with `celery -A config worker` and `celery -A config beat` (`make run
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,6 +17,10 @@ app.autodiscover_tasks()
 # One static schedule in UTC. Per-district and per-person timing lives in the database;
 # the tasks below look up what is due, so beat never needs an entry per row.
 app.conf.beat_schedule = {
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=12, minute=0),  # UTC: early morning across US time zones
+    },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

@@ -14,6 +14,10 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("districts.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("decisions/", include("decisions.urls")),
+    path("rounding/", include("rounding.urls")),
+    path("check-ins/", include("principals.urls")),
     path("admin/", admin.site.urls),
 ]
 

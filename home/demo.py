@@ -1,12 +1,18 @@
 """The demo data of every app, in layer order. Each app seeds its own rows."""
 
+from decisions import demo as decisions_demo
 from districts import demo as districts_demo
+from principals import demo as principals_demo
+from rounding import demo as rounding_demo
 
 DEFAULT_PASSWORD = "roundtable-demo"
 
 
 def seed_all(*, password: str = DEFAULT_PASSWORD):
-    return districts_demo.seed(password=password)
+    districts = districts_demo.seed(password=password)
+    for app_demo in (decisions_demo, rounding_demo, principals_demo):
+        app_demo.seed(districts, password=password)
+    return districts
 
 
 def sign_ins() -> list[tuple[str, str]]:

@@ -4,7 +4,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from districts import selectors
+import decisions.selectors
+import districts.selectors
+import principals.selectors
+import rounding.selectors
 
 
 @login_required
@@ -12,7 +15,11 @@ def district_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.district_id is None:
         return render(request, "home/no_district.html", status=200)
-    return render(request, "home/district_home.html", selectors.district_overview(user))
+    context = districts.selectors.district_overview(user)
+    context["decisions"] = decisions.selectors.home_summary(user)
+    context["rounding"] = rounding.selectors.home_summary(user)
+    context["principals"] = principals.selectors.home_summary(user)
+    return render(request, "home/district_home.html", context)
 
 
 @never_cache

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
+from config.celery import app as celery_app
 from districts import services
 from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
 
@@ -14,6 +16,28 @@ PASSWORD = "a-long-test-password"
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_runs_tasks_inline():
+    """Unit tests run queued tasks in-process; delivery itself is proven with `real_worker`."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def real_worker(transactional_db, celery_runs_tasks_inline):
+    """A real Celery worker thread consuming from the configured broker (Redis in CI).
+
+    Tests that use it need `transactional_db`, since the worker has its own connection.
+    """
+    celery_app.conf.task_always_eager = False
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 import datetime
 import time
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -18,8 +16,7 @@ def test_every_beat_entry_names_a_registered_task():
         assert entry["task"] in app.tasks, name
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_clears_expired_sessions_sent_through_the_broker():
+def test_a_real_worker_clears_expired_sessions_sent_through_the_broker(real_worker):
     now = timezone.now()
     Session.objects.create(
         session_key="old", session_data="", expire_date=now - datetime.timedelta(days=1)
@@ -27,9 +24,8 @@ def test_a_real_worker_clears_expired_sessions_sent_through_the_broker():
     Session.objects.create(
         session_key="new", session_data="", expire_date=now + datetime.timedelta(days=1)
     )
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        clear_expired_sessions.delay()
-        deadline = time.monotonic() + 20
-        while Session.objects.filter(session_key="old").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+    clear_expired_sessions.delay()
+    deadline = time.monotonic() + 20
+    while Session.objects.filter(session_key="old").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]

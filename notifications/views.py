@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import NotificationSettingsForm
+from .models import Notification, NotificationSettings
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    notices = Notification.objects.visible_to(request.user)
+    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    settings, _ = NotificationSettings.objects.get_or_create(user=request.user)
+    form = NotificationSettingsForm(request.POST or None, instance=settings)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved how we e-mail you.")
+        return redirect("notifications:inbox")
+    return render(request, "notifications/inbox.html", {"page": page, "form": form})
+
+
+@login_required
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a notice read and go to what it is about."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    services.mark_read(user=request.user, notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.mark_read(user=request.user)
+    messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
+    return redirect("notifications:inbox")

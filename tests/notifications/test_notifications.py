@@ -1,0 +1,154 @@
+import smtplib
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from notifications import services
+from notifications.models import EmailMode, Notification, NotificationSettings
+from notifications.tasks import send_daily_digests
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_puts_a_notice_in_the_inbox_and_emails_after_commit(
+    teacher, principal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[teacher, principal],
+            kind="test.hello",
+            subject="Input is open",
+            url="/decisions/1/",
+        )
+    assert Notification.objects.filter(recipient=teacher, subject="Input is open").exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["bob@cedar.example", "charlie@cedar.example"]
+    assert "http://localhost:8000/decisions/1/" in mail.outbox[0].body
+
+
+def test_nothing_is_emailed_when_the_transaction_rolls_back(
+    teacher, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.notify(recipients=[teacher], kind="k", subject="s")
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+def test_a_notice_is_emailed_once_even_if_the_task_runs_twice(teacher):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Once")
+    assert services.notification_email_send(notice.pk) is True
+    assert services.notification_email_send(notice.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_releases_the_claim_so_the_retry_sends(teacher, settings):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Retry me")
+    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
+    with pytest.raises(smtplib.SMTPException):
+        services.notification_email_send(notice.pk)
+    notice.refresh_from_db()
+    assert notice.emailed_at is None
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert services.notification_email_send(notice.pk) is True
+
+
+def test_people_without_email_get_the_inbox_only(student, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[student], kind="k", subject="Hello")
+    assert Notification.objects.filter(recipient=student).count() == 1
+    assert mail.outbox == []
+
+
+def test_daily_digest_gathers_notices_into_one_email(teacher, django_capture_on_commit_callbacks):
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[teacher], kind="k", subject="First")
+        services.notify(recipients=[teacher], kind="k", subject="Second")
+    assert mail.outbox == []
+    assert services.daily_digest_send(teacher.pk) == 2
+    assert len(mail.outbox) == 1
+    assert "First" in mail.outbox[0].body and "Second" in mail.outbox[0].body
+    assert services.daily_digest_send(teacher.pk) == 0
+
+
+def test_daily_digest_task_finds_who_is_waiting(teacher, principal):
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    services.notify(recipients=[teacher, principal], kind="k", subject="s")
+    mail.outbox.clear()  # the principal's single e-mail
+    assert send_daily_digests() == 1
+    assert [m.to for m in mail.outbox] == [["charlie@cedar.example"]]
+
+
+def test_email_off_sends_nothing(teacher, django_capture_on_commit_callbacks):
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[teacher], kind="k", subject="s")
+    assert mail.outbox == []
+
+
+def test_inbox_lists_only_my_notices(client_for, teacher, principal):
+    services.notify(recipients=[teacher], kind="k", subject="For Charlie")
+    services.notify(recipients=[principal], kind="k", subject="For Bob")
+    body = client_for(teacher).get(reverse("notifications:inbox")).content.decode()
+    assert "For Charlie" in body
+    assert "For Bob" not in body
+
+
+def test_opening_a_notice_marks_it_read_and_follows_its_link(client_for, teacher):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="s", url="/schools/")
+    response = client_for(teacher).get(reverse("notifications:open", args=[notice.pk]))
+    assert response["Location"] == "/schools/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_nobody_opens_someone_elses_notice(client_for, teacher, principal, outsider):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="s")
+    assert (
+        client_for(principal).get(reverse("notifications:open", args=[notice.pk])).status_code
+        == 404
+    )
+    assert (
+        client_for(outsider).get(reverse("notifications:open", args=[notice.pk])).status_code == 404
+    )
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_unread_count_shows_in_the_navigation(client_for, teacher):
+    services.notify(recipients=[teacher], kind="k", subject="a")
+    services.notify(recipients=[teacher], kind="k", subject="b")
+    body = client_for(teacher).get(reverse("home")).content.decode()
+    assert 'aria-label="2 unread"' in body
+
+
+def test_mark_all_read(client_for, teacher):
+    services.notify(recipients=[teacher], kind="k", subject="a")
+    client_for(teacher).post(reverse("notifications:mark_all_read"))
+    assert not Notification.objects.filter(recipient=teacher, read_at__isnull=True).exists()
+
+
+def test_choose_a_daily_digest(client_for, teacher):
+    client_for(teacher).post(reverse("notifications:inbox"), {"email_mode": "daily"})
+    assert NotificationSettings.objects.get(user=teacher).email_mode == EmailMode.DAILY
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_inbox_query_count_does_not_grow(rows, client_for, teacher, django_assert_max_num_queries):
+    for i in range(rows):
+        services.notify(recipients=[teacher], kind="k", subject=f"n{i}")
+    client = client_for(teacher)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("notifications:inbox"))
+
+
+def test_a_real_worker_delivers_the_email(real_worker, teacher, mailoutbox):
+    import time
+
+    services.notify(recipients=[teacher], kind="k", subject="Through the broker")
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [m.subject for m in mail.outbox] == ["Through the broker"]
+    assert Notification.objects.get(recipient=teacher).emailed_at is not None
