@@ -17,6 +17,14 @@ app.autodiscover_tasks()
 # One static schedule in UTC. Per-district and per-person timing lives in the database;
 # the tasks below look up what is due, so beat never needs an entry per row.
 app.conf.beat_schedule = {
+    "decisions-dispatch": {
+        "task": "decisions.tasks.dispatch_due",
+        "schedule": 60 * 5,
+    },
+    "principals-dispatch": {
+        "task": "principals.tasks.dispatch",
+        "schedule": 60 * 5,
+    },
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=12, minute=0),  # UTC: early morning across US time zones
