@@ -7,10 +7,26 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RevisionForm(forms.Form):
+class WordingForm(forms.Form):
+    """A dated wording of a living document, with an optional review date."""
+
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
     adopted_on = forms.DateField(label="Adopted on", widget=DateInput)
     review_on = forms.DateField(label="Due for review on", widget=DateInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        adopted, review = data.get("adopted_on"), data.get("review_on")
+        if adopted and review and review <= adopted:
+            self.add_error(
+                "review_on",
+                f"The “{self.fields['review_on'].label}” date must come after the "
+                f"“{self.fields['adopted_on'].label}” date.",
+            )
+        return data
+
+
+class RevisionForm(WordingForm):
     participants = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -27,13 +43,6 @@ class RevisionForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
-
-    def clean(self):
-        data = super().clean()
-        adopted, review = data.get("adopted_on"), data.get("review_on")
-        if adopted and review and review <= adopted:
-            self.add_error("review_on", "The review date must come after the adoption date.")
-        return data
 
 
 class PrincipleForm(RevisionForm):
@@ -67,30 +76,24 @@ class PrincipleForm(RevisionForm):
         return data
 
 
-class CodeOfCooperationForm(forms.Form):
+class CodeOfCooperationForm(WordingForm):
     class_name = forms.CharField(
         label="Class", max_length=120, help_text="For example “Grade 4, room 12”."
     )
     school = forms.ModelChoiceField(queryset=School.objects.none())
-    text = forms.CharField(
-        label="Our agreement",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=10_000,
-        help_text="How we treat each other, how we decide together, what we do when it goes wrong.",
-    )
-    adopted_on = forms.DateField(label="Agreed on", widget=DateInput)
-    review_on = forms.DateField(label="Revisit on", widget=DateInput, required=False)
+    field_order = ["class_name", "school", "text", "adopted_on", "review_on"]
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-
-    def clean(self):
-        data = super().clean()
-        adopted, review = data.get("adopted_on"), data.get("review_on")
-        if adopted and review and review <= adopted:
-            self.add_error("review_on", "The review date must come after the date you agreed it.")
-        return data
+        self.fields["text"].label = "Our agreement"
+        self.fields[
+            "text"
+        ].help_text = (
+            "How we treat each other, how we decide together, what we do when it goes wrong."
+        )
+        self.fields["adopted_on"].label = "Agreed on"
+        self.fields["review_on"].label = "Revisit on"
 
 
 class PeopleFilterForm(forms.Form):

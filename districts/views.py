@@ -190,6 +190,16 @@ def participants_for(request: HtmxHttpRequest, school: School | None):
     return people.filter(role__in=STAFF_ROLES)
 
 
+def next_revision_form(request: HtmxHttpRequest, document, school: School | None) -> RevisionForm:
+    """The form for a document's next wording, starting from the current one."""
+    latest = document.current_revision() if document else None
+    return RevisionForm(
+        request.POST or None,
+        initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
+        people=participants_for(request, school),
+    )
+
+
 def principles_for(district_id: int, school: School | None):
     """The district's principles, with a school's variations standing in for the ones they vary."""
     revisions = Prefetch("revisions", to_attr="prefetched_revisions")
@@ -238,11 +248,7 @@ def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> Ht
             "Only district leaders, or the school's principal, revise the shared purpose."
         )
     current = SharedPurpose.objects.visible_to(request.user).filter(school=school).first()
-    latest = current.current_revision() if current else None
-    initial = {"adopted_on": timezone.localdate(), "text": latest.text if latest else ""}
-    form = RevisionForm(
-        request.POST or None, initial=initial, people=participants_for(request, school)
-    )
+    form = next_revision_form(request, current, school)
     if form.is_valid():
         services.purpose_revise(
             district=request.user.district, school=school, by=request.user, **form.cleaned_data
@@ -303,12 +309,7 @@ def principle_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     can_revise = can_revise_purpose(request.user, principle.school)
     form = None
     if can_revise:
-        latest = principle.current_revision()
-        form = RevisionForm(
-            request.POST or None,
-            initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
-            people=participants_for(request, principle.school),
-        )
+        form = next_revision_form(request, principle, principle.school)
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=principle, by=request.user, **form.cleaned_data)
             messages.success(
@@ -372,12 +373,7 @@ def code_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     form = None
     if can_edit_code(request.user, code):
-        latest = code.current_revision()
-        form = RevisionForm(
-            request.POST or None,
-            initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
-            people=participants_for(request, code.school),
-        )
+        form = next_revision_form(request, code, code.school)
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=code, by=request.user, **form.cleaned_data)
             messages.success(request, "Saved the new version; the earlier ones stay below.")

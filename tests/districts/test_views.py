@@ -244,7 +244,7 @@ def test_revision_form_keeps_text_on_error(client_for, superintendent):
     assert response.status_code == 200
     body = response.content.decode()
     assert "My careful wording" in body
-    assert "must come after the adoption date" in body
+    assert "“Due for review on” date must come after the “Adopted on” date" in body
 
 
 def test_revision_form_rejects_a_bad_date_with_a_message(client_for, superintendent):
