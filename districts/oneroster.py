@@ -14,6 +14,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
@@ -151,7 +152,7 @@ class Table:
             )
         return cls(name, text, columns)
 
-    @property
+    @cached_property
     def estimated_rows(self) -> int:
         return max(self.text.count("\n") - 1 + (not self.text.endswith("\n")), 0)
 
