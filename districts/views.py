@@ -374,6 +374,7 @@ def code_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_edit_code(request.user, code):
         form = next_revision_form(request, code, code.school)
+        form.fields["text"].label = "Our agreement"
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=code, by=request.user, **form.cleaned_data)
             messages.success(request, "Saved the new version; the earlier ones stay below.")
