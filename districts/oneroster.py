@@ -20,7 +20,8 @@ from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils.text import slugify
 
 from .models import District, Role, School, User
@@ -827,12 +828,39 @@ def save_people(
         done += len(batch)
         progress("saving", done, total)
     for batch in batches(changed):
-        User.objects.bulk_update(batch, USER_FIELDS)
+        update_rows(User, batch, USER_FIELDS)
         done += len(batch)
         progress("saving", done, total)
     if not total:
         progress("saving", 0, 0)
     save_links(wanted, links)
+
+
+def update_rows(model: type[Model], objects: list[Model], fields: Iterable[str]) -> None:
+    """Write the fields of saved objects with one UPDATE ... FROM (VALUES ...) per batch.
+
+    QuerySet.bulk_update builds a CASE per field and row; at 100,000 rows that takes minutes.
+    Both PostgreSQL and SQLite name the columns of a VALUES list column1, column2, ...
+    """
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    assignments = ", ".join(
+        f"{quote(column.column)} = v.column{number}" for number, column in enumerate(columns, 2)
+    )
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    for batch in batches(objects):
+        params = []
+        for obj in batch:
+            params.append(obj.pk)
+            params += [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]
+        values = ", ".join([row] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v "
+                f"WHERE {table}.{pk} = v.column1",
+                params,
+            )
 
 
 def save_links(wanted: list[tuple[User, set[int]]], links: dict[int, dict[int, int]]) -> None:

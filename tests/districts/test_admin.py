@@ -16,10 +16,9 @@ def it_admin(client):
 
 def test_every_admin_list_and_add_page_opens(it_admin, code, team, teacher):
     for model in admin.site._registry:
-        info = model._meta.app_label, model._meta.model_name
-        assert it_admin.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, info
-        add = it_admin.get(reverse("admin:%s_%s_add" % info))
-        assert add.status_code in (200, 403), info
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert it_admin.get(reverse(f"{name}_changelist")).status_code == 200, name
+        assert it_admin.get(reverse(f"{name}_add")).status_code in (200, 403), name
 
 
 def test_admin_adds_a_roster_person_with_a_password(it_admin, district):
