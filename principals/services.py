@@ -399,20 +399,31 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
             fine.append(pk)
     if fine:
         CheckInPair.objects.filter(pk__in=fine).update(overdue_since=None)
-    flagged_now = []
-    for pk in late:
-        # A conditional update flags the pair in exactly one run, which alone tells the supervisor.
-        if CheckInPair.objects.filter(pk=pk, overdue_since__isnull=True).update(overdue_since=now):
-            flagged_now.append(pk)
+    if not late:
+        return []
+    with transaction.atomic():
+        # Locked rows are another run's to flag: each pair is flagged, and told, once.
+        flagged_now = list(
+            CheckInPair.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=late, overdue_since__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        CheckInPair.objects.filter(pk__in=flagged_now).update(overdue_since=now)
+    by_supervisor = defaultdict(list)
     for pair in CheckInPair.objects.filter(pk__in=flagged_now).select_related(
         "supervisor", "principal"
     ):
+        by_supervisor[pair.supervisor].append(pair.principal.name)
+    for supervisor, names in by_supervisor.items():
         notify(
-            recipients=[pair.supervisor],
+            recipients=[supervisor],
             kind="principals.overdue",
-            subject=f"No check-in with {pair.principal.name} for a while",
-            body=f"You have not met {pair.principal.name} within the agreed rhythm. Find a time soon.",
-            url=reverse("principals:pair", args=[pair.pk]),
+            subject=f"No check-in for a while with {', '.join(names[:3])}"
+            + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
+            body="These principals have not had a check-in within your agreed rhythm: "
+            + ", ".join(names)
+            + ". Find a time soon.",
+            url=reverse("principals:index"),
         )
     return flagged_now
 
