@@ -60,8 +60,7 @@ def feed_for(user, *, host: str = "roundtable") -> str:
     )
     pair_ids = [p.pk for p in pairs]
     breaks = [
-        (b.starts_on, b.ends_on)
-        for b in SchoolBreak.objects.filter(district_id=user.district_id)
+        (b.starts_on, b.ends_on) for b in SchoolBreak.objects.filter(district_id=user.district_id)
     ]
     moved_away: dict[int, list[datetime.date]] = {}
     single_events = []

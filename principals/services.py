@@ -221,9 +221,9 @@ def agenda_lines(dues: list[Due]) -> dict[int, list[str]]:
     for check_in in meetings.values():
         by_pair[check_in.pair_id].append(check_in)
     lines: dict[int, list[str]] = defaultdict(list)
-    items = AgendaItem.objects.filter(
-        pair_id__in=by_pair, resolved_at__isnull=True
-    ).values_list("pair_id", "check_in__scheduled_at", "kind", "text")
+    items = AgendaItem.objects.filter(pair_id__in=by_pair, resolved_at__isnull=True).values_list(
+        "pair_id", "check_in__scheduled_at", "kind", "text"
+    )
     labels = dict(AgendaItem.Kind.choices)
     for pair_id, item_at, kind, text in items.order_by("pk"):
         for check_in in by_pair[pair_id]:
@@ -391,7 +391,9 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
         "pk", "starts_on", "interval_weeks", "last_held", "overdue_since"
     ):
         allowed = datetime.timedelta(weeks=interval) + OVERDUE_MARGIN
-        since = last_held or datetime.datetime.combine(started, datetime.time(), tzinfo=datetime.UTC)
+        since = last_held or datetime.datetime.combine(
+            started, datetime.time(), tzinfo=datetime.UTC
+        )
         if now - since > allowed:
             if flagged is None:
                 late.append(pk)

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -165,8 +167,7 @@ def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> di
             agenda_form=forms.get("agenda_form") or AgendaItemForm(),
             action_form=forms.get("action_form") or ActionItemForm(check_in=check_in),
             record_form=forms.get("record_form") or RecordForm(instance=check_in),
-            problem_form=forms.get("problem_form")
-            or ProblemForm(district_id=check_in.district_id),
+            problem_form=forms.get("problem_form") or ProblemForm(district_id=check_in.district_id),
             reschedule_form=forms.get("reschedule_form") or RescheduleForm(),
             status_error=forms.get("status_error"),
         )
@@ -209,10 +210,9 @@ def agenda_resolve(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRespo
     check_in = editable_check_in(request, pk)
     item = get_object_or_404(AgendaItem.objects.for_check_in(check_in), pk=item_pk)
     resolved = request.POST.get("resolved") != "0"
-    try:
+    # Already in the state asked for (a double click): nothing to do.
+    with contextlib.suppress(ValidationError):
         services.agenda_item_resolve(item=item, at=check_in, resolved=resolved)
-    except ValidationError:
-        pass  # already in the state asked for
     if not request.htmx:
         return redirect(check_in)
     return render_check_in(request, check_in, "agenda")
@@ -400,7 +400,10 @@ def calendar(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "principals/calendar.html",
-        {"feed": feed, "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else ""},
+        {
+            "feed": feed,
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+        },
     )
 
 

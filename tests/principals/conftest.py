@@ -39,7 +39,11 @@ def make_check_in(pair):
 @pytest.fixture
 def assistant(district, make_person_in):
     return make_person_in(
-        district, "district_leader", "Ada Moreno", "ada@cedar.example", title="assistant superintendent"
+        district,
+        "district_leader",
+        "Ada Moreno",
+        "ada@cedar.example",
+        title="assistant superintendent",
     )
 
 

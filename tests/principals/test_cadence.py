@@ -18,7 +18,11 @@ def test_dates_fall_every_other_week_on_the_weekday():
         since=datetime.date(2026, 1, 1),
         until=datetime.date(2026, 2, 10),
     )
-    assert dates == [datetime.date(2026, 1, 6), datetime.date(2026, 1, 20), datetime.date(2026, 2, 3)]
+    assert dates == [
+        datetime.date(2026, 1, 6),
+        datetime.date(2026, 1, 20),
+        datetime.date(2026, 2, 3),
+    ]
 
 
 def test_a_later_window_keeps_the_rhythm_of_the_start_date():

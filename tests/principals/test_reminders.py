@@ -214,7 +214,10 @@ def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
     time.sleep(2)
     assert len(flaky_backend.EmailBackend.refused) == 1
     assert flaky_backend.EmailBackend.refused[0].startswith("Check-in with")
-    assert sorted(m.to[0] for m in reminder_emails()) == ["alice@cedar.example", "bob@cedar.example"]
+    assert sorted(m.to[0] for m in reminder_emails()) == [
+        "alice@cedar.example",
+        "bob@cedar.example",
+    ]
     # A stray redelivery of the original message sends nothing more.
     send_reminder_emails.apply_async(args=[list(Reminder.objects.values_list("pk", flat=True))])
     time.sleep(1.5)

@@ -325,7 +325,7 @@ def test_the_supervisor_page_shows_last_met_next_pulse_actions_and_missed(
     assert "Bob Lindqvist" in body
     assert f"/check-ins/{nxt.pk}/" in body
     assert "last pulses 2, 3, 4" in body
-    assert "<dt>Missed</dt><dd><span class=\"overdue\">1</span></dd>" in body
+    assert '<dt>Missed</dt><dd><span class="overdue">1</span></dd>' in body
     assert "<dt>Open actions</dt><dd>1</dd>" in body
 
 
