@@ -36,7 +36,7 @@ HORIZON_WEEKS = 8
 OVERDUE_MARGIN = datetime.timedelta(days=3)
 NUDGE_AFTER = datetime.timedelta(hours=1)
 NUDGE_UNTIL = datetime.timedelta(days=3)
-EMAIL_CHUNK = 200
+EMAIL_CHUNK = 500
 BATCH = 2000
 
 
@@ -290,6 +290,8 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
     agendas = agenda_lines([due for due, _person in wanted])
     modes = email_modes({person.pk for _due, person in wanted})
     claim = uuid.uuid4()
+    # One reverse() for all: the check-in address is this prefix and the id.
+    prefix = reverse("principals:index")
     rows = []
     for due, person in wanted:
         subject, body = reminder_text(due, person, agendas.get(due.check_in.pk, []))
@@ -302,7 +304,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
                 created_at=now,
                 subject=subject[:200],
                 body=body,
-                url=due.check_in.get_absolute_url(),
+                url=f"{prefix}{due.check_in.pk}/",
                 email_wanted=bool(person.email)
                 and modes.get(person.pk, EmailMode.EACH) == EmailMode.EACH,
             )
