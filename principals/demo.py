@@ -76,16 +76,13 @@ def seed_district(district) -> None:
             local_time=TIMES[index % len(TIMES)],
             starts_on=starts_on,
         )
-        past_days = [
-            day
-            for day in cadence.cadence_dates(
-                starts_on=starts_on,
-                weekday=pair.weekday,
-                interval_weeks=pair.interval_weeks,
-                since=starts_on,
-                until=today - datetime.timedelta(days=1),
-            )
-        ]
+        past_days = cadence.cadence_dates(
+            starts_on=starts_on,
+            weekday=pair.weekday,
+            interval_weeks=pair.interval_weeks,
+            since=starts_on,
+            until=today - datetime.timedelta(days=1),
+        )
         meetings = []
         for number, day in enumerate(past_days):
             missed = index == 4 and number == len(past_days) - 1
