@@ -15,7 +15,18 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class AgendaItemForm(forms.Form):
+class PrefixedIds:
+    """Several small forms share the meeting page: their ids must not collide."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AgendaItemForm(PrefixedIds, forms.Form):
+    id_prefix = "agenda"
     kind = forms.ChoiceField(label="What kind of item", choices=AgendaItem.Kind.choices)
     text = forms.CharField(
         label="Item",
@@ -25,7 +36,8 @@ class AgendaItemForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(PrefixedIds, forms.Form):
+    id_prefix = "action"
     text = forms.CharField(label="Action", max_length=500)
     owner = forms.TypedChoiceField(label="Who does it", coerce=int)
     due_on = forms.DateField(label="Due on", required=False, widget=DateInput)
@@ -57,7 +69,8 @@ class RecordForm(forms.ModelForm):
         widgets = {"reflection": forms.Textarea(attrs={"rows": 3})}
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(PrefixedIds, forms.Form):
+    id_prefix = "private"
     text = forms.CharField(
         label="My private note",
         required=False,
@@ -67,7 +80,8 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(PrefixedIds, forms.Form):
+    id_prefix = "problem"
     text = forms.CharField(label="Problem raised", max_length=500)
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
