@@ -63,7 +63,9 @@ def pulse_trends(pair_ids) -> dict[int, list[int]]:
 
 
 def agenda_for(check_in: CheckIn):
-    return AgendaItem.objects.for_check_in(check_in).select_related("added_by", "check_in")
+    return AgendaItem.objects.for_check_in(check_in).select_related(
+        "added_by", "check_in__pair__district"
+    )
 
 
 def actions_for(check_in: CheckIn):
@@ -74,7 +76,7 @@ def actions_for(check_in: CheckIn):
             Q(check_in=check_in)
             | Q(check_in__scheduled_at__lt=check_in.scheduled_at, done_at__isnull=True)
         )
-        .select_related("owner", "check_in")
+        .select_related("owner", "check_in__pair__district")
         .order_by("done_at", "due_on", "pk")
     )
 

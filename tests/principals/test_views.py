@@ -556,3 +556,39 @@ def test_home_shows_the_supervisors_principals(upcoming, superintendent, client_
 def test_teachers_have_no_check_ins_nav(teacher, client_for):
     body = client_for(teacher).get("/").content.decode()
     assert 'href="/check-ins/"' not in body
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_principal_and_pair_pages_queries_do_not_grow_with_history(
+    count, pair, principal, make_check_in, client_for, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for i in range(count):
+        meeting = make_check_in(now - datetime.timedelta(days=14 * (i + 1)), status="held", pulse=3)
+        services.agenda_item_add(check_in=meeting, by=principal, kind="question", text=f"Q{i}")
+        ActionItem.objects.create(
+            district=pair.district, pair=pair, check_in=meeting, owner=principal, text=f"A{i}"
+        )
+    upcoming = make_check_in(now + SOON)
+    client = client_for(principal)
+    with django_assert_max_num_queries(14):
+        assert client.get("/check-ins/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/check-ins/pairs/{pair.pk}/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(url(upcoming)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_emerging_problems_queries_do_not_grow_with_problems(
+    count, past, district, superintendent, client_for, django_assert_max_num_queries
+):
+    from districts.models import School
+
+    theme = Theme.objects.create(district=district, name="Workload")
+    for i in range(count):
+        school = School.objects.create(district=district, name=f"S{i}")
+        make_problem(district, school, past, theme, timezone.localdate())
+    client = client_for(superintendent)
+    with django_assert_max_num_queries(8):
+        assert client.get("/check-ins/emerging/").status_code == 200
