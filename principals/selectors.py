@@ -1,6 +1,170 @@
-"""Reads that pages outside this app gather (the district home)."""
+"""Reads of the check-ins app, each a few queries whatever the number of pairs."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from districts.models import Role
+
+from .models import ActionItem, AgendaItem, CheckIn, CheckInPair, Problem
+
+PULSE_TREND = 5
+SMALLEST_NAMED_GROUP = 4  # a theme's schools are named only when there are more than three
+
+
+def supervises(user) -> bool:
+    return user.is_authenticated and user.role in (Role.SUPERINTENDENT, Role.DISTRICT_LEADER)
+
+
+def pairs_overview(pairs):
+    """Annotate pairs with last met, next meeting, missed meetings and open action items."""
+    now = timezone.now()
+    next_meeting = CheckIn.objects.filter(
+        pair=OuterRef("pk"), status=CheckIn.Status.SCHEDULED, scheduled_at__gte=now
+    ).order_by("scheduled_at")
+    open_actions = (
+        ActionItem.objects.filter(pair=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .values("pair")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return pairs.select_related("principal", "supervisor", "school").annotate(
+        last_met=Max("check_ins__scheduled_at", filter=Q(check_ins__status=CheckIn.Status.HELD)),
+        next_at=Min(
+            "check_ins__scheduled_at",
+            filter=Q(check_ins__status=CheckIn.Status.SCHEDULED, check_ins__scheduled_at__gte=now),
+        ),
+        next_id=Subquery(next_meeting.values("pk")[:1]),
+        missed=Count("check_ins", filter=Q(check_ins__status=CheckIn.Status.MISSED)),
+        open_actions=Subquery(open_actions),
+    )
+
+
+def pulse_trends(pair_ids) -> dict[int, list[int]]:
+    """The last five pulses of each pair, oldest first, in one query."""
+    rows = (
+        CheckIn.objects.filter(pair_id__in=pair_ids, pulse__isnull=False)
+        .annotate(
+            n=Window(RowNumber(), partition_by=[F("pair_id")], order_by=F("scheduled_at").desc())
+        )
+        .filter(n__lte=PULSE_TREND)
+        .values_list("pair_id", "pulse", "scheduled_at")
+    )
+    trends: dict[int, list[tuple]] = defaultdict(list)
+    for pair_id, pulse, at in rows:
+        trends[pair_id].append((at, pulse))
+    return {pair_id: [p for _at, p in sorted(values)] for pair_id, values in trends.items()}
+
+
+def agenda_for(check_in: CheckIn):
+    return AgendaItem.objects.for_check_in(check_in).select_related(
+        "added_by", "check_in__pair__district"
+    )
+
+
+def actions_for(check_in: CheckIn):
+    """This meeting's action items and every one still open from an earlier meeting of the pair."""
+    return (
+        ActionItem.objects.filter(pair_id=check_in.pair_id)
+        .filter(
+            Q(check_in=check_in)
+            | Q(check_in__scheduled_at__lt=check_in.scheduled_at, done_at__isnull=True)
+        )
+        .select_related("owner", "check_in__pair__district")
+        .order_by("done_at", "due_on", "pk")
+    )
+
+
+def next_check_in(user):
+    return (
+        CheckIn.objects.visible_to(user)
+        .filter(Q(pair__principal=user) | Q(pair__supervisor=user), pair__active=True)
+        .upcoming()
+        .select_related("pair__supervisor", "pair__principal", "pair__school", "pair__district")
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+def emerging_problems(district_id: int, *, days: int, today: datetime.date | None = None):
+    """Themes of problems raised in the last `days` against the period before.
+
+    Schools are named only for a theme raised at more than three schools, so nobody can
+    read which principal raised what from a small group.
+    """
+    today = today or timezone.localdate()
+    start = today - datetime.timedelta(days=days)
+    before = start - datetime.timedelta(days=days)
+    through = Problem.themes.through
+    in_now = Q(problem__raised_on__gt=start, problem__raised_on__lte=today)
+    in_before = Q(problem__raised_on__gt=before, problem__raised_on__lte=start)
+    rows = list(
+        through.objects.filter(
+            problem__district_id=district_id,
+            problem__raised_on__gt=before,
+            problem__raised_on__lte=today,
+        )
+        .values("theme_id", "theme__name")
+        .annotate(
+            now=Count("problem", filter=in_now),
+            before=Count("problem", filter=in_before),
+            schools=Count("problem__school", filter=in_now, distinct=True),
+        )
+        .order_by()
+    )
+    named = [row["theme_id"] for row in rows if row["schools"] >= SMALLEST_NAMED_GROUP]
+    names: dict[int, list[str]] = defaultdict(list)
+    if named:
+        for theme_id, school_name in (
+            through.objects.filter(theme_id__in=named)
+            .filter(in_now)
+            .values_list("theme_id", "problem__school__name")
+            .distinct()
+            .order_by("problem__school__name")
+        ):
+            names[theme_id].append(school_name)
+    themes = []
+    for row in rows:
+        if not row["now"] and not row["before"]:
+            continue
+        themes.append(
+            {
+                "name": row["theme__name"],
+                "now": row["now"],
+                "before": row["before"],
+                "change": row["now"] - row["before"],
+                "rising": row["now"] > row["before"],
+                "schools": row["schools"],
+                "school_names": names.get(row["theme_id"], []),
+            }
+        )
+    themes.sort(key=lambda t: (-t["change"], -t["now"], t["name"]))
+    return themes
 
 
 def home_summary(user) -> dict:
-    """What the district home shows of this app for this person; empty while the app is new."""
-    return {}
+    """What the district home shows: a principal's next check-in, a supervisor's principals."""
+    if not user.is_authenticated or user.district_id is None:
+        return {}
+    summary: dict = {}
+    if user.role == Role.PRINCIPAL:
+        summary["next"] = next_check_in(user)
+    if supervises(user):
+        pairs = CheckInPair.objects.filter(
+            district_id=user.district_id, supervisor=user, active=True
+        )
+        counts = pairs.aggregate(
+            total=Count("pk", distinct=True),
+            overdue=Count("pk", filter=Q(overdue_since__isnull=False), distinct=True),
+        )
+        if counts["total"]:
+            summary["principals"] = counts["total"]
+            summary["overdue"] = counts["overdue"]
+            summary["next"] = next_check_in(user)
+    return summary

@@ -1,0 +1,142 @@
+import datetime
+
+from django import forms
+
+from districts.models import Role, School, Theme, User
+
+from .models import PROMPTS, AgendaItem, CheckIn, CheckInPair, SchoolBreak
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class PrefixedIds:
+    """Several small forms share the meeting page: their ids must not collide."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AgendaItemForm(PrefixedIds, forms.Form):
+    id_prefix = "agenda"
+    kind = forms.ChoiceField(label="What kind of item", choices=AgendaItem.Kind.choices)
+    text = forms.CharField(
+        label="Item",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PROMPTS[AgendaItem.Kind.QUESTION],
+    )
+
+
+class ActionItemForm(PrefixedIds, forms.Form):
+    id_prefix = "action"
+    text = forms.CharField(label="Action", max_length=500)
+    owner = forms.TypedChoiceField(label="Who does it", coerce=int)
+    due_on = forms.DateField(label="Due on", required=False, widget=DateInput)
+
+    def __init__(self, *args, check_in: CheckIn, **kwargs):
+        super().__init__(*args, **kwargs)
+        pair = check_in.pair
+        self.fields["owner"].choices = [
+            (pair.principal_id, pair.principal.name),
+            (pair.supervisor_id, pair.supervisor.name),
+        ]
+
+
+class RecordForm(forms.ModelForm):
+    pulse = forms.TypedChoiceField(
+        label="Pulse",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not given")] + [(n, str(n)) for n in range(1, 6)],
+        help_text="How is the principal doing, from 1 (struggling) to 5 (thriving)?",
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["shared_notes", "pulse", "reflection"]
+        labels = {"shared_notes": "Shared notes"}
+        help_texts = {"shared_notes": "Both of you and the superintendent can read these."}
+        widgets = {"reflection": forms.Textarea(attrs={"rows": 3})}
+
+
+class PrivateNoteForm(PrefixedIds, forms.Form):
+    id_prefix = "private"
+    text = forms.CharField(
+        label="My private note",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you can read this, on every screen.",
+    )
+
+
+class ProblemForm(PrefixedIds, forms.Form):
+    id_prefix = "problem"
+    text = forms.CharField(label="Problem raised", max_length=500)
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(district_id=district_id)
+
+
+class RescheduleForm(forms.Form):
+    on = forms.DateField(label="New date", widget=DateInput)
+    at = forms.TimeField(
+        label="New time",
+        required=False,
+        widget=TimeInput,
+        help_text="Leave empty to keep the usual time.",
+    )
+
+
+class PairForm(forms.ModelForm):
+    class Meta:
+        model = CheckInPair
+        fields = [
+            "principal",
+            "school",
+            "supervisor",
+            "weekday",
+            "local_time",
+            "interval_weeks",
+            "starts_on",
+        ]
+        labels = {"local_time": "Time", "interval_weeks": "Every how many weeks"}
+        widgets = {"local_time": TimeInput, "starts_on": DateInput}
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(district_id=district_id, is_active=True)
+        self.fields["principal"].queryset = people.filter(role=Role.PRINCIPAL)
+        self.fields["supervisor"].queryset = people.filter(
+            role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER]
+        )
+        self.fields["school"].queryset = School.objects.filter(district_id=district_id)
+        self.fields["starts_on"].initial = datetime.date.today
+
+
+class SchoolBreakForm(forms.ModelForm):
+    class Meta:
+        model = SchoolBreak
+        fields = ["name", "starts_on", "ends_on"]
+        labels = {"starts_on": "First day", "ends_on": "Last day"}
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The last day cannot come before the first.")
+        return data

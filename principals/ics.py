@@ -1,0 +1,132 @@
+"""One person's check-ins as an iCalendar feed (RFC 5545), written by hand.
+
+Each pair is one series (`RRULE:FREQ=WEEKLY;INTERVAL=n`) in the district's time zone, with an
+`EXDATE` for every cadence date skipped for a break or moved to another day; a moved meeting is
+a single event of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from . import cadence
+from .models import CheckIn, CheckInPair, SchoolBreak
+
+EXDATE_HORIZON = datetime.timedelta(days=400)
+
+
+def escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def local_stamp(day: datetime.date, at: datetime.time) -> str:
+    return f"{day:%Y%m%d}T{at:%H%M%S}"
+
+
+def utc_stamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def feed_for(user, *, host: str = "roundtable") -> str:
+    pairs = list(
+        CheckInPair.objects.filter(district_id=user.district_id, active=True)
+        .filter(Q(principal=user) | Q(supervisor=user))
+        .select_related("principal", "supervisor", "school", "district")
+    )
+    pair_ids = [p.pk for p in pairs]
+    breaks = [
+        (b.starts_on, b.ends_on) for b in SchoolBreak.objects.filter(district_id=user.district_id)
+    ]
+    moved_away: dict[int, list[datetime.date]] = {}
+    single_events = []
+    for meeting in CheckIn.objects.filter(pair_id__in=pair_ids).filter(
+        Q(status=CheckIn.Status.RESCHEDULED) | Q(cadence_on__isnull=True)
+    ):
+        if meeting.status == CheckIn.Status.RESCHEDULED and meeting.cadence_on:
+            moved_away.setdefault(meeting.pair_id, []).append(meeting.cadence_on)
+        if meeting.cadence_on is None and meeting.status != CheckIn.Status.RESCHEDULED:
+            single_events.append(meeting)
+    stamp = utc_stamp(timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Roundtable//Check-ins//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape('Check-ins')}",
+    ]
+    by_pk = {pair.pk: pair for pair in pairs}
+    for pair in pairs:
+        zone = pair.district.timezone
+        first = cadence.first_date(pair.starts_on, pair.weekday)
+        other = pair.principal if pair.supervisor_id == user.pk else pair.supervisor
+        skipped = [
+            day
+            for day in cadence.series_dates(
+                starts_on=pair.starts_on,
+                weekday=pair.weekday,
+                interval_weeks=pair.interval_weeks,
+                since=first,
+                until=timezone.localdate() + EXDATE_HORIZON,
+            )
+            if cadence.in_break(day, breaks)
+        ]
+        skipped = sorted(set(skipped) | set(moved_away.get(pair.pk, [])))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:pair-{pair.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;TZID={zone}:{local_stamp(first, pair.local_time)}",
+            "DURATION:PT1H",
+            f"RRULE:FREQ=WEEKLY;INTERVAL={pair.interval_weeks}",
+        ]
+        if skipped:
+            lines.append(
+                f"EXDATE;TZID={zone}:"
+                + ",".join(local_stamp(day, pair.local_time) for day in skipped)
+            )
+        lines += [
+            f"SUMMARY:{escape(f'Check-in with {other.name}')}",
+            f"LOCATION:{escape(pair.school.name)}",
+            "END:VEVENT",
+        ]
+    for meeting in single_events:
+        pair = by_pk[meeting.pair_id]
+        other = pair.principal if pair.supervisor_id == user.pk else pair.supervisor
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:check-in-{meeting.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{utc_stamp(meeting.scheduled_at)}",
+            "DURATION:PT1H",
+            f"SUMMARY:{escape(f'Check-in with {other.name} (moved)')}",
+            f"LOCATION:{escape(pair.school.name)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

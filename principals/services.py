@@ -1,0 +1,599 @@
+"""Writes of the check-ins app: planning occurrences, reminders sent exactly once, meeting records."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from districts.models import District, School, Theme, User
+from notifications.models import EmailMode, Notification, NotificationSettings
+from notifications.services import absolute, notify
+
+from . import cadence
+from .models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    CheckIn,
+    CheckInPair,
+    PrivateNote,
+    Problem,
+    Reminder,
+    SchoolBreak,
+)
+
+HORIZON_WEEKS = 8
+OVERDUE_MARGIN = datetime.timedelta(days=3)
+NUDGE_AFTER = datetime.timedelta(hours=1)
+NUDGE_UNTIL = datetime.timedelta(days=3)
+EMAIL_CHUNK = 500
+BATCH = 2000
+
+
+# --- Planning occurrences -------------------------------------------------------------------
+
+
+def breaks_by_district(district_ids) -> dict[int, list[cadence.Break]]:
+    found: dict[int, list[cadence.Break]] = defaultdict(list)
+    for district_id, starts_on, ends_on in SchoolBreak.objects.filter(
+        district_id__in=district_ids
+    ).values_list("district_id", "starts_on", "ends_on"):
+        found[district_id].append((starts_on, ends_on))
+    return found
+
+
+def occurrences_plan(*, today: datetime.date | None = None, weeks: int = HORIZON_WEEKS) -> int:
+    """Create the check-ins of the coming weeks for every active pair that needs more.
+
+    A handful of queries whatever the number of pairs: the unique (pair, cadence date) makes a
+    second run, or two at once, insert nothing.
+    """
+    today = today or timezone.now().date()
+    until = today + datetime.timedelta(weeks=weeks)
+    pairs = list(
+        CheckInPair.objects.filter(active=True)
+        .filter(Q(planned_through__isnull=True) | Q(planned_through__lt=until))
+        .values_list(
+            "pk",
+            "district_id",
+            "district__timezone",
+            "starts_on",
+            "weekday",
+            "local_time",
+            "interval_weeks",
+            "planned_through",
+        )
+    )
+    if not pairs:
+        return 0
+    breaks = breaks_by_district({row[1] for row in pairs})
+    rows = []
+    for pk, district_id, zone, starts_on, weekday, at, interval, planned in pairs:
+        since = max(today, planned + datetime.timedelta(days=1)) if planned else today
+        for day in cadence.cadence_dates(
+            starts_on=starts_on,
+            weekday=weekday,
+            interval_weeks=interval,
+            since=since,
+            until=until,
+            breaks=breaks.get(district_id, ()),
+        ):
+            rows.append(
+                CheckIn(
+                    district_id=district_id,
+                    pair_id=pk,
+                    cadence_on=day,
+                    scheduled_at=cadence.instant(day, at, zone),
+                )
+            )
+    with transaction.atomic():
+        CheckIn.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        CheckInPair.objects.filter(pk__in=[row[0] for row in pairs]).update(planned_through=until)
+    return len(rows)
+
+
+def future_empty_occurrences(pair_ids=None, district_id=None):
+    """Scheduled, generated meetings in the future that nobody has written anything into yet."""
+    occurrences = CheckIn.objects.filter(
+        status=CheckIn.Status.SCHEDULED,
+        cadence_on__isnull=False,
+        scheduled_at__gt=timezone.now(),
+        agenda_items__isnull=True,
+        action_items__isnull=True,
+        shared_notes="",
+    )
+    if pair_ids is not None:
+        occurrences = occurrences.filter(pair_id__in=pair_ids)
+    if district_id is not None:
+        occurrences = occurrences.filter(district_id=district_id)
+    return occurrences
+
+
+@transaction.atomic
+def pair_create(
+    *,
+    district: District,
+    supervisor: User,
+    principal: User,
+    school: School,
+    weekday: int,
+    local_time: datetime.time,
+    starts_on: datetime.date,
+    interval_weeks: int = 2,
+) -> CheckInPair:
+    pair = CheckInPair(
+        district=district,
+        supervisor=supervisor,
+        principal=principal,
+        school=school,
+        weekday=weekday,
+        local_time=local_time,
+        starts_on=starts_on,
+        interval_weeks=interval_weeks,
+    )
+    pair.full_clean()
+    pair.save()
+    transaction.on_commit(lambda: occurrences_plan())
+    return pair
+
+
+@transaction.atomic
+def school_break_create(
+    *, district: District, name: str, starts_on: datetime.date, ends_on: datetime.date
+) -> SchoolBreak:
+    school_break = SchoolBreak(district=district, name=name, starts_on=starts_on, ends_on=ends_on)
+    school_break.full_clean()
+    school_break.save()
+    # Meetings already planned inside the break go away unless someone already wrote in them.
+    future_empty_occurrences(district_id=district.pk).filter(
+        cadence_on__gte=starts_on, cadence_on__lte=ends_on
+    ).delete()
+    return school_break
+
+
+# --- Reminders, exactly once ----------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    check_in: CheckIn
+    kind: str
+    recipients: list[User] = field(default_factory=list)
+
+
+def due_reminders(now: datetime.datetime) -> list[Due]:
+    """What should have gone out by `now`, in three queries whatever the number of pairs."""
+    people = ("pair__supervisor", "pair__principal", "pair__school", "pair__district")
+    upcoming = CheckIn.objects.filter(
+        status=CheckIn.Status.SCHEDULED,
+        scheduled_at__gt=now,
+        scheduled_at__lte=now + datetime.timedelta(hours=48),
+        pair__active=True,
+    ).select_related(*people)
+    dues = []
+    for check_in in upcoming:
+        # One reminder per window: a meeting two hours away gets only the short reminder.
+        if check_in.scheduled_at - now > datetime.timedelta(hours=2):
+            kind = Reminder.Kind.BEFORE_48H
+        else:
+            kind = Reminder.Kind.BEFORE_2H
+        pair = check_in.pair
+        dues.append(Due(check_in, kind, [pair.supervisor, pair.principal]))
+
+    past = list(
+        CheckIn.objects.filter(
+            status__in=[CheckIn.Status.SCHEDULED, CheckIn.Status.HELD],
+            scheduled_at__lte=now - NUDGE_AFTER,
+            scheduled_at__gt=now - NUDGE_UNTIL,
+        ).select_related(*people)
+    )
+    wrote = set(
+        PrivateNote.objects.filter(check_in__in=[c.pk for c in past])
+        .exclude(text="")
+        .values_list("check_in_id", "author_id")
+    )
+    for check_in in past:
+        pair = check_in.pair
+        missing = [
+            person
+            for person in (pair.supervisor, pair.principal)
+            if (check_in.pk, person.pk) not in wrote
+        ]
+        if missing:
+            dues.append(Due(check_in, Reminder.Kind.NOTES_NUDGE, missing))
+    return dues
+
+
+def agenda_lines(dues: list[Due]) -> dict[int, list[str]]:
+    """The agenda so far of each due meeting, in one query."""
+    meetings = {due.check_in.pk: due.check_in for due in dues}
+    by_pair = defaultdict(list)
+    for check_in in meetings.values():
+        by_pair[check_in.pair_id].append(check_in)
+    lines: dict[int, list[str]] = defaultdict(list)
+    items = AgendaItem.objects.filter(pair_id__in=by_pair, resolved_at__isnull=True).values_list(
+        "pair_id", "check_in__scheduled_at", "kind", "text"
+    )
+    labels = dict(AgendaItem.Kind.choices)
+    for pair_id, item_at, kind, text in items.order_by("pk"):
+        for check_in in by_pair[pair_id]:
+            if item_at <= check_in.scheduled_at:
+                lines[check_in.pk].append(f"- {labels.get(kind, kind)}: {text}")
+    return lines
+
+
+def reminder_text(due: Due, recipient: User, agenda: list[str]) -> tuple[str, str]:
+    check_in = due.check_in
+    pair = check_in.pair
+    other = pair.principal if recipient.pk == pair.supervisor_id else pair.supervisor
+    when = f"{check_in.local_start():%A %-d %B at %H:%M} ({pair.district.timezone})"
+    if due.kind == Reminder.Kind.NOTES_NUDGE:
+        subject = f"Your notes on the check-in with {other.name}"
+        body = (
+            f"You met {other.name} ({pair.school.name}) on {when}. "
+            "Write down what you heard and what you agreed while it is fresh; "
+            "your private notes are yours alone."
+        )
+        return subject, body
+    soon = "in two hours" if due.kind == Reminder.Kind.BEFORE_2H else "in two days"
+    subject = f"Check-in with {other.name} {soon}"
+    agenda_text = "\n".join(agenda) if agenda else "Nothing on the agenda yet: add what matters."
+    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}.\n\nAgenda so far:\n{agenda_text}"
+    return subject, body
+
+
+def email_modes(user_ids) -> dict[int, str]:
+    return dict(
+        NotificationSettings.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "email_mode"
+        )
+    )
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
+    """Claim every due reminder, put the notices in the inboxes and queue the e-mails.
+
+    The claim is an insert into the unique (check-in, recipient, kind) table that skips rows
+    another run already holds; this run then reads back only the rows stamped with its own
+    claim id. The in-app notice is written in the same transaction as the claim, and the
+    e-mails are queued only after it commits, so a crash leaves neither or both.
+    """
+    from .tasks import send_reminder_emails
+
+    now = now or timezone.now()
+    dues = due_reminders(now)
+    if not dues:
+        return []
+    existing = set(
+        Reminder.objects.filter(check_in_id__in={due.check_in.pk for due in dues}).values_list(
+            "check_in_id", "recipient_id", "kind"
+        )
+    )
+    wanted = [
+        (due, person)
+        for due in dues
+        for person in due.recipients
+        if person.is_active and (due.check_in.pk, person.pk, due.kind) not in existing
+    ]
+    if not wanted:
+        return []
+    agendas = agenda_lines([due for due, _person in wanted])
+    modes = email_modes({person.pk for _due, person in wanted})
+    claim = uuid.uuid4()
+    # One reverse() for all: the check-in address is this prefix and the id.
+    prefix = reverse("principals:index")
+    rows = []
+    for due, person in wanted:
+        subject, body = reminder_text(due, person, agendas.get(due.check_in.pk, []))
+        rows.append(
+            Reminder(
+                check_in_id=due.check_in.pk,
+                recipient_id=person.pk,
+                kind=due.kind,
+                claim=claim,
+                created_at=now,
+                subject=subject[:200],
+                body=body,
+                url=f"{prefix}{due.check_in.pk}/",
+                email_wanted=bool(person.email)
+                and modes.get(person.pk, EmailMode.EACH) == EmailMode.EACH,
+            )
+        )
+    district_of = {person.pk: person.district_id for _due, person in wanted}
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        mine = list(
+            Reminder.objects.filter(claim=claim).values_list(
+                "pk", "recipient_id", "kind", "subject", "body", "url", "email_wanted"
+            )
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    district_id=district_of[recipient_id],
+                    recipient_id=recipient_id,
+                    kind=f"principals.{kind}",
+                    subject=subject,
+                    body=body,
+                    url=url,
+                    # The reminder e-mails itself, or the daily digest picks the notice up.
+                    emailed_at=now if email_wanted else None,
+                )
+                for _pk, recipient_id, kind, subject, body, url, email_wanted in mine
+            ],
+            batch_size=BATCH,
+        )
+        to_email = [row[0] for row in mine if row[6]]
+        for start in range(0, len(to_email), EMAIL_CHUNK):
+            send_reminder_emails.delay_on_commit(to_email[start : start + EMAIL_CHUNK])
+    return [row[0] for row in mine]
+
+
+def reminder_emails_send(reminder_ids: list[int]) -> tuple[list[int], list[int]]:
+    """E-mail the claimed reminders not sent yet. Returns (sent, failed) ids.
+
+    `sent_at` is set and committed before each e-mail goes out, so a second task, a redelivered
+    message or a worker killed mid-send never sends it again; a refused send clears it so the
+    retry sends it.
+    """
+    with transaction.atomic():
+        claimed = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=reminder_ids, email_wanted=True, sent_at__isnull=True)
+            .select_related("recipient")
+        )
+        Reminder.objects.filter(pk__in=[r.pk for r in claimed]).update(sent_at=timezone.now())
+    sent, failed = [], []
+    for reminder in claimed:
+        body = f"{reminder.body}\n\nOpen the check-in: {absolute(reminder.url)}\n"
+        try:
+            EmailMessage(reminder.subject, body, to=[reminder.recipient.email]).send()
+        except Exception:
+            failed.append(reminder.pk)
+        else:
+            sent.append(reminder.pk)
+    if failed:
+        Reminder.objects.filter(pk__in=failed).update(sent_at=None)
+    return sent, failed
+
+
+def stranded_reminder_ids(now: datetime.datetime) -> list[int]:
+    """E-mails claimed a while ago that never went out (a retry gave up, a message was lost)."""
+    return list(
+        Reminder.objects.filter(
+            email_wanted=True,
+            sent_at__isnull=True,
+            created_at__lt=now - datetime.timedelta(minutes=15),
+            created_at__gt=now - datetime.timedelta(days=2),
+        ).values_list("pk", flat=True)
+    )
+
+
+# --- Pairs past their cadence ---------------------------------------------------------------
+
+
+def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
+    """Flag pairs with no held meeting within their interval plus a margin; tell the supervisor once."""
+    now = now or timezone.now()
+    pairs = CheckInPair.objects.filter(active=True).annotate(
+        last_held=Max("check_ins__scheduled_at", filter=Q(check_ins__status=CheckIn.Status.HELD))
+    )
+    late, fine = [], []
+    for pk, started, interval, last_held, flagged in pairs.values_list(
+        "pk", "starts_on", "interval_weeks", "last_held", "overdue_since"
+    ):
+        allowed = datetime.timedelta(weeks=interval) + OVERDUE_MARGIN
+        since = last_held or datetime.datetime.combine(
+            started, datetime.time(), tzinfo=datetime.UTC
+        )
+        if now - since > allowed:
+            if flagged is None:
+                late.append(pk)
+        elif flagged is not None:
+            fine.append(pk)
+    if fine:
+        CheckInPair.objects.filter(pk__in=fine).update(overdue_since=None)
+    if not late:
+        return []
+    with transaction.atomic():
+        # Locked rows are another run's to flag: each pair is flagged, and told, once.
+        flagged_now = list(
+            CheckInPair.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=late, overdue_since__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        CheckInPair.objects.filter(pk__in=flagged_now).update(overdue_since=now)
+    by_supervisor = defaultdict(list)
+    for pair in CheckInPair.objects.filter(pk__in=flagged_now).select_related(
+        "supervisor", "principal"
+    ):
+        by_supervisor[pair.supervisor].append(pair.principal.name)
+    for supervisor, names in by_supervisor.items():
+        notify(
+            recipients=[supervisor],
+            kind="principals.overdue",
+            subject=f"No check-in for a while with {', '.join(names[:3])}"
+            + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
+            body="These principals have not had a check-in within your agreed rhythm: "
+            + ", ".join(names)
+            + ". Find a time soon.",
+            url=reverse("principals:index"),
+        )
+    return flagged_now
+
+
+def dispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """What beat runs every few minutes: plan, remind, flag, and pick up stranded e-mails."""
+    from .tasks import send_reminder_emails
+
+    now = now or timezone.now()
+    planned = occurrences_plan(today=now.date())
+    stranded = stranded_reminder_ids(now)
+    for start in range(0, len(stranded), EMAIL_CHUNK):
+        send_reminder_emails.delay(stranded[start : start + EMAIL_CHUNK])
+    reminded = reminders_send(now=now)
+    flagged = overdue_pairs_flag(now=now)
+    return {"planned": planned, "reminded": len(reminded), "flagged": len(flagged)}
+
+
+def retry_seconds() -> int:
+    return int(getattr(settings, "PRINCIPALS_EMAIL_RETRY_SECONDS", 60))
+
+
+# --- Writing in a meeting -------------------------------------------------------------------
+
+
+def agenda_item_add(*, check_in: CheckIn, by: User, kind: str, text: str) -> AgendaItem:
+    if check_in.status in (CheckIn.Status.RESCHEDULED, CheckIn.Status.MISSED):
+        raise ValidationError("Add items to the next meeting: this one did not take place.")
+    item = AgendaItem(
+        district_id=check_in.district_id,
+        pair_id=check_in.pair_id,
+        check_in=check_in,
+        added_by=by,
+        kind=kind,
+        text=text.strip(),
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+def agenda_item_resolve(*, item: AgendaItem, at: CheckIn, resolved: bool = True) -> AgendaItem:
+    if resolved:
+        item.resolve(at=at)
+    else:
+        item.reopen()
+    item.save(update_fields=["resolved_at", "resolved_in"])
+    return item
+
+
+def action_item_add(
+    *, check_in: CheckIn, owner: User, text: str, due_on: datetime.date | None
+) -> ActionItem:
+    if owner.pk not in (check_in.pair.supervisor_id, check_in.pair.principal_id):
+        raise ValidationError({"owner": "The owner is one of the two people in the meeting."})
+    item = ActionItem(
+        district_id=check_in.district_id,
+        pair_id=check_in.pair_id,
+        check_in=check_in,
+        owner=owner,
+        text=text.strip(),
+        due_on=due_on,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+def action_item_set_done(*, item: ActionItem, done: bool) -> ActionItem:
+    item.done_at = timezone.now() if done else None
+    item.save(update_fields=["done_at"])
+    return item
+
+
+def check_in_record(
+    *,
+    check_in: CheckIn,
+    shared_notes: str,
+    pulse: int | None,
+    reflection: str,
+) -> CheckIn:
+    check_in.shared_notes = shared_notes
+    check_in.pulse = pulse
+    check_in.reflection = reflection
+    check_in.full_clean()
+    check_in.save(update_fields=["shared_notes", "pulse", "reflection", "updated_at"])
+    return check_in
+
+
+def private_note_save(*, check_in: CheckIn, author: User, text: str) -> PrivateNote:
+    note, _created = PrivateNote.objects.update_or_create(
+        check_in=check_in, author=author, defaults={"text": text}
+    )
+    return note
+
+
+@transaction.atomic
+def check_in_set_status(*, check_in: CheckIn, status: str) -> CheckIn:
+    if status == CheckIn.Status.HELD:
+        check_in.mark_held()
+    elif status == CheckIn.Status.MISSED:
+        check_in.mark_missed()
+    else:
+        raise ValidationError("Choose held or missed; to move a meeting, pick a new date.")
+    check_in.save(update_fields=["status", "updated_at"])
+    if status == CheckIn.Status.HELD:
+        CheckInPair.objects.filter(pk=check_in.pair_id).update(overdue_since=None)
+    return check_in
+
+
+@transaction.atomic
+def check_in_reschedule(
+    *, check_in: CheckIn, by: User, on: datetime.date, at: datetime.time | None = None
+) -> CheckIn:
+    """Move one meeting to another day: the old one stays as moved, the new one is a single event."""
+    if check_in.status not in (CheckIn.Status.SCHEDULED, CheckIn.Status.MISSED):
+        raise ValidationError("Only a planned or missed meeting can be moved.")
+    pair = check_in.pair
+    when = cadence.instant(on, at or pair.local_time, pair.district.timezone)
+    if when <= timezone.now():
+        raise ValidationError({"on": "Pick a day and time that is still ahead."})
+    moved = CheckIn(
+        district_id=check_in.district_id,
+        pair=pair,
+        scheduled_at=when,
+        cadence_on=None,
+        moved_from=check_in,
+    )
+    check_in.status = CheckIn.Status.RESCHEDULED
+    check_in.save(update_fields=["status", "updated_at"])
+    try:
+        moved.save()
+    except IntegrityError:
+        raise ValidationError("This meeting was already moved.") from None
+    # The agenda travels with the meeting.
+    AgendaItem.objects.filter(check_in=check_in, resolved_at__isnull=True).update(check_in=moved)
+    other = pair.principal if by.pk == pair.supervisor_id else pair.supervisor
+    notify(
+        recipients=[other],
+        kind="principals.moved",
+        subject=f"Check-in moved to {moved.local_start():%A %-d %B at %H:%M}",
+        body=f"{by.name} moved your check-in of {check_in.local_start():%-d %B}.",
+        url=moved.get_absolute_url(),
+    )
+    return moved
+
+
+def problem_add(*, check_in: CheckIn, text: str, themes: list[Theme]) -> Problem:
+    problem = Problem(
+        district_id=check_in.district_id,
+        check_in=check_in,
+        school_id=check_in.pair.school_id,
+        text=text.strip(),
+        raised_on=check_in.local_start().date(),
+    )
+    problem.full_clean()
+    problem.save()
+    problem.themes.set([theme for theme in themes if theme.district_id == check_in.district_id])
+    return problem
+
+
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    CalendarFeed.objects.filter(user=user).delete()
+    return CalendarFeed.objects.create(user=user, district_id=user.district_id)
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()

@@ -1,0 +1,426 @@
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from districts.access import visible_or_404
+from districts.models import Theme
+from districts.views import HtmxHttpRequest, paginate
+
+from . import ics, selectors, services
+from .forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    PairForm,
+    PrivateNoteForm,
+    ProblemForm,
+    RecordForm,
+    RescheduleForm,
+    SchoolBreakForm,
+)
+from .models import (
+    PROMPTS,
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    CheckIn,
+    CheckInPair,
+    PrivateNote,
+    SchoolBreak,
+    can_edit_check_in,
+    is_pair_member,
+)
+
+EMERGING_PERIODS = {28: "4 weeks", 56: "8 weeks", 91: "a quarter"}
+
+
+def render_local(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
+    """Dates and times on these pages read in the district's zone, where the meetings happen."""
+    zone = request.user.district.timezone if request.user.district_id else "UTC"
+    with timezone.override(zone):
+        return render(request, template, context)
+
+
+def check_in_for_user(request: HtmxHttpRequest, pk: int) -> CheckIn:
+    """The meeting if the user is one of the pair or the superintendent, else 404."""
+    return visible_or_404(
+        request,
+        CheckIn.objects.select_related(
+            "pair__principal", "pair__supervisor", "pair__school", "pair__district", "moved_from"
+        ),
+        pk=pk,
+    )
+
+
+def editable_check_in(request: HtmxHttpRequest, pk: int) -> CheckIn:
+    """Only the two people in the meeting write in it; anyone else gets a 404."""
+    check_in = check_in_for_user(request, pk)
+    if not can_edit_check_in(request.user, check_in):
+        raise Http404("Only the two people in the meeting write in it.")
+    return check_in
+
+
+def require_leader(request: HtmxHttpRequest) -> None:
+    if not request.user.is_district_leader:
+        raise Http404("Only district leaders see this page.")
+
+
+@login_required
+def index(request: HtmxHttpRequest) -> HttpResponse:
+    """Supervisors see their principals; principals see their next meeting and history."""
+    if not selectors.supervises(request.user):
+        return principal_page(request)
+    who = request.GET.get("who", "mine")
+    pairs = CheckInPair.objects.visible_to(request.user).filter(active=True)
+    if who != "all" or request.user.role != "superintendent":
+        who = "mine"
+        pairs = pairs.filter(supervisor=request.user)
+    page = paginate(request, selectors.pairs_overview(pairs).order_by("principal__name", "pk"))
+    trends = selectors.pulse_trends([pair.pk for pair in page])
+    for pair in page:
+        pair.pulses = trends.get(pair.pk, [])
+    return render_local(
+        request,
+        "principals/supervisor.html",
+        {"page": page, "who": who, "now": timezone.now()},
+    )
+
+
+def principal_page(request: HtmxHttpRequest) -> HttpResponse:
+    next_meeting = selectors.next_check_in(request.user)
+    history = (
+        CheckIn.objects.visible_to(request.user)
+        .filter(pair__principal=request.user, scheduled_at__lt=timezone.now())
+        .select_related("pair__supervisor", "pair__district")
+        .order_by("-scheduled_at", "-pk")
+    )
+    context = {"next": next_meeting, "page": paginate(request, history)}
+    if next_meeting is not None:
+        context["agenda"] = selectors.agenda_for(next_meeting)
+        context["actions"] = selectors.actions_for(next_meeting)
+    return render_local(request, "principals/principal.html", context)
+
+
+@login_required
+def pair_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    pair = visible_or_404(
+        request, CheckInPair.objects.select_related("principal", "supervisor", "school"), pk=pk
+    )
+    meetings = pair.check_ins.order_by("-scheduled_at", "-pk").select_related("pair__district")
+    return render_local(
+        request, "principals/pair.html", {"pair": pair, "page": paginate(request, meetings)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_new(request: HtmxHttpRequest) -> HttpResponse:
+    require_leader(request)
+    form = PairForm(
+        request.POST or None,
+        instance=CheckInPair(district_id=request.user.district_id),
+        district_id=request.user.district_id,
+        initial={"supervisor": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pair = services.pair_create(
+                district=request.user.district,
+                supervisor=data["supervisor"],
+                principal=data["principal"],
+                school=data["school"],
+                weekday=data["weekday"],
+                local_time=data["local_time"],
+                starts_on=data["starts_on"],
+                interval_weeks=data["interval_weeks"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Check-ins planned for the coming weeks.")
+            return redirect(pair)
+    return render_local(request, "principals/pair_form.html", {"form": form})
+
+
+def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> dict:
+    user = request.user
+    member = is_pair_member(user, check_in)
+    editable = can_edit_check_in(user, check_in)
+    context = {
+        "check_in": check_in,
+        "pair": check_in.pair,
+        "member": member,
+        "editable": editable,
+        "agenda": selectors.agenda_for(check_in),
+        "actions": selectors.actions_for(check_in),
+        "problems": check_in.problems.prefetch_related("themes"),
+        "prompts": [(AgendaItem.Kind(kind).label, text) for kind, text in PROMPTS.items()],
+        "moved_to": CheckIn.objects.filter(moved_from=check_in).first(),
+    }
+    if member:
+        note = PrivateNote.objects.visible_to(user).filter(check_in=check_in).first()
+        context["private_form"] = forms.get("private_form") or PrivateNoteForm(
+            initial={"text": note.text if note else ""}
+        )
+        context["private_saved"] = note.updated_at if note else None
+    if editable:
+        context.update(
+            agenda_form=forms.get("agenda_form") or AgendaItemForm(),
+            action_form=forms.get("action_form") or ActionItemForm(check_in=check_in),
+            record_form=forms.get("record_form") or RecordForm(instance=check_in),
+            problem_form=forms.get("problem_form") or ProblemForm(district_id=check_in.district_id),
+            reschedule_form=forms.get("reschedule_form") or RescheduleForm(),
+            status_error=forms.get("status_error"),
+        )
+    return context
+
+
+def render_check_in(request, check_in, partial: str | None = None, **forms) -> HttpResponse:
+    template = "principals/check_in.html"
+    if partial and request.htmx:
+        template = f"{template}#{partial}"
+    return render_local(request, template, check_in_context(request, check_in, **forms))
+
+
+@login_required
+def check_in_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = check_in_for_user(request, pk)
+    return render_check_in(request, check_in)
+
+
+@login_required
+@require_POST
+def agenda_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_item_add(check_in=check_in, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                return redirect(check_in)
+            form = AgendaItemForm()
+    return render_check_in(request, check_in, "agenda", agenda_form=form)
+
+
+@login_required
+@require_POST
+def agenda_resolve(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    item = get_object_or_404(AgendaItem.objects.for_check_in(check_in), pk=item_pk)
+    resolved = request.POST.get("resolved") != "0"
+    # Already in the state asked for (a double click): nothing to do.
+    with contextlib.suppress(ValidationError):
+        services.agenda_item_resolve(item=item, at=check_in, resolved=resolved)
+    if not request.htmx:
+        return redirect(check_in)
+    return render_check_in(request, check_in, "agenda")
+
+
+@login_required
+@require_POST
+def action_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    form = ActionItemForm(request.POST, check_in=check_in)
+    if form.is_valid():
+        data = form.cleaned_data
+        owner = (
+            check_in.pair.principal
+            if data["owner"] == check_in.pair.principal_id
+            else check_in.pair.supervisor
+        )
+        try:
+            services.action_item_add(
+                check_in=check_in, owner=owner, text=data["text"], due_on=data["due_on"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                return redirect(check_in)
+            form = ActionItemForm(check_in=check_in)
+    return render_check_in(request, check_in, "actions", action_form=form)
+
+
+@login_required
+@require_POST
+def action_done(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    item = get_object_or_404(ActionItem.objects.filter(pair_id=check_in.pair_id), pk=item_pk)
+    services.action_item_set_done(item=item, done=request.POST.get("done") != "0")
+    if not request.htmx:
+        return redirect(check_in)
+    return render_check_in(request, check_in, "actions")
+
+
+@login_required
+@require_POST
+def record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    form = RecordForm(request.POST, instance=check_in)
+    if form.is_valid():
+        services.check_in_record(check_in=check_in, **form.cleaned_data)
+        messages.success(request, "Notes saved.")
+        return redirect(check_in)
+    check_in.refresh_from_db()
+    return render_check_in(request, check_in, record_form=form)
+
+
+@login_required
+@require_POST
+def private_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = check_in_for_user(request, pk)
+    if not is_pair_member(request.user, check_in):
+        raise Http404("Only the two people in the meeting keep notes on it.")
+    form = PrivateNoteForm(request.POST)
+    if form.is_valid():
+        services.private_note_save(
+            check_in=check_in, author=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, "Your private note is saved.")
+        return redirect(check_in)
+    return render_check_in(request, check_in, private_form=form)
+
+
+@login_required
+@require_POST
+def problem_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    form = ProblemForm(request.POST, district_id=check_in.district_id)
+    if form.is_valid():
+        services.problem_add(
+            check_in=check_in,
+            text=form.cleaned_data["text"],
+            themes=list(form.cleaned_data["themes"]),
+        )
+        return redirect(check_in)
+    return render_check_in(request, check_in, problem_form=form)
+
+
+@login_required
+@require_POST
+def status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    try:
+        services.check_in_set_status(check_in=check_in, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        check_in.refresh_from_db()
+        return render_check_in(request, check_in, status_error=" ".join(error.messages))
+    messages.success(request, f"Marked as {check_in.get_status_display().lower()}.")
+    return redirect(check_in)
+
+
+@login_required
+@require_POST
+def reschedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check_in = editable_check_in(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = services.check_in_reschedule(
+                check_in=check_in,
+                by=request.user,
+                on=form.cleaned_data["on"],
+                at=form.cleaned_data["at"],
+            )
+        except ValidationError as error:
+            check_in.refresh_from_db()
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for item in errors:
+                        form.add_error(field if field in form.fields else None, item)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "Meeting moved. Its open agenda moved with it.")
+            return redirect(moved)
+    return render_check_in(request, check_in, reschedule_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def breaks(request: HtmxHttpRequest) -> HttpResponse:
+    form = SchoolBreakForm(request.POST or None)
+    if request.method == "POST":
+        require_leader(request)
+        if form.is_valid():
+            try:
+                services.school_break_create(district=request.user.district, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Break saved: no check-ins are planned inside it.")
+                return redirect("principals:breaks")
+    school_breaks = SchoolBreak.objects.visible_to(request.user).order_by("-starts_on")
+    return render_local(
+        request,
+        "principals/breaks.html",
+        {
+            "page": paginate(request, school_breaks),
+            "form": form if request.user.is_district_leader else None,
+        },
+    )
+
+
+@login_required
+def emerging(request: HtmxHttpRequest) -> HttpResponse:
+    require_leader(request)
+    try:
+        days = int(request.GET.get("days", 28))
+    except ValueError:
+        days = 28
+    if days not in EMERGING_PERIODS:
+        days = 28
+    themes = selectors.emerging_problems(request.user.district_id, days=days)
+    return render_local(
+        request,
+        "principals/emerging.html",
+        {
+            "themes": themes,
+            "days": days,
+            "periods": EMERGING_PERIODS.items(),
+            "has_themes": Theme.objects.visible_to(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(request, "The calendar address no longer works.")
+        else:
+            services.calendar_feed_reset(user=request.user)
+            messages.success(request, "A new calendar address is ready; the old one stopped.")
+        return redirect("principals:calendar")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render_local(
+        request,
+        "principals/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+        },
+    )
+
+
+def feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """No sign-in: calendar apps fetch this. The secret address is the key; reset it to revoke."""
+    found = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    body = ics.feed_for(found.user, host=request.get_host().split(":")[0] or "roundtable")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="check-ins.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,56 @@
+"""A supervisor (the superintendent) and the principal of Alder Creek, meeting every other Tuesday."""
+
+import datetime
+
+import pytest
+
+from principals.models import CheckIn, CheckInPair
+
+
+@pytest.fixture
+def pair(district, superintendent, principal, school) -> CheckInPair:
+    return CheckInPair.objects.create(
+        district=district,
+        supervisor=superintendent,
+        principal=principal,
+        school=school,
+        weekday=1,
+        local_time=datetime.time(9, 0),
+        starts_on=datetime.date(2026, 1, 6),
+    )
+
+
+@pytest.fixture
+def make_check_in(pair):
+    def make(when: datetime.datetime, status=CheckIn.Status.SCHEDULED, on_pair=None, **fields):
+        on_pair = on_pair or pair
+        return CheckIn.objects.create(
+            district_id=on_pair.district_id,
+            pair=on_pair,
+            scheduled_at=when,
+            cadence_on=when.date(),
+            status=status,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def assistant(district, make_person_in):
+    return make_person_in(
+        district,
+        "district_leader",
+        "Ada Moreno",
+        "ada@cedar.example",
+        title="assistant superintendent",
+    )
+
+
+@pytest.fixture
+def admin_user(district, make_person_in):
+    user = make_person_in(district, "staff", "Ivy Admin", "ivy@cedar.example", title="IT")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user

@@ -1,0 +1,224 @@
+import datetime
+import threading
+import time
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from notifications.models import EmailMode, Notification, NotificationSettings
+from principals import services
+from principals.models import AgendaItem, CheckIn, CheckInPair, PrivateNote, Reminder
+from principals.tasks import dispatch, send_reminder_emails
+
+UTC = datetime.UTC
+MEETING = datetime.datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 9:00 in Chicago
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def meeting(make_check_in):
+    return make_check_in(MEETING)
+
+
+def test_both_people_get_the_48_hour_reminder_with_the_agenda(
+    meeting, principal, superintendent, django_capture_on_commit_callbacks
+):
+    AgendaItem.objects.create(
+        district=meeting.district,
+        pair=meeting.pair,
+        check_in=meeting,
+        added_by=principal,
+        kind="high_performers",
+        text="Keep Ms. Ortiz on the math team",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@cedar.example", "bob@cedar.example"]
+    assert all("Keep Ms. Ortiz on the math team" in m.body for m in mail.outbox)
+    assert "09:00" in mail.outbox[0].body
+    notices = Notification.objects.filter(kind="principals.before_48h")
+    assert {n.recipient_id for n in notices} == {principal.pk, superintendent.pk}
+    assert all(n.emailed_at is not None for n in notices)
+
+
+def test_a_second_run_sends_nothing(meeting, django_capture_on_commit_callbacks):
+    now = MEETING - datetime.timedelta(hours=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(services.reminders_send(now=now)) == 2
+        assert services.reminders_send(now=now) == []
+    assert len(mail.outbox) == 2
+    assert Notification.objects.count() == 2
+
+
+def test_two_hours_before_only_the_short_reminder_goes_out(
+    meeting, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(now=MEETING - datetime.timedelta(minutes=90))
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {"before_2h"}
+    assert all("in two hours" in m.subject for m in mail.outbox)
+
+
+def test_reminders_skip_moved_and_far_away_meetings(make_check_in):
+    make_check_in(MEETING, status=CheckIn.Status.RESCHEDULED)
+    make_check_in(MEETING + datetime.timedelta(days=14))
+    assert services.reminders_send(now=MEETING - datetime.timedelta(hours=30)) == []
+
+
+def test_after_the_meeting_only_who_has_not_written_notes_is_nudged(
+    meeting, principal, superintendent, django_capture_on_commit_callbacks
+):
+    PrivateNote.objects.create(check_in=meeting, author=superintendent, text="Went well.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(now=MEETING + datetime.timedelta(hours=3))
+    assert [m.to for m in mail.outbox] == [["bob@cedar.example"]]
+    assert Reminder.objects.get().kind == "notes_nudge"
+
+
+def test_a_daily_digest_reader_gets_the_inbox_notice_and_no_single_email(
+    meeting, principal, django_capture_on_commit_callbacks
+):
+    NotificationSettings.objects.create(user=principal, email_mode=EmailMode.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+    assert [m.to for m in mail.outbox] == [["alice@cedar.example"]]
+    assert Notification.objects.get(recipient=principal).emailed_at is None
+
+
+def test_a_refused_email_is_released_and_the_retry_sends_it_once(meeting, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
+    ids = services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+    sent, failed = services.reminder_emails_send(ids)
+    assert sent == [] and sorted(failed) == sorted(ids)
+    assert not Reminder.objects.filter(sent_at__isnull=False).exists()
+    settings.MAILERS = LOCMEM
+    sent, _failed = services.reminder_emails_send(ids)
+    assert sorted(sent) == sorted(ids)
+    assert services.reminder_emails_send(ids) == ([], [])
+    assert len(mail.outbox) == 2
+
+
+def test_a_pair_past_its_cadence_is_flagged_once_and_the_supervisor_told(pair, make_check_in):
+    make_check_in(datetime.datetime(2026, 1, 6, 15, tzinfo=UTC), status=CheckIn.Status.HELD)
+    now = datetime.datetime(2026, 1, 6, 15, tzinfo=UTC) + datetime.timedelta(days=18)
+    assert services.overdue_pairs_flag(now=now) == [pair.pk]
+    assert services.overdue_pairs_flag(now=now) == []
+    assert Notification.objects.filter(kind="principals.overdue").count() == 1
+    pair.refresh_from_db()
+    assert pair.overdue_since == now
+
+
+def test_a_pair_within_its_cadence_is_not_flagged(pair, make_check_in):
+    make_check_in(datetime.datetime(2026, 1, 6, 15, tzinfo=UTC), status=CheckIn.Status.HELD)
+    now = datetime.datetime(2026, 1, 6, 15, tzinfo=UTC) + datetime.timedelta(days=16)
+    assert services.overdue_pairs_flag(now=now) == []
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_dispatch_queries_stay_flat_as_pairs_grow(
+    count, pair, make_person_in, district, school, django_assert_max_num_queries
+):
+    supervisor = pair.supervisor
+    for i in range(count):
+        person = make_person_in(district, "principal", f"P {i}", f"p{i}@cedar.example", [school])
+        other = CheckInPair.objects.create(
+            district=district,
+            supervisor=supervisor,
+            principal=person,
+            school=school,
+            weekday=1,
+            local_time=datetime.time(9),
+            starts_on=datetime.date(2026, 1, 6),
+            active=True,
+        )
+        assert other
+    now = datetime.datetime(2026, 3, 16, 12, tzinfo=UTC)
+    with django_assert_max_num_queries(30):
+        result = services.dispatch(now=now)
+    assert result["reminded"] == 2 * (count + 1)
+
+
+# --- A real worker on Redis --------------------------------------------------------------
+
+
+def reminder_emails():
+    return [m for m in mail.outbox if m.subject.startswith("Check-in with")]
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def locmem(settings):
+    settings.MAILERS = LOCMEM
+    mail.outbox = []
+    return mail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_send_each_reminder_once(real_worker, meeting, locmem, time_machine):
+    time_machine.move_to(MEETING - datetime.timedelta(hours=30), tick=True)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(services.reminders_send(now=MEETING - datetime.timedelta(hours=30)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0, 2]
+    assert wait_for(lambda: len(mail.outbox) >= 2)
+    time.sleep(1)
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@cedar.example", "bob@cedar.example"]
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_firing_twice_sends_each_reminder_once(real_worker, meeting, locmem, time_machine):
+    time_machine.move_to(MEETING - datetime.timedelta(hours=30), tick=True)
+    dispatch.apply_async()
+    dispatch.apply_async()
+    assert wait_for(lambda: Reminder.objects.filter(sent_at__isnull=False).count() == 2)
+    time.sleep(1.5)
+    assert len(reminder_emails()) == 2
+    assert Reminder.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
+    real_worker, meeting, settings, time_machine
+):
+    from tests.principals import flaky_backend
+
+    CheckInPair.objects.filter(pk=meeting.pair_id).update(starts_on=datetime.date(2026, 3, 3))
+    flaky_backend.EmailBackend.failures_left = 1
+    flaky_backend.EmailBackend.refused = []
+    settings.MAILERS = {"default": {"BACKEND": "tests.principals.flaky_backend.EmailBackend"}}
+    settings.PRINCIPALS_EMAIL_RETRY_SECONDS = 1
+    mail.outbox = []
+    time_machine.move_to(MEETING - datetime.timedelta(hours=30), tick=True)
+    dispatch.apply_async()
+    assert wait_for(lambda: len(reminder_emails()) >= 2)
+    time.sleep(2)
+    assert len(flaky_backend.EmailBackend.refused) == 1
+    assert flaky_backend.EmailBackend.refused[0].startswith("Check-in with")
+    assert sorted(m.to[0] for m in reminder_emails()) == [
+        "alice@cedar.example",
+        "bob@cedar.example",
+    ]
+    # A stray redelivery of the original message sends nothing more.
+    send_reminder_emails.apply_async(args=[list(Reminder.objects.values_list("pk", flat=True))])
+    time.sleep(1.5)
+    assert len(reminder_emails()) == 2
