@@ -474,9 +474,16 @@ def celebrations(request: HtmxHttpRequest, school_pk: int | None = None) -> Http
     if school:
         rows = rows.filter(school=school)
     page = paginate(request, rows.order_by("-created_at", "-pk"))
+    # One query for the principal's schools, not one per celebration.
+    leader = may_log_visits(request.user)
+    principal_of = (
+        set(request.user.schools.values_list("pk", flat=True))
+        if request.user.role == Role.PRINCIPAL
+        else set()
+    )
     for celebration in page:
-        celebration.can_acknowledge = celebration.acknowledged_on is None and may_acknowledge(
-            request.user, celebration
+        celebration.can_acknowledge = celebration.acknowledged_on is None and (
+            leader or celebration.school_id in principal_of
         )
     return render(request, "rounding/celebrations.html", {"school": school, "page": page})
 
