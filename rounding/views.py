@@ -132,7 +132,7 @@ def visit_context(request, visit, *, conversation_form=None, celebration_form=No
         "conversation_form": conversation_form
         or ConversationForm(district_id=district_id, people=people),
         "celebration_form": celebration_form
-        or CelebrationForm(district_id=district_id, people=people),
+        or CelebrationForm(district_id=district_id, people=people, prefix="celebration"),
         "celebrations": visit.celebrations.select_related("person"),
         "conversation_key": draft_key(visit, "conversation"),
         "celebration_key": draft_key(visit, "celebration"),
@@ -231,8 +231,10 @@ def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    people = roster_at(visit.school, also=request.POST.get("person"))
-    form = CelebrationForm(request.POST, district_id=visit.district_id, people=people)
+    people = roster_at(visit.school, also=request.POST.get("celebration-person"))
+    form = CelebrationForm(
+        request.POST, district_id=visit.district_id, people=people, prefix="celebration"
+    )
     if form.is_valid():
         celebration = services.celebration_record(
             school=visit.school, visit=visit, by=request.user, **form.cleaned_data

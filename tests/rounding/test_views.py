@@ -142,7 +142,11 @@ def test_conversation_without_a_concern_has_no_follow_up(client_for, superintend
 def test_celebration_is_recorded_inline(client_for, superintendent, visit, cook):
     response = client_for(superintendent).post(
         reverse("rounding:celebration_add", args=[visit.pk]),
-        {"person": cook.pk, "what": "Perfect inspection", "shared": "on"},
+        {
+            "celebration-person": cook.pk,
+            "celebration-what": "Perfect inspection",
+            "celebration-shared": "on",
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -153,7 +157,9 @@ def test_celebration_is_recorded_inline(client_for, superintendent, visit, cook)
 
 def test_celebration_without_who_keeps_the_text(client_for, superintendent, visit):
     response = client_for(superintendent).post(
-        reverse("rounding:celebration_add", args=[visit.pk]), {"what": "Great assembly"}, **HTMX
+        reverse("rounding:celebration_add", args=[visit.pk]),
+        {"celebration-what": "Great assembly"},
+        **HTMX,
     )
     assert response.status_code == 200
     assert "Great assembly" in response.text
