@@ -154,6 +154,8 @@ def theme_counts(*, district_id: int, school_ids=None, months: int = 6, today=No
         .annotate(n=Count("pk"))
     }
     themes = list(Theme.objects.filter(district_id=district_id).order_by("name"))
+    # Newest month first: on a phone the recent months are the ones in view.
+    month_list.reverse()
     rows = [
         {
             "theme": theme,

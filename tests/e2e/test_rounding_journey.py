@@ -98,7 +98,7 @@ def test_superintendent_rounds_and_principal_sees_the_loop_not_the_notes(
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Rounding at my school"
     ).click()
-    expect(page).to_have_url(re.compile(rf"/rounding/schools/{school.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/rounding/stoplight/{school.pk}/$"))
     expect(page.get_by_text(follow_up.what)).to_be_visible()
     expect(page.get_by_text("Forty new recipes")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Salad bar")
