@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from districts.models import STAFF_ROLES, Role, School, Theme, User
+from districts.models import STAFF_ROLES, District, Role, School, Theme, User
 
 from .models import (
     COVERAGE_TARGET_DAYS,
@@ -52,16 +52,41 @@ def home_summary(user) -> dict:
     summary = {"my_follow_ups": mine, "today": timezone.localdate()}
     if may_log_visits(user):
         summary["leader"] = True
-        summary["awaiting_acknowledgement"] = awaiting_acknowledgement(user).count()
-        summary["overdue_schools"] = sum(1 for row in coverage(user)["rows"] if row["overdue"])
+        summary.update(leader_counts(user))
     return summary
 
 
-def awaiting_acknowledgement(user) -> QuerySet[Celebration]:
+def leader_counts(user) -> dict:
+    """Schools past the visit target and recognitions waiting, in one query for the home page."""
+    today = timezone.localdate()
     cutoff = timezone.now() - datetime.timedelta(hours=RECOGNITION_ACK_HOURS)
-    return Celebration.objects.visible_to(user).filter(
-        acknowledged_on__isnull=True, created_at__lt=cutoff
+    overdue = (
+        School.objects.filter(district=OuterRef("pk"))
+        .exclude(visits__date__gte=today - datetime.timedelta(days=COVERAGE_TARGET_DAYS))
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    waiting = (
+        Celebration.objects.filter(
+            district=OuterRef("pk"), acknowledged_on__isnull=True, created_at__lt=cutoff
+        )
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts = (
+        District.objects.filter(pk=user.district_id)
+        .annotate(
+            overdue_schools=Coalesce(Subquery(overdue), 0),
+            awaiting_acknowledgement=Coalesce(Subquery(waiting), 0),
+        )
+        .values("overdue_schools", "awaiting_acknowledgement")
+        .first()
+    )
+    return counts or {"overdue_schools": 0, "awaiting_acknowledgement": 0}
 
 
 def term_start(today: datetime.date) -> datetime.date:

@@ -55,6 +55,22 @@ def test_coverage_figures_on_a_known_dataset(
     assert quiet
 
 
+def test_home_counts_schools_past_target_and_recognitions_waiting(
+    district, school, superintendent, cook, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
+    School.objects.create(district=district, name="Never visited")
+    late = School.objects.create(district=district, name="Late")
+    visit_on(school, superintendent, datetime.date(2026, 11, 1))
+    visit_on(late, superintendent, datetime.date(2026, 9, 1))
+    services.celebration_record(school=school, by=superintendent, person=cook, what="new")
+    time_machine.move_to(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC))
+    services.celebration_record(school=school, by=superintendent, person=cook, what="fresh")
+    summary = selectors.home_summary(superintendent)
+    assert summary["overdue_schools"] == 2
+    assert summary["awaiting_acknowledgement"] == 1
+
+
 def test_coverage_warns_when_visits_drop_off(district, school, superintendent):
     for day in (datetime.date(2026, 9, 1), datetime.date(2026, 9, 20)):
         visit_on(school, superintendent, day)
