@@ -138,6 +138,28 @@ def test_logging_page_runs_without_console_errors_or_csp_violations(
     assert [m for m in console if "Failed to load resource" not in m] == []
 
 
+def test_a_draft_survives_a_reload_until_it_is_saved(
+    page, live_server, superintendent, school, district
+):
+    from rounding import services
+
+    visit = services.visit_start(school=school, by=superintendent, date=school_day())
+    sign_in(page, live_server, "alice@cedar.example")
+    page.goto(f"{live_server.url}/rounding/visits/{visit.pk}/")
+    talk = page.locator("#conversations")
+    talk.get_by_label("What gets in the way?").fill("The copier jams every morning.")
+    page.reload()
+    expect(talk.get_by_label("What gets in the way?")).to_have_value(
+        "The copier jams every morning."
+    )
+    talk.get_by_label("Or their name").fill("Pat")
+    talk.get_by_label("Role").select_option(label="Other staff")
+    talk.get_by_role("button", name="Save conversation").click()
+    expect(page.get_by_text("Conversation with Pat saved")).to_be_visible()
+    page.reload()
+    expect(talk.get_by_label("What gets in the way?")).to_have_value("")
+
+
 def school_day():
     import datetime
 

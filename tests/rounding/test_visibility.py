@@ -265,3 +265,23 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, visit, follow_up):
         response = client.get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_community_sees_shared_celebrations_only_and_no_follow_ups(
+    community_member, celebration, school, superintendent, follow_up, client_for
+):
+    from rounding import services
+
+    hidden = services.celebration_record(
+        school=school, by=superintendent, name="Q", what="Quiet thanks", shared=False
+    )
+    visible = Celebration.objects.visible_to(community_member)
+    assert celebration in visible and hidden not in visible
+    assert not FollowUp.objects.visible_to(community_member).exists()
+    home = client_for(community_member).get(reverse("home"))
+    assert 'href="/rounding/celebrations/"' in home.text
+
+
+def test_outsider_querysets_are_empty(outsider, conversation, follow_up, celebration):
+    for model in (RoundingVisit, Conversation, FollowUp, Celebration):
+        assert not model.objects.visible_to(outsider).exists(), model
