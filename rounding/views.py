@@ -287,7 +287,8 @@ def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         or request.user
     )
     speaker = conversation.display_name
-    heard = without_names(conversation.concerns, [speaker, *speaker.split()])
+    students = services.student_names_in(school=school, texts=[conversation.concerns])
+    heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
     follow_up = services.follow_up_create(
         school=school,
         by=request.user,

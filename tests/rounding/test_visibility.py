@@ -105,6 +105,20 @@ def test_one_tap_follow_up_takes_the_speakers_name_out(client_for, superintenden
     assert "Ibarra" not in follow_up.what + follow_up.heard
 
 
+def test_one_tap_follow_up_takes_student_names_out(client_for, superintendent, visit, student):
+    from rounding import services
+
+    conversation = services.conversation_add(
+        visit=visit, name="Ana", role_group="teacher", concerns="Eli has no seat on the bus."
+    )
+    client_for(superintendent).post(
+        reverse("rounding:conversation_follow_up", args=[conversation.pk])
+    )
+    follow_up = FollowUp.objects.get()
+    assert "Eli" not in follow_up.what + follow_up.heard
+    assert "Ana" not in follow_up.what + follow_up.heard
+
+
 def test_staff_of_another_school_do_not_see_the_stoplight(
     client_for, district, make_person_in, follow_up
 ):
