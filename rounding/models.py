@@ -1,1 +1,392 @@
-from django.db import models  # noqa: F401
+"""Rounding: visits to schools, the conversations held there, celebrations and follow-ups.
+
+Who sees what: conversation notes belong to the visit's visitors and district leaders. The
+school's principal sees themes, celebrations and follow-ups, never who said what. Staff see
+the stoplight report and shared celebrations. Nothing crosses districts.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from districts.models import STAFF_ROLES, District, Role, School, Theme, User
+
+# Every school should see a district leader at least this often.
+COVERAGE_TARGET_DAYS = 42
+RECOGNITION_ACK_HOURS = 72
+
+
+class RoleGroup(models.TextChoices):
+    """Who a conversation was with, in the groups coverage is counted by."""
+
+    COOK = "cook", "Cook"
+    CUSTODIAN = "custodian", "Custodian"
+    NEW_TEACHER = "new_teacher", "New teacher"
+    TEACHER = "teacher", "Teacher"
+    TEACHER_LEADER = "teacher_leader", "Teacher leader"
+    PRINCIPAL = "principal", "Principal"
+    STUDENT = "student", "Student"
+    STAFF = "staff", "Other staff"
+    FAMILY = "family", "Family"
+
+
+def role_group_of(person: User) -> str:
+    """The coverage group of a roster person, from their title first (a cook is staff by role)."""
+    title = (person.title or "").lower()
+    if "cook" in title or "kitchen" in title or "food" in title:
+        return RoleGroup.COOK
+    if "custodian" in title or "janitor" in title:
+        return RoleGroup.CUSTODIAN
+    if "new teacher" in title:
+        return RoleGroup.NEW_TEACHER
+    return {
+        Role.TEACHER: RoleGroup.TEACHER,
+        Role.TEACHER_LEADER: RoleGroup.TEACHER_LEADER,
+        Role.PRINCIPAL: RoleGroup.PRINCIPAL,
+        Role.STUDENT: RoleGroup.STUDENT,
+        Role.FAMILY: RoleGroup.FAMILY,
+    }.get(person.role, RoleGroup.STAFF)
+
+
+def may_log_visits(user) -> bool:
+    """District leaders start visits, read briefings, coverage and themes across schools."""
+    return user.is_authenticated and user.is_district_leader
+
+
+def is_principal_of(user, school_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.PRINCIPAL
+        and user.schools.filter(pk=school_id).exists()
+    )
+
+
+def may_see_stoplight(user, school: School) -> bool:
+    """District leaders and the school's own staff see its stoplight report."""
+    if not user.is_authenticated or user.district_id != school.district_id:
+        return False
+    if user.is_district_leader:
+        return True
+    return user.role in STAFF_ROLES and user.schools.filter(pk=school.pk).exists()
+
+
+def may_see_themes(user) -> bool:
+    return user.is_authenticated and (user.is_district_leader or user.role == Role.PRINCIPAL)
+
+
+class RoundingVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The visitors and district leaders; nobody else opens a visit."""
+        if not user.is_authenticated or user.district_id is None:
+            return self.none()
+        visits = self.filter(district_id=user.district_id)
+        if user.is_district_leader:
+            return visits
+        return visits.filter(visitors=user).distinct()
+
+
+class RoundingVisit(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="visits")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField(default=datetime.date.today)
+    visitors = models.ManyToManyField(User, related_name="rounding_visits")
+    purpose = models.CharField(
+        max_length=300, blank=True, help_text="For example “meet the kitchen team, new teachers”."
+    )
+    summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundingVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["district", "-date"]),
+            models.Index(fields=["district", "school", "-date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit to {self.school} on {self.date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rounding:visit", args=[self.pk])
+
+    def clean(self):
+        if self.school_id and self.district_id and self.school.district_id != self.district_id:
+            raise ValidationError("The school must belong to the visit's district.")
+
+
+class ConversationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who said what: the visit's visitors and district leaders only."""
+        if not user.is_authenticated or user.district_id is None:
+            return self.none()
+        conversations = self.filter(district_id=user.district_id)
+        if user.is_district_leader:
+            return conversations
+        return conversations.filter(visit__visitors=user).distinct()
+
+
+class Conversation(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    visit = models.ForeignKey(RoundingVisit, on_delete=models.CASCADE, related_name="conversations")
+    person = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rounding_conversations",
+        help_text="Someone in the roster.",
+    )
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When they are not in the roster; a first name is enough.",
+    )
+    role_group = models.CharField("role", max_length=20, choices=RoleGroup.choices)
+    working = models.TextField("what is working well", blank=True)
+    concerns = models.TextField("what gets in the way", blank=True)
+    ideas = models.TextField("what could we do better", blank=True)
+    recognition = models.TextField("anyone who deserves recognition", blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="rounding_conversations")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["district", "visit"]),
+            models.Index(fields=["district", "person"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                name="conversation_has_someone",
+                violation_error_message="Pick someone from the roster or write a name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation with {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.person.name if self.person_id else self.name
+
+    def clean(self):
+        if self.person_id is None and not self.name.strip():
+            raise ValidationError("Pick someone from the roster or write a name.")
+        if self.person_id and self.person.district_id != self.district_id:
+            raise ValidationError("This person is not in the district's roster.")
+
+
+class CelebrationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Shared celebrations: everyone in the district. Unshared: leaders and the school's principal."""
+        if not user.is_authenticated or user.district_id is None:
+            return self.none()
+        celebrations = self.filter(district_id=user.district_id)
+        if user.is_district_leader:
+            return celebrations
+        if user.role == Role.PRINCIPAL:
+            return celebrations.filter(Q(shared=True) | Q(school__in=user.schools.all()))
+        return celebrations.filter(shared=True)
+
+
+class Celebration(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="celebrations")
+    visit = models.ForeignKey(
+        RoundingVisit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="celebrations",
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="celebrations"
+    )
+    name = models.CharField("who", max_length=200, blank=True)
+    what = models.TextField("what to celebrate")
+    shared = models.BooleanField(
+        "share on the school's page", default=True, help_text="Staff and families can see it."
+    )
+    acknowledged_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CelebrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["district", "school", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Celebrating {self.who}"
+
+    @property
+    def who(self) -> str:
+        return self.person.name if self.person_id else self.name
+
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        """Recognition should reach the person within three days."""
+        return (
+            self.acknowledged_on is None
+            and timezone.now() - self.created_at > datetime.timedelta(hours=RECOGNITION_ACK_HOURS)
+        )
+
+    def acknowledge(self, *, on: datetime.date | None = None) -> None:
+        if self.acknowledged_on is not None:
+            raise ValidationError("This recognition was already acknowledged.")
+        self.acknowledged_on = on or timezone.localdate()
+        self.save(update_fields=["acknowledged_on"])
+
+
+def may_acknowledge(user, celebration: Celebration) -> bool:
+    return user.is_authenticated and (
+        user.is_district_leader or is_principal_of(user, celebration.school_id)
+    )
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Leaders: all; a school's staff: their school's (the stoplight); anyone: what they own."""
+        if not user.is_authenticated or user.district_id is None:
+            return self.none()
+        follow_ups = self.filter(district_id=user.district_id)
+        if user.is_district_leader:
+            return follow_ups
+        if user.role in STAFF_ROLES:
+            return follow_ups.filter(Q(school__in=user.schools.all()) | Q(owner=user)).distinct()
+        return follow_ups.none()
+
+    def open(self):
+        return self.exclude(status=FollowUp.Status.GREEN)
+
+
+class FollowUp(models.Model):
+    class Status(models.TextChoices):
+        YELLOW = "yellow", "In progress"
+        GREEN = "green", "Done"
+        RED = "red", "Cannot do"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="follow_ups")
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    what = models.CharField(
+        "what we will do",
+        max_length=300,
+        help_text="Written for the school's staff; no names of who raised it.",
+    )
+    heard = models.CharField(
+        "what we heard",
+        max_length=300,
+        blank=True,
+        help_text="The concern in general words; no names.",
+    )
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="rounding_follow_ups")
+    due_on = models.DateField("due date")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.YELLOW)
+    reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["district", "school", "status"]),
+            models.Index(fields=["district", "owner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="red") | ~Q(reason=""),
+                name="follow_up_red_needs_reason",
+                violation_error_message="Say why it cannot be done.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def get_absolute_url(self) -> str:
+        return reverse("rounding:follow_up", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.GREEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def clean(self):
+        if self.status == self.Status.RED and not self.reason.strip():
+            raise ValidationError({"reason": "Say why it cannot be done."})
+
+    @transaction.atomic
+    def change_status(self, *, to: str, by: User, reason: str = "") -> FollowUpStatusChange:
+        """Move the stoplight and keep the history row in the same transaction."""
+        if to not in self.Status.values:
+            raise ValidationError("Choose green, yellow or red.")
+        reason = reason.strip()
+        if to == self.status and reason == self.reason:
+            raise ValidationError("The follow-up already has this status.")
+        if to == self.Status.RED and not reason:
+            raise ValidationError({"reason": "Say why it cannot be done."})
+        old = self.status
+        self.status, self.reason = to, reason
+        self.full_clean()
+        self.save(update_fields=["status", "reason"])
+        return FollowUpStatusChange.objects.create(
+            district_id=self.district_id,
+            follow_up=self,
+            by=by,
+            old_status=old,
+            new_status=to,
+            reason=reason,
+        )
+
+
+def may_change_status(user, follow_up: FollowUp) -> bool:
+    """The owner, district leaders and the school's principal move the stoplight."""
+    return user.is_authenticated and (
+        user.is_district_leader
+        or follow_up.owner_id == user.pk
+        or is_principal_of(user, follow_up.school_id)
+    )
+
+
+class FollowUpStatusChange(models.Model):
+    """Append-only history of a follow-up's stoplight."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    old_status = models.CharField(max_length=10, choices=FollowUp.Status.choices)
+    new_status = models.CharField(max_length=10, choices=FollowUp.Status.choices)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["district", "follow_up", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_old_status_display()} → {self.get_new_status_display()}"

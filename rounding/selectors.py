@@ -1,6 +1,237 @@
-"""Reads that pages outside this app gather (the district home)."""
+"""Reads of rounding: the pages' aggregates, and what pages outside this app gather."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from districts.models import STAFF_ROLES, District, Role, School, Theme, User
+
+from .models import (
+    COVERAGE_TARGET_DAYS,
+    RECOGNITION_ACK_HOURS,
+    Celebration,
+    Conversation,
+    FollowUp,
+    RoleGroup,
+    RoundingVisit,
+    may_log_visits,
+)
+
+NEW_STAFF_DAYS = 90
+
+
+def open_follow_ups(*, school_ids: Iterable[int]) -> QuerySet[FollowUp]:
+    """Follow-ups not yet green at these schools, soonest due first, with owner and school.
+
+    The check-ins app calls this to suggest agenda items; keep the signature stable.
+    """
+    return (
+        FollowUp.objects.filter(school_id__in=list(school_ids))
+        .open()
+        .select_related("owner", "school")
+        .order_by("due_on", "pk")
+    )
 
 
 def home_summary(user) -> dict:
-    """What the district home shows of this app for this person; empty while the app is new."""
-    return {}
+    """What the district home shows of rounding for this person: a few queries, any data size."""
+    if not user.is_authenticated or user.district_id is None:
+        return {}
+    mine = list(
+        FollowUp.objects.visible_to(user)
+        .open()
+        .filter(owner=user)
+        .select_related("school")
+        .order_by("due_on", "pk")[:5]
+    )
+    summary = {"my_follow_ups": mine, "today": timezone.localdate()}
+    if may_log_visits(user):
+        summary["leader"] = True
+        summary.update(leader_counts(user))
+    return summary
+
+
+def leader_counts(user) -> dict:
+    """Schools past the visit target and recognitions waiting, in one query for the home page."""
+    today = timezone.localdate()
+    cutoff = timezone.now() - datetime.timedelta(hours=RECOGNITION_ACK_HOURS)
+    overdue = (
+        School.objects.filter(district=OuterRef("pk"))
+        .exclude(visits__date__gte=today - datetime.timedelta(days=COVERAGE_TARGET_DAYS))
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    waiting = (
+        Celebration.objects.filter(
+            district=OuterRef("pk"), acknowledged_on__isnull=True, created_at__lt=cutoff
+        )
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts = (
+        District.objects.filter(pk=user.district_id)
+        .annotate(
+            overdue_schools=Coalesce(Subquery(overdue), 0),
+            awaiting_acknowledgement=Coalesce(Subquery(waiting), 0),
+        )
+        .values("overdue_schools", "awaiting_acknowledgement")
+        .first()
+    )
+    return counts or {"overdue_schools": 0, "awaiting_acknowledgement": 0}
+
+
+def term_start(today: datetime.date) -> datetime.date:
+    """Terms start on 1 August and 1 January."""
+    if today.month >= 8:
+        return datetime.date(today.year, 8, 1)
+    return datetime.date(today.year, 1, 1)
+
+
+def coverage(user, *, today: datetime.date | None = None) -> dict:
+    """Schools × role groups × days since we last talked, in four aggregate queries."""
+    today = today or timezone.localdate()
+    start = term_start(today)
+    schools = list(
+        School.objects.visible_to(user)
+        .annotate(last_visit=Max("visits__date"))
+        .order_by("name", "pk")
+    )
+    conversations = Conversation.objects.filter(district_id=user.district_id)
+    last_by_group = {
+        (row["visit__school"], row["role_group"]): row["last"]
+        for row in conversations.values("visit__school", "role_group").annotate(
+            last=Max("visit__date")
+        )
+    }
+    met = {
+        row["visit__school"]: row["roster"] + row["unnamed"]
+        for row in conversations.filter(visit__date__gte=start, visit__date__lte=today)
+        .values("visit__school")
+        .annotate(
+            roster=Count("person", distinct=True),
+            unnamed=Count("pk", filter=Q(person__isnull=True)),
+        )
+    }
+    window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
+    pace = RoundingVisit.objects.filter(district_id=user.district_id).aggregate(
+        recent=Count("pk", filter=Q(date__gt=today - window, date__lte=today)),
+        before=Count("pk", filter=Q(date__gt=today - 2 * window, date__lte=today - window)),
+    )
+
+    def days(date):
+        return (today - date).days if date else None
+
+    rows = []
+    for school in schools:
+        since = days(school.last_visit)
+        rows.append(
+            {
+                "school": school,
+                "days": since,
+                "overdue": since is None or since > COVERAGE_TARGET_DAYS,
+                "groups": [
+                    days(last_by_group.get((school.pk, group))) for group in RoleGroup.values
+                ],
+                "met": met.get(school.pk, 0),
+            }
+        )
+    return {
+        "rows": rows,
+        "groups": RoleGroup.choices,
+        "target": COVERAGE_TARGET_DAYS,
+        "term_start": start,
+        "recent": pace["recent"],
+        "before": pace["before"],
+        "dropping": pace["recent"] < pace["before"],
+        "today": today,
+    }
+
+
+def theme_counts(*, district_id: int, school_ids=None, months: int = 6, today=None) -> dict:
+    """Counts per theme per month across schools, in one aggregate query."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    month_list = []
+    month = first
+    while month <= today:
+        month_list.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    tags = Conversation.themes.through.objects.filter(
+        conversation__district_id=district_id, conversation__visit__date__gte=first
+    )
+    if school_ids is not None:
+        tags = tags.filter(conversation__visit__school_id__in=school_ids)
+    counts = {
+        (row["theme_id"], row["month"]): row["n"]
+        for row in tags.annotate(month=TruncMonth("conversation__visit__date"))
+        .values("theme_id", "month")
+        .annotate(n=Count("pk"))
+    }
+    themes = list(Theme.objects.filter(district_id=district_id).order_by("name"))
+    # Newest month first: on a phone the recent months are the ones in view.
+    month_list.reverse()
+    rows = [
+        {
+            "theme": theme,
+            "counts": [(m, counts.get((theme.pk, m), 0)) for m in month_list],
+            "total": sum(counts.get((theme.pk, m), 0) for m in month_list),
+        }
+        for theme in themes
+    ]
+    return {"months": month_list, "rows": rows}
+
+
+def briefing(user, school: School, *, today: datetime.date | None = None) -> dict:
+    """Before a visit: whom we met and what they said last time, open loops, new faces."""
+    today = today or timezone.localdate()
+    recent = (
+        Conversation.objects.visible_to(user)
+        .filter(visit__school=school)
+        .select_related("person", "visit")
+        .prefetch_related("themes")
+        .order_by("-visit__date", "-created_at", "-pk")[:300]
+    )
+    people, seen = [], set()
+    for conversation in recent:
+        key = (
+            ("p", conversation.person_id)
+            if conversation.person_id
+            else ("n", conversation.name.casefold())
+        )
+        if key not in seen:
+            seen.add(key)
+            people.append(conversation)
+    last_visit = school.visits.aggregate(last=Max("date"))["last"]
+    ever_met = Conversation.objects.filter(person__isnull=False).values("person_id")
+    new_staff = (
+        User.objects.filter(district_id=school.district_id, schools=school, role__in=STAFF_ROLES)
+        .exclude(role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER])
+        .filter(
+            Q(title__icontains="new teacher")
+            | Q(date_joined__date__gte=today - datetime.timedelta(days=NEW_STAFF_DAYS))
+        )
+        .exclude(pk__in=ever_met)
+        .order_by("name")
+    )
+    return {
+        "people_met": people[:60],
+        "follow_ups": open_follow_ups(school_ids=[school.pk]),
+        "celebrations": Celebration.objects.visible_to(user)
+        .filter(school=school)
+        .select_related("person")[:5],
+        "new_staff": new_staff,
+        "last_visit": last_visit,
+        "days_since": (today - last_visit).days if last_visit else None,
+        "target": COVERAGE_TARGET_DAYS,
+    }

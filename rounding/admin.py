@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from .models import Celebration, Conversation, FollowUp, FollowUpStatusChange, RoundingVisit
+
+
+class ConversationInline(admin.StackedInline):
+    model = Conversation
+    extra = 0
+    raw_id_fields = ["person"]
+    filter_horizontal = ["themes"]
+
+
+@admin.register(RoundingVisit)
+class RoundingVisitAdmin(admin.ModelAdmin):
+    list_display = ["school", "date", "district"]
+    list_filter = ["district"]
+    date_hierarchy = "date"
+    filter_horizontal = ["visitors"]
+    inlines = [ConversationInline]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = FollowUpStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["by", "at", "old_status", "new_status", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        # History rows come from FollowUp.change_status only.
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["what", "school", "owner", "due_on", "status"]
+    list_filter = ["district", "status"]
+    raw_id_fields = ["conversation", "owner"]
+    readonly_fields = ["status", "reason"]
+    inlines = [StatusChangeInline]
+
+
+@admin.register(Celebration)
+class CelebrationAdmin(admin.ModelAdmin):
+    list_display = ["who", "school", "shared", "acknowledged_on"]
+    list_filter = ["district", "shared"]
+    raw_id_fields = ["person", "visit"]

@@ -1,0 +1,174 @@
+from django import forms
+
+from districts.models import STAFF_ROLES, Role, School, Theme, User
+
+from .models import FollowUp, RoleGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def prompt(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=5000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VisitForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    date = forms.DateField(widget=DateInput)
+    visitors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who else is visiting",
+        help_text="You are always one of the visitors.",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    purpose = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="For example “meet the kitchen team and the new teachers”.",
+    )
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(district_id=district_id)
+        self.fields["visitors"].queryset = User.objects.filter(
+            district_id=district_id,
+            role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER, Role.PRINCIPAL],
+        )
+
+
+class ConversationForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who (from the roster)",
+        empty_label="— not in the roster —",
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Or their name",
+        help_text="When they are not in the roster. A first name is enough for a student.",
+    )
+    role_group = forms.ChoiceField(
+        choices=[("", "— from the roster —"), *RoleGroup.choices],
+        required=False,
+        label="Role",
+    )
+    working = prompt("What is working well?")
+    recognition = prompt("Anyone who deserves recognition?")
+    concerns = prompt("What gets in the way?")
+    ideas = prompt("What could we do better?")
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, district_id: int, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(district_id=district_id)
+        self.fields["person"].widget.choices = [("", "— not in the roster —")] + [
+            (p.pk, f"{p.name}{f' ({p.title})' if p.title else ''}") for p in people
+        ]
+        self.fields["themes"].queryset = Theme.objects.filter(district_id=district_id)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person"):
+            if not data.get("name", "").strip():
+                self.add_error("name", "Pick someone from the roster or write their name.")
+            if not data.get("role_group"):
+                self.add_error("role_group", "Choose their role, for example cook or student.")
+        notes = [data.get(f, "") for f in ("working", "recognition", "concerns", "ideas")]
+        if not any(n.strip() for n in notes):
+            raise forms.ValidationError("Write at least one thing you heard.")
+        return data
+
+
+class FollowUpForm(forms.Form):
+    what = forms.CharField(
+        label="What we will do",
+        max_length=300,
+        help_text="Staff read this on the stoplight report: name nobody who raised it.",
+    )
+    heard = forms.CharField(
+        label="What we heard",
+        max_length=300,
+        required=False,
+        help_text="The concern in general words, without names.",
+    )
+    owner = forms.ModelChoiceField(queryset=User.objects.none())
+    due_on = forms.DateField(label="Due date", widget=DateInput)
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            district_id=district_id, role__in=STAFF_ROLES
+        )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (FollowUp.Status.GREEN, "Green: done"),
+            (FollowUp.Status.YELLOW, "Yellow: in progress"),
+            (FollowUp.Status.RED, "Red: cannot do"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for red: staff see why it cannot be done.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == FollowUp.Status.RED and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why it cannot be done.")
+        return data
+
+
+class CelebrationForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Who (from the roster)"
+    )
+    name = forms.CharField(max_length=200, required=False, label="Or their name")
+    what = forms.CharField(
+        label="What to celebrate", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    shared = forms.BooleanField(label="Share on the school's page", required=False, initial=True)
+
+    def __init__(self, *args, district_id: int, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(district_id=district_id)
+        self.fields["person"].widget.choices = [("", "— not in the roster —")] + [
+            (p.pk, p.name) for p in people
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not data.get("name", "").strip():
+            self.add_error("name", "Say who the celebration is for.")
+        return data
+
+
+class VisitFilterForm(forms.Form):
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, empty_label="All schools"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput)
+    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(district_id=district_id)
