@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from districts.access import visible_or_404
 from districts.models import Theme
 from districts.views import HtmxHttpRequest, paginate
+from rounding.selectors import open_follow_ups
 
 from . import ics, selectors, services
 from .forms import (
@@ -148,6 +149,17 @@ def pair_new(request: HtmxHttpRequest) -> HttpResponse:
     return render_local(request, "principals/pair_form.html", {"form": form})
 
 
+def rounding_suggestions(check_in: CheckIn, agenda) -> list[dict]:
+    """Open rounding follow-ups at the pair's school, offered as agenda items not yet added."""
+    on_agenda = {getattr(item, "text", "") for item in agenda}
+    suggestions = []
+    for follow_up in open_follow_ups(school_ids=[check_in.pair.school_id])[:5]:
+        text = f"Rounding follow-up: {follow_up.what} (due {follow_up.due_on:%b %-d})"
+        if text not in on_agenda:
+            suggestions.append({"follow_up": follow_up, "text": text})
+    return suggestions
+
+
 def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> dict:
     user = request.user
     member = is_pair_member(user, check_in)
@@ -170,6 +182,7 @@ def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> di
         )
         context["private_saved"] = note.updated_at if note else None
     if editable:
+        context["suggestions"] = rounding_suggestions(check_in, context["agenda"])
         context.update(
             agenda_form=forms.get("agenda_form") or AgendaItemForm(),
             action_form=forms.get("action_form") or ActionItemForm(check_in=check_in),
