@@ -27,7 +27,7 @@ class DecisionAdmin(admin.ModelAdmin):
 class InputAdmin(admin.ModelAdmin):
     """Read-only: the author column says "Anonymous", ordering is by kind, never by time."""
 
-    list_display = ["decision", "kind", "author_label", "given_on", "changed_decision"]
+    list_display = ["decision", "kind", "author_label", "given_day", "changed_decision"]
     list_filter = ["kind", "changed_decision"]
     list_select_related = ["decision", "author"]
     fields = ["decision", "kind", "text", "author_label", "given_on", "response"]
@@ -49,6 +49,11 @@ class InputAdmin(admin.ModelAdmin):
         if "anonymous_key" in lookup or lookup.startswith(("author", "given_on", "id")):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    # A method with no order field: the list cannot be sorted by when input came in.
+    @admin.display(description="given on")
+    def given_day(self, obj):
+        return obj.given_on
 
     @admin.display(description="author")
     def author_label(self, obj):
