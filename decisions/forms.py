@@ -124,6 +124,8 @@ class InputForm(forms.ModelForm):
             "themes"
         ].queryset.none()
         self.fields["themes"].required = False
+        if not self.fields["themes"].queryset.exists():
+            del self.fields["themes"]
 
     def _post_clean(self):
         pass

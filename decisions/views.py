@@ -1,4 +1,6 @@
 import csv
+import functools
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +43,22 @@ from .models import (
 )
 
 
+def in_district_time(view):
+    """Show and read dates in the district's own time zone, for this request only."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        district = getattr(request.user, "district", None)
+        if district is None and "slug" in kwargs:
+            district = District.objects.filter(slug=kwargs["slug"]).first()
+        if district is None:
+            return view(request, *args, **kwargs)
+        with timezone.override(ZoneInfo(district.timezone)):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def decision_for_user(request: HtmxHttpRequest, pk: int, queryset=None) -> Decision:
     """The decision if this person may see it; otherwise 404, whatever the reason."""
     return visible_or_404(
@@ -60,6 +78,7 @@ def _flag_labels(decisions):
 
 
 @login_required
+@in_district_time
 def decision_list(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
@@ -77,6 +96,7 @@ def decision_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_district_time
 def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user, fields=["status", "school", "team"])
     page = paginate(request, form.apply(selectors.affects_me(request.user)))
@@ -84,6 +104,7 @@ def affects_me(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_district_time
 def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.flagged(request.user))
     _flag_labels(page.object_list)
@@ -91,6 +112,7 @@ def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_district_time
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
@@ -117,6 +139,7 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_district_time
 def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -132,6 +155,7 @@ def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@in_district_time
 def rights_map(request: HtmxHttpRequest) -> HttpResponse:
     rights = DecisionRight.objects.visible_to(request.user).select_related("team")
     by_domain: dict[str, list] = {}
@@ -144,6 +168,7 @@ def rights_map(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+@in_district_time
 def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """No sign-in: a district's public decisions and what they decided."""
     district = get_object_or_404(District, slug=slug)
@@ -181,6 +206,7 @@ def _input_context(request, decision: Decision, form=None) -> dict:
 
 
 @login_required
+@in_district_time
 def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(
         request,
@@ -224,6 +250,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_district_time
 def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     themes = Theme.objects.visible_to(request.user)
@@ -236,7 +263,7 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
                 anonymous=form.cleaned_data["anonymous"],
-                themes=form.cleaned_data["themes"],
+                themes=form.cleaned_data.get("themes", ()),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -256,6 +283,7 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_district_time
 def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -270,6 +298,7 @@ def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_district_time
 def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One button per lifecycle step; refusals come back as a message, not an error page."""
     decision = decision_for_user(request, pk)
@@ -302,6 +331,7 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_district_time
 def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -331,6 +361,7 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_district_time
 def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -355,6 +386,7 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_district_time
 def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     involved = can_decide(request.user, decision) or decision.stakeholders.filter(
@@ -385,6 +417,7 @@ def _me(user):
 
 @login_required
 @require_POST
+@in_district_time
 def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -404,6 +437,7 @@ def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_district_time
 def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -415,6 +449,7 @@ def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -
 
 @login_required
 @require_POST
+@in_district_time
 def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -429,6 +464,7 @@ def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_district_time
 def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -499,6 +535,7 @@ def _guided(request, form, step, decision=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_district_time
 def decision_create(request: HtmxHttpRequest) -> HttpResponse:
     """A guided form in steps; every step posts everything typed so far, so nothing is lost."""
     user = request.user
@@ -538,6 +575,7 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_district_time
 def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -563,5 +601,3 @@ def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(decision)
     return _guided(request, form, form.first_step_with_errors() or 0, decision)
 
-
-__all__ = ["Http404", "Q"]

@@ -3,6 +3,7 @@ their feed, the principal records the outcome, and the teacher sees it decided. 
 who wrote the anonymous input."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -57,7 +58,7 @@ def test_decision_from_input_to_outcome_on_a_phone(
     sign_in(page, live_server, principal.email)
     page.goto(f"{live_server.url}{decision.get_absolute_url()}")
     page.get_by_role("link", name="Open for input").click()
-    now = timezone.localtime()
+    now = timezone.localtime(timezone=ZoneInfo(district.timezone))
     page.get_by_label("Input opens").fill((now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Input closes").fill((now + datetime.timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Open for input").click()
