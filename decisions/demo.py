@@ -8,7 +8,7 @@ from django.utils import timezone
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, Theme, User
 
 from . import services
-from .models import Decision, DecisionRight, Involvement, Stakeholder, Status
+from .models import Decision, DecisionRight, Involvement, Stakeholder
 
 
 def _rights(district, district_team, school_team, learning_team) -> None:
@@ -17,7 +17,14 @@ def _rights(district, district_team, school_team, learning_team) -> None:
         ("budget", "school", None, Role.PRINCIPAL, "decides", "The school's discretionary funds"),
         ("budget", "school", school_team, "", "recommends", ""),
         ("schedule", "district", district_team, "", "decides", "Calendar and start times"),
-        ("schedule", "school", school_team, "", "decides", "Bell schedule inside the district frame"),
+        (
+            "schedule",
+            "school",
+            school_team,
+            "",
+            "decides",
+            "Bell schedule inside the district frame",
+        ),
         ("schedule", "school", None, Role.TEACHER, "consulted", ""),
         ("curriculum", "district", learning_team, "", "recommends", ""),
         ("curriculum", "district", district_team, "", "decides", ""),
@@ -75,8 +82,12 @@ def seed_district(district) -> None:
         )
 
     at_school = [
-        {"kind": Stakeholder.Kind.ROLE, "role": Role.TEACHER, "school": school,
-         "involvement": Involvement.CONSULTED},
+        {
+            "kind": Stakeholder.Kind.ROLE,
+            "role": Role.TEACHER,
+            "school": school,
+            "involvement": Involvement.CONSULTED,
+        },
         {"kind": Stakeholder.Kind.SCHOOL, "school": school, "involvement": Involvement.AFFECTED},
         {"kind": Stakeholder.Kind.TEAM, "team": school_team, "involvement": Involvement.DECIDES},
     ]
@@ -161,12 +172,21 @@ def seed_district(district) -> None:
         staff_time="Two planning days per school",
         impact_students="Students see what they have mastered and what comes next.",
         stakeholders=[
-            {"kind": Stakeholder.Kind.ROLE, "role": Role.TEACHER,
-             "involvement": Involvement.CONSULTED},
-            {"kind": Stakeholder.Kind.ROLE, "role": Role.FAMILY,
-             "involvement": Involvement.AFFECTED},
-            {"kind": Stakeholder.Kind.TEAM, "team": district_team,
-             "involvement": Involvement.DECIDES},
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.TEACHER,
+                "involvement": Involvement.CONSULTED,
+            },
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.FAMILY,
+                "involvement": Involvement.AFFECTED,
+            },
+            {
+                "kind": Stakeholder.Kind.TEAM,
+                "team": district_team,
+                "involvement": Involvement.DECIDES,
+            },
         ],
     )
     services.decision_open_input(decision=report_cards, by=superintendent)
@@ -253,10 +273,16 @@ def seed_district(district) -> None:
         input_opens=now - 2 * day,
         input_closes=now + 5 * day,
         stakeholders=[
-            {"kind": Stakeholder.Kind.ROLE, "role": Role.TEACHER,
-             "involvement": Involvement.CONSULTED},
-            {"kind": Stakeholder.Kind.ROLE, "role": Role.STUDENT,
-             "involvement": Involvement.AFFECTED},
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.TEACHER,
+                "involvement": Involvement.CONSULTED,
+            },
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.STUDENT,
+                "involvement": Involvement.AFFECTED,
+            },
         ],
     )
     services.decision_open_input(decision=phones, by=superintendent)
@@ -344,8 +370,13 @@ def seed_district(district) -> None:
         domain="curriculum",
         status="deciding",
         process_type="delegated",
-        stakeholders=[{"kind": Stakeholder.Kind.ROLE, "role": Role.TEACHER,
-                       "involvement": Involvement.AFFECTED}],
+        stakeholders=[
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.TEACHER,
+                "involvement": Involvement.AFFECTED,
+            }
+        ],
     )
     services.decision_decide(
         decision=homework_old,
@@ -361,8 +392,13 @@ def seed_district(district) -> None:
         domain="curriculum",
         status="deciding",
         process_type="delegated",
-        stakeholders=[{"kind": Stakeholder.Kind.ROLE, "role": Role.TEACHER,
-                       "involvement": Involvement.AFFECTED}],
+        stakeholders=[
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": Role.TEACHER,
+                "involvement": Involvement.AFFECTED,
+            }
+        ],
     )
     services.decision_decide(
         decision=homework_new,

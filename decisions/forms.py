@@ -120,9 +120,9 @@ class InputForm(forms.ModelForm):
 
     def __init__(self, *args, themes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = themes if themes is not None else self.fields[
-            "themes"
-        ].queryset.none()
+        self.fields["themes"].queryset = (
+            themes if themes is not None else self.fields["themes"].queryset.none()
+        )
         self.fields["themes"].required = False
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
@@ -182,7 +182,9 @@ class PrincipleTestForm(forms.Form):
 
 
 class SupersedeForm(forms.Form):
-    newer = forms.CharField(label="Number of the newer decision", help_text="For example D-2026-014.")
+    newer = forms.CharField(
+        label="Number of the newer decision", help_text="For example D-2026-014."
+    )
 
 
 class OpenInputForm(forms.Form):
@@ -202,9 +204,7 @@ class OpenInputForm(forms.Form):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Status.choices]
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
     school = forms.ModelChoiceField(
         required=False, queryset=School.objects.none(), empty_label="Any school"

@@ -81,9 +81,7 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
         if not decision.rationale.strip():
             flags.append(Flag("no_rationale", "The decision was recorded without a rationale."))
         to_inform = [
-            s
-            for s in stakeholders
-            if s.involvement in (Involvement.AFFECTED, Involvement.INFORMED)
+            s for s in stakeholders if s.involvement in (Involvement.AFFECTED, Involvement.INFORMED)
         ]
         if (
             to_inform

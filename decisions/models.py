@@ -197,6 +197,9 @@ class DecisionCounter(models.Model):
             models.UniqueConstraint(fields=["district", "year"], name="one_counter_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.district_id}/{self.year}: {self.last}"
+
     @classmethod
     def next_number(cls, district_id: int, year: int) -> str:
         with transaction.atomic():
@@ -318,6 +321,12 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def save(self, *args, **kwargs):
+        if not self.number:
+            year = (self.created_at or timezone.now()).year
+            self.number = DecisionCounter.next_number(self.district_id, year)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("decisions:detail", args=[self.pk])
 
@@ -337,12 +346,6 @@ class Decision(models.Model):
             errors["budget_amount"] = "A budget amount cannot be negative."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self.number:
-            year = (self.created_at or timezone.now()).year
-            self.number = DecisionCounter.next_number(self.district_id, year)
-        super().save(*args, **kwargs)
 
     # ----- reading helpers
 
@@ -524,9 +527,11 @@ def can_decide(user, decision: Decision) -> bool:
         return False
     if is_team_member(user, decision.owning_team_id) or decision.created_by_id == user.pk:
         return True
-    return decision.stakeholders.filter(involvement=Involvement.DECIDES).filter(
-        matches_person(user)
-    ).exists()
+    return (
+        decision.stakeholders.filter(involvement=Involvement.DECIDES)
+        .filter(matches_person(user))
+        .exists()
+    )
 
 
 class DecisionPrinciple(models.Model):
@@ -629,8 +634,10 @@ class Stakeholder(models.Model):
             case self.Kind.SCHOOL:
                 return Q(schools=self.school_id)
             case self.Kind.ROLE:
-                return Q(role=self.role, schools=self.school_id) if self.school_id else Q(
-                    role=self.role
+                return (
+                    Q(role=self.role, schools=self.school_id)
+                    if self.school_id
+                    else Q(role=self.role)
                 )
             case _:
                 return Q()
@@ -694,7 +701,10 @@ class Input(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision_inputs"
     )
     is_anonymous = models.BooleanField(default=False)
-    anonymous_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # NULL for named input, so the "one anonymous input each" constraint ignores it.
+    anonymous_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     # The day only: a time of day could be matched against who was online.
     given_on = models.DateField(default=timezone.localdate, editable=False)
     themes = models.ManyToManyField(Theme, blank=True, related_name="decision_inputs")
@@ -769,7 +779,9 @@ class DecisionRight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.holder} {self.get_authority_display().lower()} on {self.get_domain_display()}"
+        return (
+            f"{self.holder} {self.get_authority_display().lower()} on {self.get_domain_display()}"
+        )
 
     @property
     def holder(self) -> str:
@@ -809,9 +821,12 @@ def holds_right(user, decision: Decision, rights=None) -> bool:
             continue
         if right.team_id and right.team_id in my_teams:
             return True
-        if right.role and right.role == user.role:
-            if right.level != Level.SCHOOL or decision.school_id in my_schools:
-                return True
+        if (
+            right.role
+            and right.role == user.role
+            and (right.level != Level.SCHOOL or decision.school_id in my_schools)
+        ):
+            return True
     return False
 
 
@@ -828,9 +843,7 @@ class Reflection(models.Model):
     unanticipated = models.TextField("unanticipated consequences", blank=True)
     effect_on_students = models.TextField("effect on students", blank=True)
     learned = models.TextField("what we learned", blank=True)
-    verdict = models.CharField(
-        "would we decide the same?", max_length=10, choices=Verdict.choices
-    )
+    verdict = models.CharField("would we decide the same?", max_length=10, choices=Verdict.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -927,8 +940,9 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["decision", "person", "kind"], name="one_reminder_each"
-            )
+            models.UniqueConstraint(fields=["decision", "person", "kind"], name="one_reminder_each")
         ]
         indexes = [models.Index(fields=["district", "decision", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person_id} on {self.decision_id}"

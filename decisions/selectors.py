@@ -146,9 +146,7 @@ def parse_suggestion(value: str, user) -> dict | None:
             team = LeadershipTeam.objects.visible_to(user).get(pk=int(parts[1]))
             return {"kind": kind, "team": team, "involvement": involvement}
         if kind == Stakeholder.Kind.ROLE:
-            school = (
-                School.objects.visible_to(user).get(pk=int(parts[2])) if parts[2] else None
-            )
+            school = School.objects.visible_to(user).get(pk=int(parts[2])) if parts[2] else None
             return {
                 "kind": kind,
                 "role": Role(parts[1]),

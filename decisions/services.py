@@ -234,9 +234,7 @@ def people_without_input(decision: Decision, people: Iterable[User]) -> list[Use
     inputs = list(decision.inputs.values_list("author_id", "anonymous_key"))
     named = {author for author, _ in inputs if author}
     keys = {key for _, key in inputs if key}
-    return [
-        p for p in people if p.pk not in named and anonymous_key(decision.pk, p.pk) not in keys
-    ]
+    return [p for p in people if p.pk not in named and anonymous_key(decision.pk, p.pk) not in keys]
 
 
 def closing_soon_send(decision: Decision) -> list[User]:
@@ -336,9 +334,7 @@ def has_given_anonymous(decision: Decision, user: User) -> bool:
 
 
 @transaction.atomic
-def input_respond(
-    *, entry: Input, by: User, response: str, changed_decision: bool
-) -> Input:
+def input_respond(*, entry: Input, by: User, response: str, changed_decision: bool) -> Input:
     if not can_decide(by, entry.decision):
         raise ValidationError("Only the people deciding answer input.")
     entry.response = response.strip()
@@ -358,9 +354,7 @@ def input_respond(
 
 
 @transaction.atomic
-def decision_decide(
-    *, decision: Decision, by: User, outcome: str, rationale: str = ""
-) -> Decision:
+def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
     decision.decide(by=by, outcome=outcome, rationale=rationale)
     decision_inform(decision=decision, by=by)
     refresh_flags(decision)
@@ -391,7 +385,9 @@ def decision_inform(*, decision: Decision, by: User | None) -> int:
 def reflection_add(*, decision: Decision, by: User, **fields) -> Reflection:
     if not decision.is_decided:
         raise ValidationError("Reflect once the decision has been made and lived with.")
-    reflection = Reflection(district_id=decision.district_id, decision=decision, author=by, **fields)
+    reflection = Reflection(
+        district_id=decision.district_id, decision=decision, author=by, **fields
+    )
     reflection.full_clean()
     reflection.save()
     DecisionEvent.record(

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -124,16 +124,39 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["number", "title", "status", "domain", "school", "team", "visibility", "input closes",
-         "decided on", "outcome", "rationale", "input given", "flags"]
+        [
+            "number",
+            "title",
+            "status",
+            "domain",
+            "school",
+            "team",
+            "visibility",
+            "input closes",
+            "decided on",
+            "outcome",
+            "rationale",
+            "input given",
+            "flags",
+        ]
     )
     for d in decisions.iterator(chunk_size=500):
         writer.writerow(
-            [d.number, d.title, d.get_status_display(), d.get_domain_display(),
-             d.school or "District", d.owning_team or "", d.get_visibility_display(),
-             d.input_closes.date() if d.input_closes else "",
-             d.decided_at.date() if d.decided_at else "", d.outcome, d.rationale,
-             d.input_count, "; ".join(LABELS.get(c, c) for c in d.flag_codes)]
+            [
+                d.number,
+                d.title,
+                d.get_status_display(),
+                d.get_domain_display(),
+                d.school or "District",
+                d.owning_team or "",
+                d.get_visibility_display(),
+                d.input_closes.date() if d.input_closes else "",
+                d.decided_at.date() if d.decided_at else "",
+                d.outcome,
+                d.rationale,
+                d.input_count,
+                "; ".join(LABELS.get(c, c) for c in d.flag_codes),
+            ]
         )
     return response
 
@@ -148,8 +171,14 @@ def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     writer.writerow(["kind", "input", "from", "given on", "changed the decision", "response"])
     for entry in decision.inputs.select_related("author").in_reading_order():
         writer.writerow(
-            [entry.get_kind_display(), entry.text, entry.author_label, entry.given_on,
-             "yes" if entry.changed_decision else "", entry.response]
+            [
+                entry.get_kind_display(),
+                entry.text,
+                entry.author_label,
+                entry.given_on,
+                "yes" if entry.changed_decision else "",
+                entry.response,
+            ]
         )
     return response
 
@@ -325,7 +354,9 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         from .integrity import refresh_flags
 
         refresh_flags(decision)
-        messages.success(request, f"{decision.number} is now {decision.get_status_display().lower()}.")
+        messages.success(
+            request, f"{decision.number} is now {decision.get_status_display().lower()}."
+        )
     return redirect(decision)
 
 
@@ -338,7 +369,10 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the owning team opens a decision for input.")
     form = OpenInputForm(
         request.POST or None,
-        initial={"input_opens": decision.input_opens or timezone.now(), "input_closes": decision.input_closes},
+        initial={
+            "input_opens": decision.input_opens or timezone.now(),
+            "input_closes": decision.input_closes,
+        },
     )
     if form.is_valid():
         try:
@@ -353,10 +387,16 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Input is open: the stakeholders have been told.")
             return redirect(decision)
-    return render(request, "decisions/action_form.html", {
-        "decision": decision, "form": form, "heading": "Open for input",
-        "button": "Open for input",
-    })
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Open for input",
+            "button": "Open for input",
+        },
+    )
 
 
 @login_required
@@ -378,10 +418,16 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Decided. Everyone involved has been told.")
             return redirect(decision)
-    return render(request, "decisions/action_form.html", {
-        "decision": decision, "form": form, "heading": "Record the decision",
-        "button": "Record the decision",
-    })
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Record the decision",
+            "button": "Record the decision",
+        },
+    )
 
 
 @login_required
@@ -389,9 +435,12 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @in_district_time
 def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    involved = can_decide(request.user, decision) or decision.stakeholders.filter(
-        involvement=Involvement.AFFECTED
-    ).filter(_me(request.user)).exists()
+    involved = (
+        can_decide(request.user, decision)
+        or decision.stakeholders.filter(involvement=Involvement.AFFECTED)
+        .filter(_me(request.user))
+        .exists()
+    )
     if not involved:
         raise PermissionDenied("The deciders and the affected people reflect on a decision.")
     form = ReflectionForm(request.POST or None)
@@ -403,10 +452,16 @@ def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you for the reflection.")
             return redirect(decision)
-    return render(request, "decisions/action_form.html", {
-        "decision": decision, "form": form, "heading": "Reflect on the decision",
-        "button": "Save the reflection",
-    })
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Reflect on the decision",
+            "button": "Save the reflection",
+        },
+    )
 
 
 def _me(user):
@@ -494,7 +549,9 @@ def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _step(request) -> int:
     try:
-        return min(max(int(request.POST.get("goto", request.GET.get("step", 0))), 0), len(STEPS) - 1)
+        return min(
+            max(int(request.POST.get("goto", request.GET.get("step", 0))), 0), len(STEPS) - 1
+        )
     except (TypeError, ValueError):
         return 0
 
@@ -505,11 +562,15 @@ def _suggestions(request, form: DecisionForm):
     school = team = None
     try:
         if data.get("school"):
-            school = selectors.School.objects.visible_to(user).filter(pk=int(data["school"])).first()
+            school = (
+                selectors.School.objects.visible_to(user).filter(pk=int(data["school"])).first()
+            )
         if data.get("owning_team"):
-            team = selectors.LeadershipTeam.objects.visible_to(user).filter(
-                pk=int(data["owning_team"])
-            ).first()
+            team = (
+                selectors.LeadershipTeam.objects.visible_to(user)
+                .filter(pk=int(data["owning_team"]))
+                .first()
+            )
     except (TypeError, ValueError):
         pass
     return selectors.suggest_stakeholders(
@@ -600,4 +661,3 @@ def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return response
             return redirect(decision)
     return _guided(request, form, form.first_step_with_errors() or 0, decision)
-

@@ -47,10 +47,17 @@ def open_decision(make_decision, school, superintendent, window):
     """Open for input, consulting Alder Creek's teachers and affecting everyone there."""
     decision = make_decision(
         stakeholders=[
-            {"kind": Stakeholder.Kind.ROLE, "role": "teacher", "school": school,
-             "involvement": Involvement.CONSULTED},
-            {"kind": Stakeholder.Kind.SCHOOL, "school": school,
-             "involvement": Involvement.AFFECTED},
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": "teacher",
+                "school": school,
+                "involvement": Involvement.CONSULTED,
+            },
+            {
+                "kind": Stakeholder.Kind.SCHOOL,
+                "school": school,
+                "involvement": Involvement.AFFECTED,
+            },
         ],
         input_opens=window[0],
         input_closes=window[1],

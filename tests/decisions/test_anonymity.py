@@ -54,7 +54,9 @@ def test_one_anonymous_input_per_person_per_decision(anonymous_input, open_decis
         services.input_give(
             decision=open_decision, by=teacher, kind="idea", text="again", anonymous=True
         )
-    services.input_give(decision=open_decision, by=teacher, kind="idea", text="named", anonymous=False)
+    services.input_give(
+        decision=open_decision, by=teacher, kind="idea", text="named", anonymous=False
+    )
     assert open_decision.inputs.count() == 2
 
 
@@ -75,14 +77,20 @@ def test_decision_page_shows_no_author_to_the_deciders(
     assert anonymous_input.anonymous_key not in body
 
 
-def test_decision_page_shows_the_day_only(anonymous_input, open_decision, superintendent, client_for):
+def test_decision_page_shows_the_day_only(
+    anonymous_input, open_decision, superintendent, client_for
+):
     body = client_for(superintendent).get(open_decision.get_absolute_url()).content.decode()
     section = body[body.index('id="input"') : body.index('id="principles"')]
     assert not re.search(r"\d{1,2}:\d{2}", section)
 
 
-def test_input_csv_says_anonymous(anonymous_input, open_decision, superintendent, client_for, teacher):
-    response = client_for(superintendent).get(reverse("decisions:input_csv", args=[open_decision.pk]))
+def test_input_csv_says_anonymous(
+    anonymous_input, open_decision, superintendent, client_for, teacher
+):
+    response = client_for(superintendent).get(
+        reverse("decisions:input_csv", args=[open_decision.pk])
+    )
     body = response.content.decode()
     assert SECRET_TEXT in body and "Anonymous" in body
     assert_no_author(body, teacher)
@@ -96,7 +104,9 @@ def test_no_history_event_or_notice_marks_when_anonymous_input_came(
     assert not any(SECRET_TEXT in (note + new + old) for note, new, old, _ in events)
     decided(open_decision, superintendent)
     for notice in Notification.objects.all():
-        assert_no_author(notice.subject + notice.body, teacher) if notice.recipient != teacher else None
+        assert_no_author(
+            notice.subject + notice.body, teacher
+        ) if notice.recipient != teacher else None
         assert SECRET_TEXT not in notice.subject + notice.body
 
 
@@ -138,7 +148,12 @@ def test_admin_cannot_filter_by_the_sealed_key_the_author_or_the_day(
     client = client_for(admin_user)
     url = reverse("admin:decisions_input_changelist")
     key = anonymous_key(open_decision.pk, teacher.pk)
-    for query in (f"anonymous_key={key}", "given_on__gte=2000-01-01", "author__isnull=True", "id__gt=0"):
+    for query in (
+        f"anonymous_key={key}",
+        "given_on__gte=2000-01-01",
+        "author__isnull=True",
+        "id__gt=0",
+    ):
         assert client.get(f"{url}?{query}").status_code == 400, query
 
 
@@ -160,18 +175,14 @@ def test_admin_cannot_edit_or_delete_input(anonymous_input, admin_user, client_f
     assert delete.status_code == 403
 
 
-def test_giving_anonymous_input_does_not_touch_the_decisions_updated_time(
-    open_decision, teacher
-):
+def test_giving_anonymous_input_does_not_touch_the_decisions_updated_time(open_decision, teacher):
     before = open_decision.updated_at
     services.input_give(decision=open_decision, by=teacher, kind="idea", text="x", anonymous=True)
     open_decision.refresh_from_db()
     assert open_decision.updated_at == before
 
 
-def test_htmx_post_of_anonymous_input_returns_the_input_section(
-    open_decision, teacher, client_for
-):
+def test_htmx_post_of_anonymous_input_returns_the_input_section(open_decision, teacher, client_for):
     response = client_for(teacher).post(
         reverse("decisions:input", args=[open_decision.pk]),
         {"kind": "concern", "text": SECRET_TEXT, "anonymous": "on"},

@@ -34,15 +34,24 @@ def test_demo_sign_ins_see_real_content(seeded, client):
     assert "Later start time" in body and "Input closes in" in body
     home = client.get("/").content.decode()
     assert "Decisions open for your input" in home and "Later start time" in home
-    for email in ("superintendent@cedarvalley.example", "principal@cedarvalley.example",
-                  "community@cedarvalley.example", "superintendent@harborpoint.example"):
+    for email in (
+        "superintendent@cedarvalley.example",
+        "principal@cedarvalley.example",
+        "community@cedarvalley.example",
+        "superintendent@harborpoint.example",
+    ):
         client.force_login(User.objects.get(email=email))
-        for url in (reverse("decisions:list"), reverse("decisions:affects_me"),
-                    reverse("decisions:flagged"), reverse("decisions:rights")):
+        for url in (
+            reverse("decisions:list"),
+            reverse("decisions:affects_me"),
+            reverse("decisions:flagged"),
+            reverse("decisions:rights"),
+        ):
             assert client.get(url).status_code == 200
     for decision in Decision.objects.filter(district__slug="cedar-valley"):
         client.force_login(User.objects.get(email="superintendent@cedarvalley.example"))
         assert client.get(decision.get_absolute_url()).status_code in (200, 404)
-    assert "Competency-based report cards" in client.get(
-        reverse("decisions:public", args=["cedar-valley"])
-    ).content.decode()
+    assert (
+        "Competency-based report cards"
+        in client.get(reverse("decisions:public", args=["cedar-valley"])).content.decode()
+    )

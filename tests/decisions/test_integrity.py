@@ -63,8 +63,12 @@ def test_a_consulted_group_never_heard_is_flagged(open_decision, superintendent,
     assert "consulted_not_heard" in codes(open_decision)
 
 
-def test_named_input_from_a_consulted_person_clears_it(open_decision, teacher, superintendent, rights):
-    services.input_give(decision=open_decision, by=teacher, kind="idea", text="Try it", anonymous=False)
+def test_named_input_from_a_consulted_person_clears_it(
+    open_decision, teacher, superintendent, rights
+):
+    services.input_give(
+        decision=open_decision, by=teacher, kind="idea", text="Try it", anonymous=False
+    )
     decided(open_decision, superintendent)
     assert "consulted_not_heard" not in codes(open_decision)
 
@@ -125,7 +129,9 @@ def test_no_input_sought_is_flagged_unless_delegated(make_decision, superintende
 def test_review_date_passed_without_reflection_is_flagged(open_decision, superintendent, rights):
     decided(open_decision, superintendent)
     services.decision_update(
-        decision=open_decision, by=superintendent, review_on=timezone.localdate() + datetime.timedelta(days=30)
+        decision=open_decision,
+        by=superintendent,
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
     )
     assert "review_overdue" not in codes(open_decision)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):

@@ -237,7 +237,9 @@ def test_groups_resolve_to_people_when_read(
     assert principal in people_of(open_decision, (Involvement.AFFECTED,))
 
 
-def test_team_stakeholders_follow_current_membership(make_decision, team, principal, superintendent):
+def test_team_stakeholders_follow_current_membership(
+    make_decision, team, principal, superintendent
+):
     decision = make_decision(
         stakeholders=[{"kind": "team", "team": team, "involvement": "consulted"}]
     )
@@ -249,7 +251,9 @@ def test_team_stakeholders_follow_current_membership(make_decision, team, princi
 def test_stakeholder_must_name_its_group(make_decision, superintendent):
     decision = make_decision()
     with pytest.raises(ValidationError):
-        services.stakeholder_add(decision=decision, by=superintendent, kind="person", involvement="affected")
+        services.stakeholder_add(
+            decision=decision, by=superintendent, kind="person", involvement="affected"
+        )
     whole = services.stakeholder_add(
         decision=decision, by=superintendent, kind=Stakeholder.Kind.DISTRICT, involvement="informed"
     )
@@ -259,6 +263,9 @@ def test_stakeholder_must_name_its_group(make_decision, superintendent):
 def test_stakeholder_from_another_district_is_refused(make_decision, superintendent, outsider):
     with pytest.raises(ValidationError):
         services.stakeholder_add(
-            decision=make_decision(), by=superintendent, kind="person", person=outsider,
+            decision=make_decision(),
+            by=superintendent,
+            kind="person",
+            person=outsider,
             involvement="consulted",
         )

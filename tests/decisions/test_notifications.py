@@ -39,7 +39,9 @@ def test_window_opened_notice_goes_out_once_even_when_beat_fires_twice(open_deci
     assert Reminder.objects.filter(person=teacher, kind="window_opened").count() == 1
 
 
-def test_a_window_that_opens_later_is_announced_when_it_opens(make_decision, superintendent, teacher, school):
+def test_a_window_that_opens_later_is_announced_when_it_opens(
+    make_decision, superintendent, teacher, school
+):
     now = timezone.now()
     decision = make_decision(
         stakeholders=[{"kind": "school", "school": school, "involvement": "affected"}],
@@ -94,10 +96,14 @@ def test_decision_made_tells_everyone_involved_and_emails_once(
     assert sum(1 for m in mail.outbox if teacher.email in m.to and "Decided" in m.subject) == 1
 
 
-def test_reflection_due_goes_to_the_deciders_once(open_decision, superintendent, principal, teacher):
+def test_reflection_due_goes_to_the_deciders_once(
+    open_decision, superintendent, principal, teacher
+):
     decided(open_decision, superintendent)
     services.decision_update(
-        decision=open_decision, by=superintendent, review_on=timezone.localdate() + datetime.timedelta(days=10)
+        decision=open_decision,
+        by=superintendent,
+        review_on=timezone.localdate() + datetime.timedelta(days=10),
     )
     services.dispatch_due()
     assert "decisions.reflection_due" not in kinds_for(superintendent)
@@ -111,7 +117,9 @@ def test_reflection_due_goes_to_the_deciders_once(open_decision, superintendent,
     assert "review_overdue" in open_decision.flag_codes
 
 
-def test_daily_digest_people_get_no_single_email(open_decision, superintendent, teacher, django_capture_on_commit_callbacks):
+def test_daily_digest_people_get_no_single_email(
+    open_decision, superintendent, teacher, django_capture_on_commit_callbacks
+):
     from notifications.models import NotificationSettings
 
     NotificationSettings.objects.create(user=teacher, email_mode="daily")

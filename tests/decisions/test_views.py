@@ -42,8 +42,17 @@ def test_signed_out_visitors_are_sent_to_sign_in_except_the_public_page(client, 
 
 def test_decision_page_shows_everything_for_the_team(open_decision, superintendent, client_for):
     body = client_for(superintendent).get(open_decision.get_absolute_url()).content.decode()
-    for text in ("Context", "Who is involved", "Input", "Impact", "History", "Open for input",
-                 "Teachers at Alder Creek Elementary", "closes in", "Record the decision"):
+    for text in (
+        "Context",
+        "Who is involved",
+        "Input",
+        "Impact",
+        "History",
+        "Open for input",
+        "Teachers at Alder Creek Elementary",
+        "closes in",
+        "Record the decision",
+    ):
         assert text in body, text
 
 
@@ -59,13 +68,19 @@ def test_teacher_sees_time_left_and_the_input_form_but_no_decide_button(
 def test_teacher_cannot_decide_edit_or_move_a_decision(open_decision, teacher, client_for):
     client = client_for(teacher)
     assert client.get(reverse("decisions:decide", args=[open_decision.pk])).status_code == 403
-    assert client.post(
-        reverse("decisions:decide", args=[open_decision.pk]), {"outcome": "Mine"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("decisions:decide", args=[open_decision.pk]), {"outcome": "Mine"}
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("decisions:edit", args=[open_decision.pk])).status_code == 403
-    assert client.post(
-        reverse("decisions:move", args=[open_decision.pk]), {"action": "withdraw"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("decisions:move", args=[open_decision.pk]), {"action": "withdraw"}
+        ).status_code
+        == 403
+    )
     open_decision.refresh_from_db()
     assert open_decision.status == Status.OPEN_FOR_INPUT and open_decision.outcome == ""
 
@@ -120,7 +135,9 @@ def test_empty_input_keeps_the_page_and_explains(open_decision, teacher, client_
     assert "This field is required" in response.content.decode()
 
 
-def test_input_after_the_window_is_refused_with_a_message(open_decision, teacher, superintendent, client_for):
+def test_input_after_the_window_is_refused_with_a_message(
+    open_decision, teacher, superintendent, client_for
+):
     open_decision.close_input(by=superintendent)
     response = client_for(teacher).post(
         reverse("decisions:input", args=[open_decision.pk]),
@@ -176,7 +193,9 @@ def wizard_data(**overrides):
 
 def test_guided_form_keeps_everything_typed_between_steps(superintendent, client_for):
     client = client_for(superintendent)
-    response = client.post(reverse("decisions:create"), wizard_data(goto="1"), HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("decisions:create"), wizard_data(goto="1"), HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'value="Four-day week pilot"' in body  # carried as a hidden field
@@ -206,7 +225,9 @@ def test_guided_form_errors_keep_what_was_typed_and_jump_to_the_step(superintend
 def test_guided_form_rejects_nonsense_without_a_500(superintendent, client_for):
     response = client_for(superintendent).post(
         reverse("decisions:create"),
-        wizard_data(school="abc", owning_team="99999", input_opens="yesterday", goto="zz", save="1"),
+        wizard_data(
+            school="abc", owning_team="99999", input_opens="yesterday", goto="zz", save="1"
+        ),
     )
     assert response.status_code == 200
 
@@ -302,7 +323,9 @@ def test_add_and_remove_a_stakeholder(make_decision, superintendent, teacher, cl
     assert not decision.stakeholders.exists()
 
 
-def test_stakeholder_from_another_district_cannot_be_added(make_decision, superintendent, outsider, client_for):
+def test_stakeholder_from_another_district_cannot_be_added(
+    make_decision, superintendent, outsider, client_for
+):
     decision = make_decision()
     client_for(superintendent).post(
         reverse("decisions:stakeholder_add", args=[decision.pk]),
@@ -311,7 +334,9 @@ def test_stakeholder_from_another_district_cannot_be_added(make_decision, superi
     assert not decision.stakeholders.exists()
 
 
-def test_reflection_and_supersede_through_the_pages(open_decision, make_decision, superintendent, client_for):
+def test_reflection_and_supersede_through_the_pages(
+    open_decision, make_decision, superintendent, client_for
+):
     decided(open_decision, superintendent)
     newer = make_decision("Later start, second year")
     client = client_for(superintendent)
@@ -328,17 +353,27 @@ def test_reflection_and_supersede_through_the_pages(open_decision, make_decision
     assert open_decision.number in client.get(newer.get_absolute_url()).content.decode()
 
 
-def test_search_finds_words_in_the_outcome(open_decision, make_decision, superintendent, client_for):
+def test_search_finds_words_in_the_outcome(
+    open_decision, make_decision, superintendent, client_for
+):
     decided(open_decision, superintendent, outcome="Buses leave at eight fifteen")
     make_decision("Library hours", status="deciding")
-    body = client_for(superintendent).get(reverse("decisions:list"), {"q": "fifteen"}).content.decode()
+    body = (
+        client_for(superintendent).get(reverse("decisions:list"), {"q": "fifteen"}).content.decode()
+    )
     assert open_decision.title in body
     assert "Library hours" not in body
 
 
 def test_filters_with_bad_values_do_not_fail(open_decision, superintendent, client_for):
     client = client_for(superintendent)
-    for query in ({"status": "nope"}, {"school": "x"}, {"team": "-1"}, {"page": "9999"}, {"page": "x"}):
+    for query in (
+        {"status": "nope"},
+        {"school": "x"},
+        {"team": "-1"},
+        {"page": "9999"},
+        {"page": "x"},
+    ):
         assert client.get(reverse("decisions:list"), query).status_code == 200
         assert client.get(reverse("decisions:affects_me"), query).status_code == 200
 
@@ -389,10 +424,14 @@ def many(make_decision, school, team, superintendent, teacher):
                 school=school,
                 input_opens=now - datetime.timedelta(days=1),
                 input_closes=now + datetime.timedelta(days=2),
-                stakeholders=[{"kind": Stakeholder.Kind.SCHOOL, "school": school, "involvement": "affected"}],
+                stakeholders=[
+                    {"kind": Stakeholder.Kind.SCHOOL, "school": school, "involvement": "affected"}
+                ],
                 status="open_for_input",
             )
-            services.input_give(decision=decision, by=teacher, kind="idea", text="i", anonymous=i % 2 == 0)
+            services.input_give(
+                decision=decision, by=teacher, kind="idea", text="i", anonymous=i % 2 == 0
+            )
             Decision.objects.filter(pk=decision.pk).update(flag_codes=["no_rationale"])
 
     return make
@@ -426,12 +465,20 @@ def test_public_page_and_home_stay_within_a_query_budget(
 
 @pytest.mark.parametrize("inputs", [5, 50])
 def test_decision_page_stays_within_a_query_budget(
-    inputs, open_decision, make_person_in, district, school, superintendent, client_for,
+    inputs,
+    open_decision,
+    make_person_in,
+    district,
+    school,
+    superintendent,
+    client_for,
     django_assert_max_num_queries,
 ):
     for i in range(inputs):
         person = make_person_in(district, "teacher", f"P{i}", f"p{i}@cedar.example", [school])
-        services.input_give(decision=open_decision, by=person, kind="concern", text="t", anonymous=i % 2 == 0)
+        services.input_give(
+            decision=open_decision, by=person, kind="concern", text="t", anonymous=i % 2 == 0
+        )
     with django_assert_max_num_queries(42):
         assert client_for(superintendent).get(open_decision.get_absolute_url()).status_code == 200
 

@@ -15,7 +15,9 @@ def visible(user):
 @pytest.fixture
 def published(make_decision):
     def make(visibility, **kwargs):
-        return make_decision(f"{visibility} one", visibility=visibility, status="deciding", **kwargs)
+        return make_decision(
+            f"{visibility} one", visibility=visibility, status="deciding", **kwargs
+        )
 
     return make
 
@@ -74,7 +76,9 @@ def test_a_teacher_who_joins_the_school_sees_its_stakeholder_decisions(
     newcomer = make_person_in(district, "teacher", "New One", "new@cedar.example", [])
     decision = published(
         Visibility.STAKEHOLDERS,
-        stakeholders=[{"kind": "role", "role": "teacher", "school": school, "involvement": "consulted"}],
+        stakeholders=[
+            {"kind": "role", "role": "teacher", "school": school, "involvement": "consulted"}
+        ],
     )
     assert decision not in visible(newcomer)
     newcomer.schools.add(school)
@@ -131,13 +135,15 @@ def test_public_page_never_shows_drafts_or_another_district(
     assert client.get(reverse("decisions:public", args=["nowhere"])).status_code == 404
 
 
-def test_lists_and_exports_leave_out_what_a_person_may_not_see(
-    published, teacher, client_for
-):
+def test_lists_and_exports_leave_out_what_a_person_may_not_see(published, teacher, client_for):
     team_only = published(Visibility.TEAM)
     shared = published(Visibility.DISTRICT)
     client = client_for(teacher)
-    for url in (reverse("decisions:list"), reverse("decisions:export"), reverse("decisions:flagged")):
+    for url in (
+        reverse("decisions:list"),
+        reverse("decisions:export"),
+        reverse("decisions:flagged"),
+    ):
         body = client.get(url).content.decode()
         assert team_only.title not in body, url
     assert shared.title in client.get(reverse("decisions:list")).content.decode()
@@ -149,7 +155,10 @@ def test_every_decision_url_of_another_district_is_404(other_decision, client_fo
     for name in ("detail", "edit", "input_csv", "open", "decide", "reflect"):
         assert client.get(reverse(f"decisions:{name}", args=[pk])).status_code == 404, name
     for name in ("input", "move", "stakeholder_add", "principle_test", "supersede"):
-        assert client.post(reverse(f"decisions:{name}", args=[pk]), {"action": "close"}).status_code == 404, name
+        assert (
+            client.post(reverse(f"decisions:{name}", args=[pk]), {"action": "close"}).status_code
+            == 404
+        ), name
 
 
 def test_visible_to_is_one_query(published, teacher, django_assert_num_queries):

@@ -33,13 +33,15 @@ def test_decision_from_input_to_outcome_on_a_phone(
     # status instead, since the browser's own favicon request is not ours.
     page.on(
         "console",
-        lambda m: m.type == "error"
-        and "Failed to load resource" not in m.text
-        and errors.append(m.text),
+        lambda m: (
+            m.type == "error" and "Failed to load resource" not in m.text and errors.append(m.text)
+        ),
     )
     page.on(
         "response",
-        lambda r: r.status >= 400 and "favicon" not in r.url and errors.append(f"{r.status} {r.url}"),
+        lambda r: (
+            r.status >= 400 and "favicon" not in r.url and errors.append(f"{r.status} {r.url}")
+        ),
     )
     decision = services.decision_create(
         district=district,
@@ -50,8 +52,12 @@ def test_decision_from_input_to_outcome_on_a_phone(
         school=school,
         domain="schedule",
         stakeholders=[
-            {"kind": Stakeholder.Kind.ROLE, "role": "teacher", "school": school,
-             "involvement": Involvement.CONSULTED},
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": "teacher",
+                "school": school,
+                "involvement": Involvement.CONSULTED,
+            },
         ],
     )
 
@@ -59,8 +65,12 @@ def test_decision_from_input_to_outcome_on_a_phone(
     page.goto(f"{live_server.url}{decision.get_absolute_url()}")
     page.get_by_role("link", name="Open for input").click()
     now = timezone.localtime(timezone=ZoneInfo(district.timezone))
-    page.get_by_label("Input opens").fill((now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Input closes").fill((now + datetime.timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Input opens").fill(
+        (now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("Input closes").fill(
+        (now + datetime.timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_role("button", name="Open for input").click()
     expect(page.get_by_text("Input is open")).to_be_visible()
     screenshot("decision-opened")
@@ -87,7 +97,9 @@ def test_decision_from_input_to_outcome_on_a_phone(
     expect(page.locator("#input")).not_to_contain_text(teacher.name)
     page.get_by_role("link", name="Record the decision").click()
     page.get_by_label("Outcome").fill("School starts 20 minutes later; early drop-off stays open.")
-    page.get_by_label("Rationale").fill("Sleep matters; the concern about siblings kept drop-off open.")
+    page.get_by_label("Rationale").fill(
+        "Sleep matters; the concern about siblings kept drop-off open."
+    )
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("What was decided")).to_be_visible()
     screenshot("decision-decided")
