@@ -578,6 +578,22 @@ def _suggestions(request, form: DecisionForm):
     )
 
 
+def _carried(form: DecisionForm, request, instance=None) -> DecisionForm:
+    """The same answers in an unbound form, so moving between steps shows no errors yet."""
+    initial = {
+        name: request.POST.getlist(name) if name == "suggested" else request.POST.get(name)
+        for name in form.fields
+        if name in request.POST
+    }
+    carried = DecisionForm(
+        initial=initial,
+        user=request.user,
+        suggestions=form.fields.get("suggested", None) and form.fields["suggested"].choices or (),
+        instance=instance,
+    )
+    return carried
+
+
 def _guided(request, form, step, decision=None, status=200):
     context = {
         "form": form,
@@ -611,7 +627,7 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
     form = DecisionForm(request.POST, user=user, suggestions=_suggestions(request, probe))
     if "save" not in request.POST:
         # Moving between steps: show the next step; errors wait until saving.
-        return _guided(request, form, step)
+        return _guided(request, _carried(form, request), step)
     if form.is_valid():
         data = dict(form.cleaned_data)
         chosen = data.pop("suggested", [])
@@ -646,7 +662,7 @@ def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _guided(request, DecisionForm(instance=decision, user=request.user), step, decision)
     form = DecisionForm(request.POST, instance=decision, user=request.user)
     if "save" not in request.POST:
-        return _guided(request, form, step, decision)
+        return _guided(request, _carried(form, request, instance=decision), step, decision)
     if form.is_valid():
         try:
             services.decision_update(decision=decision, by=request.user, **form.cleaned_data)

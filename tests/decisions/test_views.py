@@ -491,3 +491,31 @@ def test_a_forged_suggestion_is_refused_with_a_message(superintendent, client_fo
     assert response.status_code == 200
     assert "not one of the available choices" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_moving_between_steps_shows_no_errors_yet(superintendent, client_for):
+    response = client_for(superintendent).post(
+        reverse("decisions:create"), wizard_data(title="", budget_amount="-1", goto="2")
+    )
+    body = response.content.decode()
+    assert "need another look" not in body
+    assert 'value="-1"' in body
+    assert "What it changes" in body
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_rights_map_stays_within_a_query_budget(
+    rows, district, team, teacher, client_for, django_assert_max_num_queries
+):
+    DecisionRight.objects.bulk_create(
+        DecisionRight(
+            district=district,
+            domain=["budget", "schedule", "staffing"][i % 3],
+            level="district",
+            team=team,
+            authority="decides",
+        )
+        for i in range(rows)
+    )
+    with django_assert_max_num_queries(5):
+        assert client_for(teacher).get(reverse("decisions:rights")).status_code == 200
