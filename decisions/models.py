@@ -534,6 +534,15 @@ def can_decide(user, decision: Decision) -> bool:
     )
 
 
+def may_give_input(user, decision: Decision) -> bool:
+    """Staff of the district give input on what they can see; others where they are stakeholders."""
+    if not user.is_authenticated or user.district_id != decision.district_id:
+        return False
+    if user.role in STAFF_ROLES:
+        return True
+    return decision.stakeholders.filter(matches_person(user)).exists()
+
+
 class DecisionPrinciple(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tested")
     principle = models.ForeignKey(GuidingPrinciple, on_delete=models.CASCADE, related_name="+")

@@ -34,6 +34,7 @@ from .models import (
     Status,
     anonymous_key,
     can_decide,
+    may_give_input,
     people_of,
 )
 
@@ -229,22 +230,28 @@ def window_opened_send(decision: Decision) -> list[User]:
     )
 
 
-def people_without_input(decision: Decision, people: Iterable[User]) -> list[User]:
-    """People who have given no input, named or anonymous (the sealed keys are compared)."""
-    inputs = list(decision.inputs.values_list("author_id", "anonymous_key"))
-    named = {author for author, _ in inputs if author}
-    keys = {key for _, key in inputs if key}
-    return [p for p in people if p.pk not in named and anonymous_key(decision.pk, p.pk) not in keys]
+def people_without_named_input(decision: Decision, people: Iterable[User]) -> list[User]:
+    """People who have given no named input.
+
+    Anonymous input is deliberately not subtracted: if it were, who did *not* get the reminder
+    (visible in inboxes and the admin) would point at who wrote the anonymous input.
+    """
+    named = set(decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True))
+    return [p for p in people if p.pk not in named]
 
 
 def closing_soon_send(decision: Decision) -> list[User]:
-    waiting = people_without_input(decision, people_of(decision, INPUT_INVOLVEMENTS))
+    waiting = people_without_named_input(decision, people_of(decision, INPUT_INVOLVEMENTS))
     return notify_once(
         decision=decision,
         people=waiting,
         kind=Reminder.Kind.CLOSING_SOON,
         subject=f"Input closes within 48 hours: {decision.title}",
-        body=f"You have not given input on {decision.number} yet. It only takes a minute.",
+        body=(
+            f"Input on {decision.number} closes soon and we have no named input from you. "
+            "If you gave anonymous input, you can ignore this: anonymous input is not linked "
+            "to anyone, so reminders cannot leave you out."
+        ),
     )
 
 
@@ -303,8 +310,10 @@ def input_give(
 ) -> Input:
     if not decision.window_is_open:
         raise ValidationError("The input window is not open, so input cannot be given now.")
-    if by.district_id != decision.district_id:
-        raise ValidationError("Only people of the district give input.")
+    if not may_give_input(by, decision):
+        raise ValidationError(
+            "Input on this decision comes from staff and the people it names as involved."
+        )
     if not text.strip():
         raise ValidationError({"text": "Write your input."})
     entry = Input(

@@ -40,6 +40,7 @@ from .models import (
     Status,
     can_decide,
     can_edit,
+    may_give_input,
 )
 
 
@@ -222,7 +223,7 @@ def _input_context(request, decision: Decision, form=None) -> dict:
     inputs = list(
         decision.inputs.select_related("author").prefetch_related("themes").in_reading_order()
     )
-    may_give = decision.window_is_open
+    may_give = decision.window_is_open and may_give_input(user, decision)
     return {
         "decision": decision,
         "inputs": inputs,

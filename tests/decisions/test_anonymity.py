@@ -198,10 +198,11 @@ def test_htmx_post_of_anonymous_input_returns_the_input_section(open_decision, t
     assert entry.is_anonymous and entry.author is None
 
 
-def test_closing_soon_reminder_skips_someone_who_gave_anonymous_input(
-    open_decision, teacher, anonymous_input, make_person_in, district, school
+def test_closing_soon_reminder_cannot_tell_anonymous_givers_from_the_silent(
+    open_decision, teacher, anonymous_input, make_person_in, district, school, principal
 ):
-    other = make_person_in(district, "teacher", "Quiet One", "quiet@cedar.example", [school])
-    sent = services.closing_soon_send(open_decision)
-    assert other in sent
-    assert teacher not in sent
+    quiet = make_person_in(district, "teacher", "Quiet One", "quiet@cedar.example", [school])
+    services.input_give(decision=open_decision, by=principal, kind="idea", text="named")
+    sent = set(services.closing_soon_send(open_decision))
+    assert teacher in sent and quiet in sent  # the same notice whether or not they wrote
+    assert principal not in sent  # named input is not secret

@@ -522,3 +522,40 @@ def test_rights_map_stays_within_a_query_budget(
     client = client_for(teacher)
     with django_assert_max_num_queries(6):
         assert client.get(reverse("decisions:rights")).status_code == 200
+
+
+def test_community_member_reads_a_public_decision_but_gives_input_only_when_named(
+    open_decision, community_member, client_for, superintendent
+):
+    services.decision_update(decision=open_decision, by=superintendent, visibility="public")
+    client = client_for(community_member)
+    body = client.get(open_decision.get_absolute_url()).content.decode()
+    assert "Send input" not in body
+    client.post(reverse("decisions:input", args=[open_decision.pk]), {"kind": "idea", "text": "x"})
+    assert not open_decision.inputs.exists()
+    services.stakeholder_add(
+        decision=open_decision,
+        by=superintendent,
+        kind="person",
+        person=community_member,
+        involvement="consulted",
+    )
+    client.post(reverse("decisions:input", args=[open_decision.pk]), {"kind": "idea", "text": "x"})
+    assert open_decision.inputs.get().author == community_member
+
+
+def test_affected_teacher_may_reflect_but_an_uninvolved_community_member_may_not(
+    open_decision, superintendent, teacher, community_member, client_for
+):
+    decided(open_decision, superintendent)
+    services.decision_update(decision=open_decision, by=superintendent, visibility="public")
+    response = client_for(teacher).post(
+        reverse("decisions:reflect", args=[open_decision.pk]),
+        {"what_happened": "Mornings are calmer", "verdict": "keep"},
+    )
+    assert response.status_code == 302
+    assert open_decision.reflections.get().author == teacher
+    response = client_for(community_member).get(
+        reverse("decisions:reflect", args=[open_decision.pk])
+    )
+    assert response.status_code == 403
