@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import Decision, DecisionEvent, DecisionRight, Input, Reflection, Stakeholder
+from .models import (
+    TRACKED_FIELDS,
+    Decision,
+    DecisionEvent,
+    DecisionRight,
+    Input,
+    Reflection,
+    Stakeholder,
+    Status,
+)
 
 
 class StakeholderInline(admin.TabularInline):
@@ -21,6 +30,21 @@ class DecisionAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "status", "decided_by", "decided_at", "superseded_by"]
     raw_id_fields = ["created_by"]
     inlines = [StakeholderInline]
+
+    def save_model(self, request, obj, form, change):
+        """Changes made here go into the history too, once the decision has left draft."""
+        super().save_model(request, obj, form, change)
+        if change and obj.status != Status.DRAFT:
+            for field in form.changed_data:
+                if field in TRACKED_FIELDS:
+                    DecisionEvent.record(
+                        decision=obj,
+                        actor=request.user,
+                        field=field,
+                        old=form.initial.get(field, ""),
+                        new=getattr(obj, field),
+                        note="Changed in the admin",
+                    )
 
 
 @admin.register(Input)

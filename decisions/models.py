@@ -379,11 +379,20 @@ class Decision(models.Model):
     # ----- transitions: each refuses what the lifecycle does not allow and writes history
 
     def _move(self, *, to: str, allowed_from, by, refusal: str, note: str = "") -> None:
-        if self.status not in allowed_from:
-            raise ValidationError(refusal)
-        old = self.status
-        self.status = to
         with transaction.atomic():
+            # Lock the row and read its status again: two people pressing at once move it once.
+            if self.pk is not None:
+                locked = (
+                    Decision.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("status", flat=True)
+                    .first()
+                )
+                self.status = locked or self.status
+            if self.status not in allowed_from:
+                raise ValidationError(refusal)
+            old = self.status
+            self.status = to
             self.save()
             DecisionEvent.record(
                 decision=self,

@@ -231,6 +231,7 @@ def _input_context(request, decision: Decision, form=None) -> dict:
             form or InputForm(themes=Theme.objects.visible_to(user)) if may_give else None
         ),
         "gave_anonymous": may_give and services.has_given_anonymous(decision, user),
+        "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
     }
 

@@ -269,3 +269,49 @@ def test_stakeholder_from_another_district_is_refused(make_decision, superintend
             person=outsider,
             involvement="consulted",
         )
+
+
+def test_a_stale_copy_cannot_move_a_decision_twice(open_decision, superintendent):
+    stale = Decision.objects.get(pk=open_decision.pk)
+    open_decision.close_input(by=superintendent)
+    with pytest.raises(ValidationError, match="open for input"):
+        stale.close_input(by=superintendent)
+    assert open_decision.events.filter(new="Deciding").count() == 1
+
+
+def test_changes_in_the_admin_are_kept_in_the_history(
+    open_decision, client_for, make_person_in, district
+):
+    from django.urls import reverse
+
+    admin = make_person_in(district, "district_leader", "Ada Admin", "ada@cedar.example")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = client_for(admin)
+    url = reverse("admin:decisions_decision_change", args=[open_decision.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "title": "Changed by the admin",
+            "input_opens_0": open_decision.input_opens.strftime("%Y-%m-%d"),
+            "input_opens_1": open_decision.input_opens.strftime("%H:%M:%S"),
+            "input_closes_0": open_decision.input_closes.strftime("%Y-%m-%d"),
+            "input_closes_1": open_decision.input_closes.strftime("%H:%M:%S"),
+            "stakeholders-TOTAL_FORMS": "0",
+            "stakeholders-INITIAL_FORMS": "0",
+        }
+    )
+    for key in (
+        "input_opens",
+        "input_closes",
+        "decide_by",
+        "review_on",
+        "budget_amount",
+        "created_by",
+    ):
+        data.pop(key, None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = open_decision.events.get(field="title")
+    assert event.new == "Changed by the admin" and event.note == "Changed in the admin"

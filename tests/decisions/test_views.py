@@ -145,6 +145,7 @@ def test_input_after_the_window_is_refused_with_a_message(
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
+    assert "input window is not open" in response.content.decode()
     assert not open_decision.inputs.exists()
 
 
