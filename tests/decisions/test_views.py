@@ -560,3 +560,12 @@ def test_affected_teacher_may_reflect_but_an_uninvolved_community_member_may_not
         reverse("decisions:reflect", args=[open_decision.pk])
     )
     assert response.status_code == 403
+
+
+def test_nav_shows_decision_pages_to_staff_and_the_feed_to_everyone(
+    teacher, community_member, client_for
+):
+    body = client_for(teacher).get("/").content.decode()
+    assert ">Affects me<" in body and ">Decisions<" in body and ">Decision rights<" in body
+    body = client_for(community_member).get("/").content.decode()
+    assert ">Affects me<" in body and ">Decisions<" not in body
