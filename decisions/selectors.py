@@ -1,6 +1,163 @@
-"""Reads that pages outside this app gather (the district home)."""
+"""Reads shared by the pages of this app and the district home."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from districts.models import LeadershipTeam, Role, School, TeamMembership
+
+from .models import (
+    Authority,
+    Decision,
+    DecisionRight,
+    Involvement,
+    Level,
+    Stakeholder,
+    Status,
+)
+
+ACTIVE = [Status.OPEN_FOR_INPUT, Status.DECIDING]
+
+
+def with_list_relations(decisions):
+    return decisions.select_related("school", "owning_team")
+
+
+def affects_me(user):
+    """Decisions that affect me or ask my advice: open windows first, soonest to close, then
+    the ones still being decided, then the most recently decided."""
+    return with_list_relations(
+        Decision.objects.visible_to(user)
+        .involving(user)
+        .exclude(status=Status.DRAFT)
+        .annotate(
+            stage=Case(
+                When(status=Status.OPEN_FOR_INPUT, then=Value(0)),
+                When(status=Status.DECIDING, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("stage", "input_closes", "-decided_at", "-pk")
+    )
+
+
+def steward_team_ids(user):
+    return TeamMembership.objects.filter(
+        user=user,
+        left_on__isnull=True,
+        team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD,
+    ).values("team_id")
+
+
+def flagged(user):
+    """Flagged decisions of the district; the ones whose team I steward first."""
+    return with_list_relations(
+        Decision.objects.visible_to(user)
+        .exclude(flag_codes=[])
+        .annotate(
+            mine=Case(
+                When(owning_team__in=steward_team_ids(user), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("mine", "-decided_at", "-pk")
+    )
 
 
 def home_summary(user) -> dict:
-    """What the district home shows of this app for this person; empty while the app is new."""
-    return {}
+    """Open decisions that affect me and, for integrity stewards, their teams' flagged ones."""
+    if not user.is_authenticated or user.district_id is None:
+        return {}
+    open_for_me = list(affects_me(user).filter(status=Status.OPEN_FOR_INPUT)[:5])
+    stewarded = []
+    if TeamMembership.objects.filter(
+        user=user, left_on__isnull=True, team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD
+    ).exists():
+        stewarded = list(
+            with_list_relations(
+                Decision.objects.visible_to(user)
+                .exclude(flag_codes=[])
+                .filter(owning_team__in=steward_team_ids(user))
+                .order_by("-decided_at", "-pk")
+            )[:5]
+        )
+    return {"open_for_me": open_for_me, "stewarded": stewarded, "enabled": True}
+
+
+def suggest_stakeholders(
+    *, user, domain: str, school: School | None, team: LeadershipTeam | None
+) -> list[tuple[str, str]]:
+    """Checkbox choices for the create form, from the rights map and who the decision touches."""
+    level = Level.SCHOOL if school else Level.DISTRICT
+    rights = (
+        DecisionRight.objects.visible_to(user)
+        .filter(domain=domain)
+        .filter(Q(level=level) | Q(level=Level.TEAM))
+        .select_related("team")
+    )
+    choices: list[tuple[str, str]] = []
+    seen = set()
+
+    def add(value, label):
+        if value not in seen:
+            seen.add(value)
+            choices.append((value, label))
+
+    for right in rights:
+        involvement = (
+            Involvement.DECIDES if right.authority == Authority.DECIDES else Involvement.CONSULTED
+        )
+        if right.level == Level.TEAM and team is not None and right.team_id not in (None, team.pk):
+            continue
+        if right.team_id:
+            add(
+                f"team:{right.team_id}:{involvement}",
+                f"{right.team} ({involvement.label.lower()}, from the rights map)",
+            )
+        else:
+            school_part = school.pk if school and right.level == Level.SCHOOL else ""
+            where = f" at {school}" if school_part else ""
+            add(
+                f"role:{right.role}:{school_part}:{involvement}",
+                f"{Role(right.role).label}s{where} ({involvement.label.lower()}, from the rights map)",
+            )
+    if team is not None:
+        add(f"team:{team.pk}:{Involvement.DECIDES}", f"{team} (decides, the owning team)")
+    if school is not None:
+        add(
+            f"role:{Role.TEACHER}:{school.pk}:{Involvement.CONSULTED}",
+            f"Teachers at {school} (consulted)",
+        )
+        add(f"school:{school.pk}:{Involvement.AFFECTED}", f"Everyone at {school} (affected)")
+    else:
+        add(f"district::{Involvement.AFFECTED}", "The whole district (affected)")
+    return choices
+
+
+def parse_suggestion(value: str, user) -> dict | None:
+    """Turn a checked suggestion back into stakeholder fields, scoped to the user's district."""
+    parts = value.split(":")
+    try:
+        kind = parts[0]
+        involvement = Involvement(parts[-1])
+        if kind == Stakeholder.Kind.TEAM:
+            team = LeadershipTeam.objects.visible_to(user).get(pk=int(parts[1]))
+            return {"kind": kind, "team": team, "involvement": involvement}
+        if kind == Stakeholder.Kind.ROLE:
+            school = School.objects.visible_to(user).get(pk=int(parts[2])) if parts[2] else None
+            return {
+                "kind": kind,
+                "role": Role(parts[1]),
+                "school": school,
+                "involvement": involvement,
+            }
+        if kind == Stakeholder.Kind.SCHOOL:
+            school = School.objects.visible_to(user).get(pk=int(parts[1]))
+            return {"kind": kind, "school": school, "involvement": involvement}
+        if kind == Stakeholder.Kind.DISTRICT:
+            return {"kind": kind, "involvement": involvement}
+    except (IndexError, ValueError, LeadershipTeam.DoesNotExist, School.DoesNotExist):
+        return None
+    return None

@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "decisions"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("affects-me/", views.affects_me, name="affects_me"),
+    path("flagged/", views.flagged_list, name="flagged"),
+    path("export.csv", views.export_csv, name="export"),
+    path("rights/", views.rights_map, name="rights"),
+    path("public/<slug:slug>/", views.public_list, name="public"),
+    path("new/", views.decision_create, name="create"),
+    path("<int:pk>/", views.decision_detail, name="detail"),
+    path("<int:pk>/edit/", views.decision_edit, name="edit"),
+    path("<int:pk>/input/", views.input_give, name="input"),
+    path("<int:pk>/input.csv", views.input_csv, name="input_csv"),
+    path("<int:pk>/input/<uuid:input_pk>/respond/", views.input_respond, name="respond"),
+    path("<int:pk>/open/", views.open_input, name="open"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/reflect/", views.reflect, name="reflect"),
+    path("<int:pk>/move/", views.transition, name="move"),
+    path("<int:pk>/stakeholders/", views.stakeholder_add, name="stakeholder_add"),
+    path(
+        "<int:pk>/stakeholders/<int:stakeholder_pk>/remove/",
+        views.stakeholder_remove,
+        name="stakeholder_remove",
+    ),
+    path("<int:pk>/principles/", views.principle_test, name="principle_test"),
+    path("<int:pk>/supersede/", views.supersede, name="supersede"),
+]

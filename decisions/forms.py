@@ -1,0 +1,252 @@
+from django import forms
+from django.utils import timezone
+
+from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, User
+
+from .models import (
+    Decision,
+    Domain,
+    Input,
+    Involvement,
+    Reflection,
+    Stakeholder,
+    Status,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The guided form: which fields each step asks for.
+STEPS = [
+    ("What needs deciding", ["title", "context", "domain", "school", "owning_team"]),
+    (
+        "How it will be decided",
+        ["process_type", "visibility", "input_opens", "input_closes", "decide_by", "options"],
+    ),
+    ("What it changes", ["impact_students", "budget_amount", "staff_time", "review_on"]),
+    ("Who is involved", ["suggested"]),
+]
+
+
+class DecisionForm(forms.ModelForm):
+    suggested = forms.MultipleChoiceField(
+        label="Stakeholders to add",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Suggested from the decision-rights map and the school or district it concerns.",
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "title",
+            "context",
+            "domain",
+            "school",
+            "owning_team",
+            "process_type",
+            "visibility",
+            "input_opens",
+            "input_closes",
+            "decide_by",
+            "options",
+            "impact_students",
+            "budget_amount",
+            "staff_time",
+            "review_on",
+        ]
+        widgets = {
+            "input_opens": DATETIME,
+            "input_closes": DATETIME,
+            "decide_by": DATE,
+            "review_on": DATE,
+            "context": forms.Textarea(attrs={"rows": 4}),
+            "options": forms.Textarea(attrs={"rows": 3}),
+            "impact_students": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user: User, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.visible_to(user)
+        self.fields["owning_team"].queryset = LeadershipTeam.objects.visible_to(user)
+        self.fields["suggested"].choices = list(suggestions)
+        if self.instance.pk:
+            del self.fields["suggested"]
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("input_opens"), data.get("input_closes")
+        if opens and closes and closes <= opens:
+            self.add_error("input_closes", "The input window must close after it opens.")
+        if bool(opens) != bool(closes) and "input_closes" not in self.errors:
+            self.add_error(
+                "input_closes" if opens else "input_opens",
+                "Give both when input opens and when it closes, or neither.",
+            )
+        budget = data.get("budget_amount")
+        if budget is not None and budget < 0:
+            self.add_error("budget_amount", "A budget amount cannot be negative.")
+        return data
+
+    def _post_clean(self):
+        # The model's own checks run in the service; here only the form's.
+        pass
+
+    def step_fields(self, step: int) -> list[str]:
+        return [f for f in STEPS[step][1] if f in self.fields]
+
+    def first_step_with_errors(self) -> int | None:
+        for index, (_, names) in enumerate(STEPS):
+            if any(name in self.errors for name in names):
+                return index
+        return None
+
+
+class InputForm(forms.ModelForm):
+    anonymous = forms.BooleanField(
+        label="Give this anonymously",
+        required=False,
+        help_text="Nobody, not even the deciders or the admins, can see who wrote it. One each.",
+    )
+
+    class Meta:
+        model = Input
+        fields = ["kind", "text", "themes"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "themes": forms.CheckboxSelectMultiple,
+        }
+        labels = {"text": "Your input"}
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = (
+            themes if themes is not None else self.fields["themes"].queryset.none()
+        )
+        self.fields["themes"].required = False
+        if not self.fields["themes"].queryset.exists():
+            del self.fields["themes"]
+
+    def _post_clean(self):
+        pass
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    changed_decision = forms.BooleanField(label="This input changed the decision", required=False)
+
+
+class DecideForm(forms.Form):
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Why this option: the principles and the input it weighed.",
+    )
+
+
+class ReflectionForm(forms.ModelForm):
+    class Meta:
+        model = Reflection
+        fields = ["what_happened", "unanticipated", "effect_on_students", "learned", "verdict"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["what_happened", "unanticipated", "effect_on_students", "learned"]
+        }
+
+
+class StakeholderForm(forms.ModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["involvement", "kind", "person", "team", "school", "role"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.visible_to(user)
+        self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
+        self.fields["school"].queryset = School.objects.visible_to(user)
+
+    def _post_clean(self):
+        pass
+
+
+class PrincipleTestForm(forms.Form):
+    principle = forms.ModelChoiceField(queryset=GuidingPrinciple.objects.none())
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].queryset = GuidingPrinciple.objects.visible_to(user).filter(
+            retired_on__isnull=True
+        )
+
+
+class SupersedeForm(forms.Form):
+    newer = forms.CharField(
+        label="Number of the newer decision", help_text="For example D-2026-014."
+    )
+
+
+class OpenInputForm(forms.Form):
+    input_opens = forms.DateTimeField(widget=DATETIME, label="Input opens")
+    input_closes = forms.DateTimeField(widget=DATETIME, label="Input closes")
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("input_opens"), data.get("input_closes")
+        if opens and closes:
+            if closes <= opens:
+                self.add_error("input_closes", "The input window must close after it opens.")
+            elif closes <= timezone.now():
+                self.add_error("input_closes", "Choose a closing time in the future.")
+        return data
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
+    school = forms.ModelChoiceField(
+        required=False, queryset=School.objects.none(), empty_label="Any school"
+    )
+    team = forms.ModelChoiceField(
+        required=False, queryset=LeadershipTeam.objects.none(), empty_label="Any team"
+    )
+    flagged = forms.BooleanField(required=False, label="Only flagged")
+
+    def __init__(self, *args, user: User, fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.visible_to(user)
+        self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
+        self.fields["q"].widget.attrs["type"] = "search"
+        if fields is not None:
+            for name in list(self.fields):
+                if name not in fields:
+                    del self.fields[name]
+
+    def apply(self, decisions):
+        if not self.is_valid():
+            return decisions
+        data = self.cleaned_data
+        if data.get("q"):
+            decisions = decisions.search(data["q"])
+        for name, lookup in (
+            ("status", "status"),
+            ("domain", "domain"),
+            ("school", "school"),
+            ("team", "owning_team"),
+        ):
+            if data.get(name):
+                decisions = decisions.filter(**{lookup: data[name]})
+        if data.get("flagged"):
+            decisions = decisions.exclude(flag_codes=[])
+        return decisions
+
+
+INVOLVEMENT_FOR_AUTHORITY = {
+    "decides": Involvement.DECIDES,
+    "recommends": Involvement.CONSULTED,
+    "consulted": Involvement.CONSULTED,
+}
+
+ROLE_LABELS = dict(Role.choices)

@@ -1,0 +1,450 @@
+"""Writes across the decision's rows. Each validates before it saves and writes its history."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from districts.models import (
+    District,
+    GuidingPrinciple,
+    LeadershipTeam,
+    School,
+    TeamMembership,
+    Theme,
+    User,
+)
+from notifications.services import notify
+
+from .integrity import refresh_flags
+from .models import (
+    TRACKED_FIELDS,
+    Decision,
+    DecisionEvent,
+    DecisionPrinciple,
+    Input,
+    Involvement,
+    Reflection,
+    Reminder,
+    Stakeholder,
+    Status,
+    anonymous_key,
+    can_decide,
+    may_give_input,
+    people_of,
+)
+
+INPUT_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED)
+
+
+def _display(decision: Decision, field: str) -> str:
+    value = getattr(decision, field)
+    if value is None:
+        return ""
+    if hasattr(decision, f"get_{field}_display"):
+        return getattr(decision, f"get_{field}_display")()
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    district: District,
+    by: User,
+    title: str,
+    context: str,
+    stakeholders: Iterable[dict] = (),
+    **fields,
+) -> Decision:
+    decision = Decision(
+        district=district, created_by=by, title=title.strip(), context=context.strip(), **fields
+    )
+    decision.full_clean(exclude=["number"])
+    decision.save()
+    DecisionEvent.record(decision=decision, actor=by, kind=DecisionEvent.Kind.CREATED)
+    for stakeholder in stakeholders:
+        stakeholder_add(decision=decision, by=by, **stakeholder)
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by: User, **fields) -> list[str]:
+    """Change fields; once out of draft, each change is kept as old → new in the history."""
+    if decision.status in (Status.CLOSED, Status.WITHDRAWN, Status.SUPERSEDED):
+        raise ValidationError("A closed, withdrawn or superseded decision cannot be edited.")
+    before = {field: _display(decision, field) for field in fields if field in TRACKED_FIELDS}
+    for field, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(decision, field, value)
+    decision.full_clean(exclude=["number"])
+    changed = [f for f in before if _display(decision, f) != before[f]]
+    decision.save()
+    if decision.status != Status.DRAFT:
+        for field in changed:
+            DecisionEvent.record(
+                decision=decision,
+                actor=by,
+                field=field,
+                old=before[field],
+                new=_display(decision, field),
+            )
+    refresh_flags(decision)
+    return changed
+
+
+@transaction.atomic
+def stakeholder_add(
+    *,
+    decision: Decision,
+    by: User | None,
+    kind: str,
+    involvement: str,
+    person: User | None = None,
+    team: LeadershipTeam | None = None,
+    school: School | None = None,
+    role: str = "",
+) -> Stakeholder:
+    stakeholder = Stakeholder(
+        district_id=decision.district_id,
+        decision=decision,
+        kind=kind,
+        involvement=involvement,
+        person=person if kind == Stakeholder.Kind.PERSON else None,
+        team=team if kind == Stakeholder.Kind.TEAM else None,
+        school=school if kind in (Stakeholder.Kind.SCHOOL, Stakeholder.Kind.ROLE) else None,
+        role=role if kind == Stakeholder.Kind.ROLE else "",
+    )
+    stakeholder.full_clean()
+    stakeholder.save()
+    if decision.status != Status.DRAFT:
+        DecisionEvent.record(
+            decision=decision,
+            actor=by,
+            kind=DecisionEvent.Kind.STAKEHOLDER,
+            new=str(stakeholder),
+            note="added",
+        )
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
+    decision = stakeholder.decision
+    if decision.status != Status.DRAFT:
+        DecisionEvent.record(
+            decision=decision,
+            actor=by,
+            kind=DecisionEvent.Kind.STAKEHOLDER,
+            old=str(stakeholder),
+            note="removed",
+        )
+    stakeholder.delete()
+
+
+@transaction.atomic
+def principle_test(
+    *, decision: Decision, principle: GuidingPrinciple, note: str, by: User
+) -> DecisionPrinciple:
+    link, created = DecisionPrinciple.objects.get_or_create(
+        decision=decision, principle=principle, defaults={"note": note.strip()}
+    )
+    link.full_clean()
+    if not created and link.note != note.strip():
+        if decision.status != Status.DRAFT:
+            DecisionEvent.record(
+                decision=decision,
+                actor=by,
+                field="",
+                old=link.note,
+                new=note.strip(),
+                note=f"Note on “{principle.title}”",
+            )
+        link.note = note.strip()
+        link.save()
+    elif created and decision.status != Status.DRAFT:
+        DecisionEvent.record(
+            decision=decision, actor=by, new=note.strip(), note=f"Tested against “{principle}”"
+        )
+    return link
+
+
+# ----- notices, each claimed once per decision, person and kind
+
+
+def notify_once(
+    *,
+    decision: Decision,
+    people: Iterable[User],
+    kind: str,
+    subject: str,
+    body: str = "",
+) -> list[User]:
+    """Claim a reminder row per person, then notify those newly claimed (e-mail after commit).
+
+    The decision row is locked first, so two beat ticks or a retried task send nothing twice.
+    """
+    with transaction.atomic():
+        Decision.objects.select_for_update().filter(pk=decision.pk).first()
+        people = {p.pk: p for p in people}
+        already = set(
+            Reminder.objects.filter(decision=decision, kind=kind, person_id__in=people).values_list(
+                "person_id", flat=True
+            )
+        )
+        fresh = [p for pk, p in people.items() if pk not in already]
+        if not fresh:
+            return []
+        Reminder.objects.bulk_create(
+            [
+                Reminder(district_id=decision.district_id, decision=decision, person=p, kind=kind)
+                for p in fresh
+            ]
+        )
+        notify(
+            recipients=fresh,
+            kind=f"decisions.{kind}",
+            subject=subject,
+            body=body,
+            url=decision.get_absolute_url(),
+        )
+    return fresh
+
+
+def window_opened_send(decision: Decision) -> list[User]:
+    if not decision.window_is_open:
+        return []
+    closes = timezone.localtime(decision.input_closes).strftime("%b %-d at %H:%M")
+    return notify_once(
+        decision=decision,
+        people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
+        kind=Reminder.Kind.WINDOW_OPENED,
+        subject=f"Your input is invited: {decision.title}",
+        body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
+    )
+
+
+def people_without_named_input(decision: Decision, people: Iterable[User]) -> list[User]:
+    """People who have given no named input.
+
+    Anonymous input is deliberately not subtracted: if it were, who did *not* get the reminder
+    (visible in inboxes and the admin) would point at who wrote the anonymous input.
+    """
+    named = set(decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True))
+    return [p for p in people if p.pk not in named]
+
+
+def closing_soon_send(decision: Decision) -> list[User]:
+    waiting = people_without_named_input(decision, people_of(decision, INPUT_INVOLVEMENTS))
+    return notify_once(
+        decision=decision,
+        people=waiting,
+        kind=Reminder.Kind.CLOSING_SOON,
+        subject=f"Input closes within 48 hours: {decision.title}",
+        body=(
+            f"Input on {decision.number} closes soon and we have no named input from you. "
+            "If you gave anonymous input, you can ignore this: anonymous input is not linked "
+            "to anyone, so reminders cannot leave you out."
+        ),
+    )
+
+
+def reflection_due_send(decision: Decision) -> list[User]:
+    deciders = set(people_of(decision, (Involvement.DECIDES,)))
+    if decision.owning_team_id:
+        deciders |= {
+            m.user
+            for m in TeamMembership.objects.filter(
+                team_id=decision.owning_team_id, left_on__isnull=True
+            ).select_related("user")
+        }
+    if decision.decided_by:
+        deciders.add(decision.decided_by)
+    return notify_once(
+        decision=decision,
+        people=deciders,
+        kind=Reminder.Kind.REFLECTION_DUE,
+        subject=f"Time to reflect: {decision.title}",
+        body=f"{decision.number} reached its review date. What happened, and what did we learn?",
+    )
+
+
+# ----- the process
+
+
+@transaction.atomic
+def decision_open_input(
+    *,
+    decision: Decision,
+    by: User,
+    opens: datetime.datetime | None = None,
+    closes: datetime.datetime | None = None,
+) -> Decision:
+    if opens is not None or closes is not None:
+        decision_update(
+            decision=decision,
+            by=by,
+            input_opens=opens or decision.input_opens,
+            input_closes=closes or decision.input_closes,
+        )
+    decision.open_input(by=by)
+    transaction.on_commit(lambda: window_opened_send(decision))
+    return decision
+
+
+@transaction.atomic
+def input_give(
+    *,
+    decision: Decision,
+    by: User,
+    kind: str,
+    text: str,
+    anonymous: bool = False,
+    themes: Iterable[Theme] = (),
+) -> Input:
+    if not decision.window_is_open:
+        raise ValidationError("The input window is not open, so input cannot be given now.")
+    if not may_give_input(by, decision):
+        raise ValidationError(
+            "Input on this decision comes from staff and the people it names as involved."
+        )
+    if not text.strip():
+        raise ValidationError({"text": "Write your input."})
+    entry = Input(
+        district_id=decision.district_id,
+        decision=decision,
+        kind=kind,
+        text=text.strip(),
+        is_anonymous=anonymous,
+        author=None if anonymous else by,
+        anonymous_key=anonymous_key(decision.pk, by.pk) if anonymous else None,
+    )
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        raise ValidationError(
+            "You have already given anonymous input on this decision; one each keeps it fair."
+        ) from None
+    entry.themes.set([t for t in themes if t.district_id == decision.district_id])
+    # Deliberately no history event and no notice: their time would point at the author.
+    return entry
+
+
+def has_given_anonymous(decision: Decision, user: User) -> bool:
+    return decision.inputs.filter(anonymous_key=anonymous_key(decision.pk, user.pk)).exists()
+
+
+@transaction.atomic
+def input_respond(*, entry: Input, by: User, response: str, changed_decision: bool) -> Input:
+    if not can_decide(by, entry.decision):
+        raise ValidationError("Only the people deciding answer input.")
+    entry.response = response.strip()
+    entry.changed_decision = changed_decision
+    entry.responded_by = by
+    entry.save(update_fields=["response", "changed_decision", "responded_by"])
+    DecisionEvent.record(
+        decision=entry.decision,
+        actor=by,
+        kind=DecisionEvent.Kind.INPUT_RESPONSE,
+        note=(
+            f"Answered {entry.get_kind_display().lower()}"
+            + (" and marked it as changing the decision" if changed_decision else "")
+        ),
+    )
+    return entry
+
+
+@transaction.atomic
+def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
+    decision.decide(by=by, outcome=outcome, rationale=rationale)
+    decision_inform(decision=decision, by=by)
+    refresh_flags(decision)
+    return decision
+
+
+@transaction.atomic
+def decision_inform(*, decision: Decision, by: User | None) -> int:
+    """Tell every stakeholder what was decided, and keep that as an event."""
+    sent = notify_once(
+        decision=decision,
+        people=people_of(decision),
+        kind=Reminder.Kind.DECIDED,
+        subject=f"Decided: {decision.title}",
+        body=f"{decision.number}: {decision.outcome[:300]}",
+    )
+    DecisionEvent.record(
+        decision=decision,
+        actor=by,
+        kind=DecisionEvent.Kind.INFORMED,
+        new=str(len(sent)),
+        note=f"{len(sent)} {'person' if len(sent) == 1 else 'people'} notified of the outcome",
+    )
+    return len(sent)
+
+
+@transaction.atomic
+def reflection_add(*, decision: Decision, by: User, **fields) -> Reflection:
+    if not decision.is_decided:
+        raise ValidationError("Reflect once the decision has been made and lived with.")
+    reflection = Reflection(
+        district_id=decision.district_id, decision=decision, author=by, **fields
+    )
+    reflection.full_clean()
+    reflection.save()
+    DecisionEvent.record(
+        decision=decision,
+        actor=by,
+        kind=DecisionEvent.Kind.REFLECTION,
+        new=reflection.get_verdict_display(),
+    )
+    refresh_flags(decision)
+    return reflection
+
+
+@transaction.atomic
+def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Decision:
+    decision.supersede(by=by, newer=newer)
+    DecisionEvent.record(
+        decision=newer, actor=by, note=f"Supersedes {decision.number} {decision.title}"
+    )
+    return decision
+
+
+def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Close windows on time and send each notice that has come due, once."""
+    now = now or timezone.now()
+    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
+    for pk in Decision.objects.filter(
+        status=Status.OPEN_FOR_INPUT, input_closes__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=pk)
+            if decision.status == Status.OPEN_FOR_INPUT and decision.input_closes <= now:
+                decision.close_input(by=None)
+                refresh_flags(decision)
+                counts["closed"] += 1
+    open_now = Decision.objects.filter(
+        status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now
+    ).select_related("district")
+    for decision in open_now:
+        counts["opened"] += len(window_opened_send(decision))
+        if decision.input_closes <= now + datetime.timedelta(hours=48):
+            counts["closing"] += len(closing_soon_send(decision))
+    review_due = Decision.objects.filter(
+        status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
+        review_on__lte=timezone.localdate(now),
+        reflections__isnull=True,
+    ).select_related("decided_by")
+    for decision in review_due:
+        counts["reflection"] += len(reflection_due_send(decision))
+        if "review_overdue" not in decision.flag_codes:
+            refresh_flags(decision)
+    return counts

@@ -1,0 +1,681 @@
+import csv
+import functools
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from districts.access import visible_or_404
+from districts.models import District, Theme
+from districts.views import HtmxHttpRequest, paginate, render_list
+
+from . import selectors, services
+from .forms import (
+    STEPS,
+    DecideForm,
+    DecisionForm,
+    FilterForm,
+    InputForm,
+    OpenInputForm,
+    PrincipleTestForm,
+    ReflectionForm,
+    RespondForm,
+    StakeholderForm,
+    SupersedeForm,
+)
+from .integrity import LABELS, integrity_flags
+from .models import (
+    Decision,
+    DecisionRight,
+    Domain,
+    Input,
+    Involvement,
+    Stakeholder,
+    Status,
+    can_decide,
+    can_edit,
+    may_give_input,
+)
+
+
+def in_district_time(view):
+    """Show and read dates in the district's own time zone, for this request only."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        district = getattr(request.user, "district", None)
+        if district is None and "slug" in kwargs:
+            district = District.objects.filter(slug=kwargs["slug"]).first()
+        if district is None:
+            return view(request, *args, **kwargs)
+        with timezone.override(ZoneInfo(district.timezone)):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def decision_for_user(request: HtmxHttpRequest, pk: int, queryset=None) -> Decision:
+    """The decision if this person may see it; otherwise 404, whatever the reason."""
+    return visible_or_404(
+        request,
+        queryset or Decision.objects.select_related("school", "owning_team", "district"),
+        pk=pk,
+    )
+
+
+def _flag_labels(decisions):
+    for decision in decisions:
+        decision.flag_labels = [LABELS.get(code, code) for code in decision.flag_codes]
+    return decisions
+
+
+# ----- lists
+
+
+@login_required
+@in_district_time
+def decision_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    decisions = form.apply(
+        selectors.with_list_relations(Decision.objects.visible_to(request.user)).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    page = paginate(request, decisions)
+    _flag_labels(page.object_list)
+    return render_list(
+        request,
+        "decisions/decision_list.html",
+        {"form": form, "page": page, "export_query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@in_district_time
+def affects_me(request: HtmxHttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user, fields=["status", "school", "team"])
+    page = paginate(request, form.apply(selectors.affects_me(request.user)))
+    return render_list(request, "decisions/affects_me.html", {"form": form, "page": page})
+
+
+@login_required
+@in_district_time
+def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.flagged(request.user))
+    _flag_labels(page.object_list)
+    return render(request, "decisions/flagged.html", {"page": page})
+
+
+@login_required
+@in_district_time
+def export_csv(request: HtmxHttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    decisions = form.apply(
+        selectors.with_list_relations(Decision.objects.visible_to(request.user))
+        .annotate(input_count=Count("inputs"))
+        .order_by("number")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "number",
+            "title",
+            "status",
+            "domain",
+            "school",
+            "team",
+            "visibility",
+            "input closes",
+            "decided on",
+            "outcome",
+            "rationale",
+            "input given",
+            "flags",
+        ]
+    )
+    for d in decisions.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                d.number,
+                d.title,
+                d.get_status_display(),
+                d.get_domain_display(),
+                d.school or "District",
+                d.owning_team or "",
+                d.get_visibility_display(),
+                d.input_closes.date() if d.input_closes else "",
+                d.decided_at.date() if d.decided_at else "",
+                d.outcome,
+                d.rationale,
+                d.input_count,
+                "; ".join(LABELS.get(c, c) for c in d.flag_codes),
+            ]
+        )
+    return response
+
+
+@login_required
+@in_district_time
+def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{decision.number}-input.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["kind", "input", "from", "given on", "changed the decision", "response"])
+    for entry in decision.inputs.select_related("author").in_reading_order():
+        writer.writerow(
+            [
+                entry.get_kind_display(),
+                entry.text,
+                entry.author_label,
+                entry.given_on,
+                "yes" if entry.changed_decision else "",
+                entry.response,
+            ]
+        )
+    return response
+
+
+@login_required
+@in_district_time
+def rights_map(request: HtmxHttpRequest) -> HttpResponse:
+    rights = DecisionRight.objects.visible_to(request.user).select_related("team")
+    by_domain: dict[str, list] = {}
+    for right in rights:
+        by_domain.setdefault(right.get_domain_display(), []).append(right)
+    return render(
+        request,
+        "decisions/rights.html",
+        {"by_domain": sorted(by_domain.items()), "domains": Domain.choices},
+    )
+
+
+@in_district_time
+def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """No sign-in: a district's public decisions and what they decided."""
+    district = get_object_or_404(District, slug=slug)
+    decisions = (
+        Decision.objects.filter(district=district)
+        .public()
+        .select_related("school")
+        .order_by("-decided_at", "-created_at", "-pk")
+    )
+    return render(
+        request,
+        "decisions/public.html",
+        {"district": district, "page": paginate(request, decisions)},
+    )
+
+
+# ----- one decision
+
+
+def _input_context(request, decision: Decision, form=None) -> dict:
+    user = request.user
+    inputs = list(
+        decision.inputs.select_related("author").prefetch_related("themes").in_reading_order()
+    )
+    may_give = decision.window_is_open and may_give_input(user, decision)
+    return {
+        "decision": decision,
+        "inputs": inputs,
+        "input_form": (
+            form or InputForm(themes=Theme.objects.visible_to(user)) if may_give else None
+        ),
+        "gave_anonymous": may_give and services.has_given_anonymous(decision, user),
+        "input_refused": form.non_field_errors() if form is not None and not may_give else None,
+        "may_decide": can_decide(user, decision),
+    }
+
+
+@login_required
+@in_district_time
+def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(
+        request,
+        pk,
+        Decision.objects.select_related(
+            "school", "owning_team", "district", "decided_by", "superseded_by"
+        ).prefetch_related(
+            Prefetch(
+                "stakeholders",
+                queryset=Stakeholder.objects.select_related("person", "team", "school"),
+            ),
+            "tested__principle",
+            "reflections__author",
+            "events__actor",
+        ),
+    )
+    user = request.user
+    supersedes = Decision.objects.visible_to(user).filter(superseded_by=decision)
+    context = _input_context(request, decision)
+    context.update(
+        {
+            "flags": integrity_flags(decision),
+            "may_edit": can_edit(user, decision),
+            "supersedes": supersedes,
+            "superseded_by_visible": decision.superseded_by_id
+            and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
+            "statuses": Status,
+            "decide_form": DecideForm(
+                initial={"outcome": decision.outcome, "rationale": decision.rationale}
+            ),
+            "open_form": OpenInputForm(
+                initial={"input_opens": decision.input_opens, "input_closes": decision.input_closes}
+            ),
+            "stakeholder_form": StakeholderForm(user=user),
+            "principle_form": PrincipleTestForm(user=user),
+            "supersede_form": SupersedeForm(),
+        }
+    )
+    return render(request, "decisions/decision_detail.html", context)
+
+
+@login_required
+@require_POST
+@in_district_time
+def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    themes = Theme.objects.visible_to(request.user)
+    form = InputForm(request.POST, themes=themes)
+    if form.is_valid():
+        try:
+            services.input_give(
+                decision=decision,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                anonymous=form.cleaned_data["anonymous"],
+                themes=form.cleaned_data.get("themes", ()),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Thank you: your input is with the deciders.")
+                return redirect(decision)
+            form = None
+            context = _input_context(request, decision)
+            context["thanks"] = True
+            return render(request, "decisions/decision_detail.html#input", context)
+    context = _input_context(request, decision, form)
+    if request.htmx:
+        return render(request, "decisions/decision_detail.html#input", context)
+    return render(request, "decisions/input_form.html", context)
+
+
+@login_required
+@require_POST
+@in_district_time
+def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the people deciding answer input.")
+    entry = get_object_or_404(Input, pk=input_pk, decision=decision)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
+        messages.success(request, "Your answer is shown with the input.")
+    return redirect(f"{decision.get_absolute_url()}#input")
+
+
+@login_required
+@require_POST
+@in_district_time
+def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One button per lifecycle step; refusals come back as a message, not an error page."""
+    decision = decision_for_user(request, pk)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in ("implement", "review", "close", "withdraw", "close_input"):
+        allowed = can_decide(user, decision) or can_edit(user, decision)
+    else:
+        allowed = False
+    if not allowed:
+        raise PermissionDenied("Only the owning team or the deciders move a decision on.")
+    steps = {
+        "close_input": lambda: decision.close_input(by=user),
+        "implement": lambda: decision.start_implementing(by=user),
+        "review": lambda: decision.start_review(by=user),
+        "close": lambda: decision.close(by=user),
+        "withdraw": lambda: decision.withdraw(by=user, reason=request.POST.get("reason", "")),
+    }
+    try:
+        steps[action]()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        from .integrity import refresh_flags
+
+        refresh_flags(decision)
+        messages.success(
+            request, f"{decision.number} is now {decision.get_status_display().lower()}."
+        )
+    return redirect(decision)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@in_district_time
+def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team opens a decision for input.")
+    form = OpenInputForm(
+        request.POST or None,
+        initial={
+            "input_opens": decision.input_opens or timezone.now(),
+            "input_closes": decision.input_closes,
+        },
+    )
+    if form.is_valid():
+        try:
+            services.decision_open_input(
+                decision=decision,
+                by=request.user,
+                opens=form.cleaned_data["input_opens"],
+                closes=form.cleaned_data["input_closes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Input is open: the stakeholders have been told.")
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Open for input",
+            "button": "Open for input",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@in_district_time
+def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the owning team or the named deciders record the decision.")
+    form = DecideForm(
+        request.POST or None,
+        initial={"outcome": decision.outcome, "rationale": decision.rationale},
+    )
+    if form.is_valid():
+        try:
+            services.decision_decide(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Decided. Everyone involved has been told.")
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Record the decision",
+            "button": "Record the decision",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@in_district_time
+def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    involved = (
+        can_decide(request.user, decision)
+        or decision.stakeholders.filter(involvement=Involvement.AFFECTED)
+        .filter(_me(request.user))
+        .exists()
+    )
+    if not involved:
+        raise PermissionDenied("The deciders and the affected people reflect on a decision.")
+    form = ReflectionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.reflection_add(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you for the reflection.")
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {
+            "decision": decision,
+            "form": form,
+            "heading": "Reflect on the decision",
+            "button": "Save the reflection",
+        },
+    )
+
+
+def _me(user):
+    from .models import matches_person
+
+    return matches_person(user)
+
+
+@login_required
+@require_POST
+@in_district_time
+def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team changes who is involved.")
+    form = StakeholderForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.stakeholder_add(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Added.")
+    else:
+        messages.error(request, "Choose who and how they are involved.")
+    return redirect(f"{decision.get_absolute_url()}#stakeholders")
+
+
+@login_required
+@require_POST
+@in_district_time
+def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team changes who is involved.")
+    stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_pk, decision=decision)
+    services.stakeholder_remove(stakeholder=stakeholder, by=request.user)
+    return redirect(f"{decision.get_absolute_url()}#stakeholders")
+
+
+@login_required
+@require_POST
+@in_district_time
+def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team tests the decision against principles.")
+    form = PrincipleTestForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.principle_test(decision=decision, by=request.user, **form.cleaned_data)
+    else:
+        messages.error(request, "Choose a principle and write how the decision holds up.")
+    return redirect(f"{decision.get_absolute_url()}#principles")
+
+
+@login_required
+@require_POST
+@in_district_time
+def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the deciders supersede a decision.")
+    form = SupersedeForm(request.POST)
+    newer = None
+    if form.is_valid():
+        newer = (
+            Decision.objects.visible_to(request.user)
+            .filter(number__iexact=form.cleaned_data["newer"].strip())
+            .first()
+        )
+    if newer is None:
+        messages.error(request, "No decision you can see has that number.")
+    else:
+        try:
+            services.decision_supersede(decision=decision, newer=newer, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Superseded by {newer.number}.")
+    return redirect(decision)
+
+
+# ----- the guided form
+
+
+def _step(request) -> int:
+    try:
+        return min(
+            max(int(request.POST.get("goto", request.GET.get("step", 0))), 0), len(STEPS) - 1
+        )
+    except (TypeError, ValueError):
+        return 0
+
+
+def _suggestions(request, form: DecisionForm):
+    data = form.data if form.is_bound else {}
+    user = request.user
+    school = team = None
+    try:
+        if data.get("school"):
+            school = (
+                selectors.School.objects.visible_to(user).filter(pk=int(data["school"])).first()
+            )
+        if data.get("owning_team"):
+            team = (
+                selectors.LeadershipTeam.objects.visible_to(user)
+                .filter(pk=int(data["owning_team"]))
+                .first()
+            )
+    except (TypeError, ValueError):
+        pass
+    return selectors.suggest_stakeholders(
+        user=user, domain=data.get("domain") or Domain.OTHER, school=school, team=team
+    )
+
+
+def _carried(form: DecisionForm, request, instance=None) -> DecisionForm:
+    """The same answers in an unbound form, so moving between steps shows no errors yet."""
+    initial = {
+        name: request.POST.getlist(name) if name == "suggested" else request.POST.get(name)
+        for name in form.fields
+        if name in request.POST
+    }
+    carried = DecisionForm(
+        initial=initial,
+        user=request.user,
+        suggestions=form.fields.get("suggested", None) and form.fields["suggested"].choices or (),
+        instance=instance,
+    )
+    return carried
+
+
+def _guided(request, form, step, decision=None, status=200):
+    context = {
+        "form": form,
+        "step": step,
+        "steps": [(i, title) for i, (title, _) in enumerate(STEPS)],
+        "step_title": STEPS[step][0],
+        "visible": form.step_fields(step),
+        "decision": decision,
+        "last": step == len(STEPS) - 1 or (decision is not None and step == len(STEPS) - 2),
+    }
+    template = "decisions/decision_form.html"
+    if request.htmx:
+        template += "#wizard"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@in_district_time
+def decision_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A guided form in steps; every step posts everything typed so far, so nothing is lost."""
+    user = request.user
+    if not user.is_staff_member:
+        raise PermissionDenied("Staff start decision records.")
+    step = _step(request)
+    if request.method == "GET":
+        form = DecisionForm(user=user, suggestions=[])
+        form.fields["suggested"].choices = _suggestions(request, form)
+        return _guided(request, form, step)
+    probe = DecisionForm(request.POST, user=user, suggestions=[])
+    form = DecisionForm(request.POST, user=user, suggestions=_suggestions(request, probe))
+    if "save" not in request.POST:
+        # Moving between steps: show the next step; errors wait until saving.
+        return _guided(request, _carried(form, request), step)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("suggested", [])
+        stakeholders = [s for s in (selectors.parse_suggestion(v, user) for v in chosen) if s]
+        try:
+            decision = services.decision_create(
+                district=user.district, by=user, stakeholders=stakeholders, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{decision.number} is saved as a draft. Open it for input when ready."
+            )
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = decision.get_absolute_url()
+                return response
+            return redirect(decision)
+    return _guided(request, form, form.first_step_with_errors() or 0)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@in_district_time
+def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team edits a decision before it is decided.")
+    step = _step(request)
+    if request.method == "GET":
+        return _guided(request, DecisionForm(instance=decision, user=request.user), step, decision)
+    form = DecisionForm(request.POST, instance=decision, user=request.user)
+    if "save" not in request.POST:
+        return _guided(request, _carried(form, request, instance=decision), step, decision)
+    if form.is_valid():
+        try:
+            services.decision_update(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            decision.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved. Changes after the draft are kept in the history.")
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = decision.get_absolute_url()
+                return response
+            return redirect(decision)
+    return _guided(request, form, form.first_step_with_errors() or 0, decision)
