@@ -205,7 +205,7 @@ def test_school_and_team_lists_query_count_does_not_grow(
         client.get(reverse("districts:teams"))
     with django_assert_max_num_queries(10):
         client.get(reverse("districts:purpose"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         client.get(reverse("home"))
 
 
