@@ -184,7 +184,7 @@ class Writer:
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
             for done, row in enumerate(rows, 1):
                 copy.write_row(row + tail if tail else row)
-                if done % 20000 == 0:
+                if done % 20000 == 0 and done < len(rows):
                     self.progress(label, done, len(rows))
 
     def _bulk(self, model, fields, rows, label):
@@ -827,6 +827,15 @@ class Builder:
             if count:
                 authors_pool = pool if len(pool) >= count else self.staff
                 chosen = rng.sample(authors_pool, min(count, len(authors_pool)))
+                # Most consulted people and roles answer; the rest are flagged as not heard.
+                for stake in stakes:
+                    if stake[5] != Involvement.CONSULTED or rng.random() < 0.3:
+                        continue
+                    if stake[0] == Stakeholder.Kind.PERSON:
+                        chosen.insert(0, stake[1])
+                    elif stake[0] == Stakeholder.Kind.ROLE and stake[3] is None:
+                        chosen.insert(0, rng.choice(self.by_role[stake[4]]))
+                chosen = list(dict.fromkeys(chosen))
                 start = opens.date()
                 span = max(0, ((min(closes, self.now)).date() - start).days)
                 for j in range(count):
@@ -897,7 +906,7 @@ class Builder:
                     )
                 )
             reflected = status == Status.CLOSED or (
-                status == Status.REVIEWING and rng.random() < 0.5
+                status in DECIDED_STATUSES and rng.random() < 0.5 and review_on <= self.today
             )
             if reflected:
                 reflection_rows.append(
@@ -907,7 +916,7 @@ class Builder:
                         self.uid[decided_by],
                         "It worked for most classes; two needed more time.",
                         Reflection.Verdict.KEEP.value,
-                        decided_at + 60 * day,
+                        min(decided_at + 60 * day, self.now - datetime.timedelta(minutes=5)),
                     )
                 )
 
