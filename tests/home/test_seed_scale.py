@@ -193,6 +193,31 @@ def test_denormalised_fields_are_what_the_apps_would_have_written(seeded):
     assert occurrences_plan() == 0
 
 
+def test_the_apps_write_new_rows_after_the_seed_without_clashing(seeded):
+    from decisions.services import decision_create
+
+    district = District.objects.get(slug=scale.DISTRICT_SLUG)
+    leader = User.objects.get(email=scale.EMAILS["superintendent"])
+    decision = decision_create(
+        district=district,
+        by=leader,
+        title="A decision after the seed",
+        context="Numbers and ids continue.",
+    )
+    assert not Decision.objects.filter(number=decision.number).exclude(pk=decision.pk).exists()
+    school = School.objects.create(district=district, name="A new school")
+    assert school.pk > max(seeded["bench"]["school_id"], 1)
+    assert CheckInPair.objects.create(
+        district=district,
+        supervisor=leader,
+        principal=User.objects.get(email=scale.EMAILS["principal"]),
+        school=school,
+        weekday=1,
+        local_time="09:00",
+        starts_on="2026-01-05",
+    ).pk
+
+
 def test_seed_scale_refuses_a_database_that_already_has_the_scale_district(seeded, tmp_path):
     with pytest.raises(CommandError, match="already has"):
         call_command("seed_scale", "--scale", "0.002", "--output", str(tmp_path / "x.json"))
