@@ -124,8 +124,13 @@ class InputForm(forms.ModelForm):
             themes if themes is not None else self.fields["themes"].queryset.none()
         )
         self.fields["themes"].required = False
-        if not self.fields["themes"].queryset.exists():
+        # One query for both questions (any themes? which?), instead of EXISTS then a cursor.
+        choices = list(self.fields["themes"].queryset)
+        if not choices:
             del self.fields["themes"]
+        else:
+            field = self.fields["themes"]
+            field.widget.choices = [(t.pk, field.label_from_instance(t)) for t in choices]
 
     def _post_clean(self):
         pass

@@ -151,6 +151,30 @@ class DecisionQuerySet(models.QuerySet):
         )
         return self.filter(district_id=user.district_id).filter(rule)
 
+    def with_access(self, user):
+        """Annotate what `user` may do with each decision, so the predicates below need no query.
+
+        The answers are tied to this user's id: `can_edit`, `can_decide` and `may_give_input`
+        use them only when asked about the same person, and ask the database otherwise.
+        """
+        if not user.is_authenticated:
+            return self
+        return self.annotate(
+            access_user_id=models.Value(user.pk, output_field=models.IntegerField()),
+            access_on_team=Exists(
+                TeamMembership.objects.filter(
+                    team=OuterRef("owning_team"), user=user, left_on__isnull=True
+                )
+            ),
+            access_decides=Exists(
+                Stakeholder.objects.filter(decision=OuterRef("pk"), involvement=Involvement.DECIDES)
+                .filter(matches_person(user))
+            ),
+            access_stakeholder=Exists(
+                Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
+            ),
+        )
+
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC).exclude(status=Status.DRAFT)
 
@@ -523,19 +547,36 @@ class Decision(models.Model):
         )
 
 
+def _known(user, decision: Decision, name: str) -> bool | None:
+    """An answer `DecisionQuerySet.with_access` loaded for this very user, else None."""
+    if getattr(decision, "access_user_id", None) == user.pk:
+        return getattr(decision, name)
+    return None
+
+
+def _on_owning_team(user, decision: Decision) -> bool:
+    known = _known(user, decision, "access_on_team")
+    if known is not None:
+        return known
+    return is_team_member(user, decision.owning_team_id)
+
+
 def can_edit(user, decision: Decision) -> bool:
     """The owning team and the writer shape a decision until it is decided."""
     if not user.is_authenticated or decision.status in FINISHED_STATUSES:
         return False
-    return decision.created_by_id == user.pk or is_team_member(user, decision.owning_team_id)
+    return decision.created_by_id == user.pk or _on_owning_team(user, decision)
 
 
 def can_decide(user, decision: Decision) -> bool:
     """The owning team, or people named as deciders. The rights map is checked by the flags."""
     if not user.is_authenticated:
         return False
-    if is_team_member(user, decision.owning_team_id) or decision.created_by_id == user.pk:
+    if decision.created_by_id == user.pk or _on_owning_team(user, decision):
         return True
+    known = _known(user, decision, "access_decides")
+    if known is not None:
+        return known
     return (
         decision.stakeholders.filter(involvement=Involvement.DECIDES)
         .filter(matches_person(user))
@@ -549,6 +590,9 @@ def may_give_input(user, decision: Decision) -> bool:
         return False
     if user.role in STAFF_ROLES:
         return True
+    known = _known(user, decision, "access_stakeholder")
+    if known is not None:
+        return known
     return decision.stakeholders.filter(matches_person(user)).exists()
 
 
