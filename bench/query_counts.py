@@ -116,7 +116,7 @@ def main():
             if VERBOSE:
                 print(f"--- {name} as {user.email}: {len(queries)}")
                 for q in queries.captured_queries:
-                    print("   ", q["sql"][:int(os.environ.get("QLEN", 400))])
+                    print("   ", q["sql"][: int(os.environ.get("QLEN", 400))])
         rows.append((name, *counts))
     print(f"{'page':22} {'superintendent':>15} {'principal':>15} {'teacher':>15}")
     for name, *counts in rows:

@@ -167,8 +167,9 @@ class DecisionQuerySet(models.QuerySet):
                 )
             ),
             access_decides=Exists(
-                Stakeholder.objects.filter(decision=OuterRef("pk"), involvement=Involvement.DECIDES)
-                .filter(matches_person(user))
+                Stakeholder.objects.filter(
+                    decision=OuterRef("pk"), involvement=Involvement.DECIDES
+                ).filter(matches_person(user))
             ),
             access_stakeholder=Exists(
                 Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
@@ -330,6 +331,10 @@ class Decision(models.Model):
             models.Index(fields=["district", "visibility"]),
             models.Index(fields=["district", "input_closes"]),
             models.Index(fields=["district", "decided_at"]),
+            # The decision list: newest first, read in order and stopped after one page.
+            models.Index(
+                fields=["district", "-created_at", "-id"], name="decision_district_newest"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["district", "number"], name="decision_number_unique"),

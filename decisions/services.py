@@ -328,7 +328,9 @@ def input_give(
     # The relations are the rows in hand and the id is random: check the fields, not the
     # database (which would cost a query per relation and one for the id).
     entry.full_clean(
-        exclude=["district", "decision", "author"], validate_unique=False, validate_constraints=False
+        exclude=["district", "decision", "author"],
+        validate_unique=False,
+        validate_constraints=False,
     )
     if anonymous:
         try:

@@ -227,7 +227,11 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def _input_context(request, decision: Decision, form=None) -> dict:
     user = request.user
     inputs = list(
-        decision.inputs.select_related("author").prefetch_related("themes").in_reading_order()
+        # The district too, so the (district, decision, kind) index also gives the order.
+        decision.inputs.filter(district_id=decision.district_id)
+        .select_related("author")
+        .prefetch_related("themes")
+        .in_reading_order()
     )
     may_give = decision.window_is_open and may_give_input(user, decision)
     return {
@@ -243,8 +247,9 @@ def _input_context(request, decision: Decision, form=None) -> dict:
 
 
 @login_required
-@in_district_time
 def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    # Not `in_district_time`: the decision brings its district along (the user's own, since
+    # `visible_to` scopes by it), which spares the page a query for the user's district.
     decision = decision_for_user(
         request,
         pk,
@@ -269,6 +274,13 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
+    user = request.user
+    user.district = decision.district
+    with timezone.override(ZoneInfo(decision.district.timezone)):
+        return _render_detail(request, decision)
+
+
+def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
     user = request.user
     supersedes = (
         Decision.objects.visible_to(user).filter(superseded_by=decision)

@@ -140,7 +140,10 @@ def coverage(user, *, today: datetime.date | None = None) -> dict:
         )
     }
     window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
-    pace = RoundingVisit.objects.filter(district_id=user.district_id).aggregate(
+    # Bounded by date so the (district, -date) index reads only the two windows.
+    pace = RoundingVisit.objects.filter(
+        district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
+    ).aggregate(
         recent=Count("pk", filter=Q(date__gt=today - window, date__lte=today)),
         before=Count("pk", filter=Q(date__gt=today - 2 * window, date__lte=today - window)),
     )
