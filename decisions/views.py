@@ -28,6 +28,7 @@ from .forms import (
     RespondForm,
     StakeholderForm,
     SupersedeForm,
+    picker_choices,
 )
 from .integrity import LABELS, integrity_flags
 from .models import (
@@ -224,7 +225,7 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 # ----- one decision
 
 
-def _input_context(request, decision: Decision, form=None) -> dict:
+def _input_context(request, decision: Decision, form=None, theme_choices=None) -> dict:
     user = request.user
     inputs = list(
         # The district too, so the (district, decision, kind) index also gives the order.
@@ -238,7 +239,9 @@ def _input_context(request, decision: Decision, form=None) -> dict:
         "decision": decision,
         "inputs": inputs,
         "input_form": (
-            form or InputForm(themes=Theme.objects.visible_to(user)) if may_give else None
+            form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
+            if may_give
+            else None
         ),
         "gave_anonymous": may_give and services.has_given_anonymous(decision, user, inputs),
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
@@ -280,6 +283,9 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, decision)
 
 
+_EDITOR_PICKERS = ["team", "school", "principle"]
+
+
 def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
     user = request.user
     supersedes = (
@@ -287,11 +293,18 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         if decision.has_older
         else Decision.objects.none()
     )
-    context = _input_context(request, decision)
+    may_edit = can_edit(user, decision)
+    # The pickers this person will see (themes to tag input, the team's own forms), one query.
+    kinds = [
+        *(["theme"] if decision.window_is_open else []),
+        *(_EDITOR_PICKERS if may_edit else []),
+    ]
+    choices = picker_choices(user, *kinds) if kinds else {}
+    context = _input_context(request, decision, theme_choices=choices.get("theme"))
     context.update(
         {
             "flags": integrity_flags(decision),
-            "may_edit": can_edit(user, decision),
+            "may_edit": may_edit,
             "supersedes": supersedes,
             "superseded_by_visible": decision.superseded_by_id and decision.newer_visible,
             "statuses": Status,
@@ -301,8 +314,8 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "open_form": OpenInputForm(
                 initial={"input_opens": decision.input_opens, "input_closes": decision.input_closes}
             ),
-            "stakeholder_form": StakeholderForm(user=user),
-            "principle_form": PrincipleTestForm(user=user),
+            "stakeholder_form": StakeholderForm(user=user, choices=choices if may_edit else None),
+            "principle_form": PrincipleTestForm(user=user, choices=choices if may_edit else None),
             "supersede_form": SupersedeForm(),
         }
     )
