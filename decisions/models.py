@@ -136,8 +136,11 @@ class DecisionQuerySet(models.QuerySet):
                 team=OuterRef("owning_team"), user=user, left_on__isnull=True
             )
         )
+        # Scoped by district too (it only narrows), so the (district, decision, …) index serves.
         stakeholder = Exists(
-            Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
+            Stakeholder.objects.filter(
+                district_id=user.district_id, decision=OuterRef("pk")
+            ).filter(matches_person(user))
         )
         published = ~Q(status=Status.DRAFT)
         rule = Q(on_team) | Q(created_by=user)
@@ -183,7 +186,9 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(
             Exists(
                 Stakeholder.objects.filter(
-                    decision=OuterRef("pk"), involvement__in=involvements
+                    district_id=user.district_id,
+                    decision=OuterRef("pk"),
+                    involvement__in=involvements,
                 ).filter(matches_person(user))
             )
         )
