@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import CharField, F, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, User
+from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
 
 from .models import (
     Decision,
@@ -118,14 +120,21 @@ class InputForm(forms.ModelForm):
         }
         labels = {"text": "Your input"}
 
-    def __init__(self, *args, themes=None, **kwargs):
+    def __init__(self, *args, themes=None, theme_choices=None, **kwargs):
+        """`theme_choices`, when the page already read them (see `picker_choices`), saves a query."""
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = (
             themes if themes is not None else self.fields["themes"].queryset.none()
         )
         self.fields["themes"].required = False
-        if not self.fields["themes"].queryset.exists():
+        # One query for both questions (any themes? which?), instead of EXISTS then a cursor.
+        if theme_choices is None:
+            field = self.fields["themes"]
+            theme_choices = [(t.pk, field.label_from_instance(t)) for t in field.queryset]
+        if not theme_choices:
             del self.fields["themes"]
+        else:
+            self.fields["themes"].widget.choices = list(theme_choices)
 
     def _post_clean(self):
         pass
@@ -155,16 +164,61 @@ class ReflectionForm(forms.ModelForm):
         }
 
 
+def picker_choices(user: User, *kinds: str) -> dict[str, list[tuple[int, str]]]:
+    """Several of the district's small pickers (teams, schools, principles, themes) in one query.
+
+    Each part keeps its own order (numbered in SQL, so the database's collation decides as
+    before); labels are what the forms would show (`str()` of the row).
+    """
+    parts = {
+        "team": (LeadershipTeam.objects.visible_to(user), "name", ["name"]),
+        "school": (School.objects.visible_to(user), "name", ["name"]),
+        "principle": (
+            GuidingPrinciple.objects.visible_to(user).filter(retired_on__isnull=True),
+            "title",
+            ["position", "title"],
+        ),
+        "theme": (Theme.objects.visible_to(user), "name", ["name"]),
+    }
+    queries = [
+        parts[kind][0]
+        .order_by()
+        .annotate(
+            picker=Value(kind, output_field=CharField()),
+            label=F(parts[kind][1]),
+            rank=Window(RowNumber(), order_by=[F(field).asc() for field in parts[kind][2]]),
+        )
+        .values_list("picker", "pk", "label", "rank")
+        for kind in kinds
+    ]
+    found: dict[str, list[tuple[int, int, str]]] = {kind: [] for kind in kinds}
+    if queries:
+        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        rows = rows.order_by()  # no model order on the whole: each part is ranked
+        for kind, pk, label, rank in rows:
+            found[kind].append((rank, pk, label))
+    return {kind: [(pk, label) for _, pk, label in sorted(rows)] for kind, rows in found.items()}
+
+
+def _set_choices(field, choices) -> None:
+    """Render a model picker from rows already read; validation still uses its queryset."""
+    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+    field.widget.choices = empty + list(choices)
+
+
 class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["involvement", "kind", "person", "team", "school", "role"]
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = User.objects.visible_to(user)
         self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
         self.fields["school"].queryset = School.objects.visible_to(user)
+        if choices:
+            _set_choices(self.fields["team"], choices["team"])
+            _set_choices(self.fields["school"], choices["school"])
 
     def _post_clean(self):
         pass
@@ -174,11 +228,13 @@ class PrincipleTestForm(forms.Form):
     principle = forms.ModelChoiceField(queryset=GuidingPrinciple.objects.none())
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["principle"].queryset = GuidingPrinciple.objects.visible_to(user).filter(
             retired_on__isnull=True
         )
+        if choices:
+            _set_choices(self.fields["principle"], choices["principle"])
 
 
 class SupersedeForm(forms.Form):

@@ -136,8 +136,11 @@ class DecisionQuerySet(models.QuerySet):
                 team=OuterRef("owning_team"), user=user, left_on__isnull=True
             )
         )
+        # Scoped by district too (it only narrows), so the (district, decision, …) index serves.
         stakeholder = Exists(
-            Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
+            Stakeholder.objects.filter(
+                district_id=user.district_id, decision=OuterRef("pk")
+            ).filter(matches_person(user))
         )
         published = ~Q(status=Status.DRAFT)
         rule = Q(on_team) | Q(created_by=user)
@@ -151,6 +154,31 @@ class DecisionQuerySet(models.QuerySet):
         )
         return self.filter(district_id=user.district_id).filter(rule)
 
+    def with_access(self, user):
+        """Annotate what `user` may do with each decision, so the predicates below need no query.
+
+        The answers are tied to this user's id: `can_edit`, `can_decide` and `may_give_input`
+        use them only when asked about the same person, and ask the database otherwise.
+        """
+        if not user.is_authenticated:
+            return self
+        return self.annotate(
+            access_user_id=models.Value(user.pk, output_field=models.IntegerField()),
+            access_on_team=Exists(
+                TeamMembership.objects.filter(
+                    team=OuterRef("owning_team"), user=user, left_on__isnull=True
+                )
+            ),
+            access_decides=Exists(
+                Stakeholder.objects.filter(
+                    decision=OuterRef("pk"), involvement=Involvement.DECIDES
+                ).filter(matches_person(user))
+            ),
+            access_stakeholder=Exists(
+                Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
+            ),
+        )
+
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC).exclude(status=Status.DRAFT)
 
@@ -158,7 +186,9 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(
             Exists(
                 Stakeholder.objects.filter(
-                    decision=OuterRef("pk"), involvement__in=involvements
+                    district_id=user.district_id,
+                    decision=OuterRef("pk"),
+                    involvement__in=involvements,
                 ).filter(matches_person(user))
             )
         )
@@ -306,6 +336,10 @@ class Decision(models.Model):
             models.Index(fields=["district", "visibility"]),
             models.Index(fields=["district", "input_closes"]),
             models.Index(fields=["district", "decided_at"]),
+            # The decision list: newest first, read in order and stopped after one page.
+            models.Index(
+                fields=["district", "-created_at", "-id"], name="decision_district_newest"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["district", "number"], name="decision_number_unique"),
@@ -523,19 +557,36 @@ class Decision(models.Model):
         )
 
 
+def _known(user, decision: Decision, name: str) -> bool | None:
+    """An answer `DecisionQuerySet.with_access` loaded for this very user, else None."""
+    if getattr(decision, "access_user_id", None) == user.pk:
+        return getattr(decision, name)
+    return None
+
+
+def _on_owning_team(user, decision: Decision) -> bool:
+    known = _known(user, decision, "access_on_team")
+    if known is not None:
+        return known
+    return is_team_member(user, decision.owning_team_id)
+
+
 def can_edit(user, decision: Decision) -> bool:
     """The owning team and the writer shape a decision until it is decided."""
     if not user.is_authenticated or decision.status in FINISHED_STATUSES:
         return False
-    return decision.created_by_id == user.pk or is_team_member(user, decision.owning_team_id)
+    return decision.created_by_id == user.pk or _on_owning_team(user, decision)
 
 
 def can_decide(user, decision: Decision) -> bool:
     """The owning team, or people named as deciders. The rights map is checked by the flags."""
     if not user.is_authenticated:
         return False
-    if is_team_member(user, decision.owning_team_id) or decision.created_by_id == user.pk:
+    if decision.created_by_id == user.pk or _on_owning_team(user, decision):
         return True
+    known = _known(user, decision, "access_decides")
+    if known is not None:
+        return known
     return (
         decision.stakeholders.filter(involvement=Involvement.DECIDES)
         .filter(matches_person(user))
@@ -549,6 +600,9 @@ def may_give_input(user, decision: Decision) -> bool:
         return False
     if user.role in STAFF_ROLES:
         return True
+    known = _known(user, decision, "access_stakeholder")
+    if known is not None:
+        return known
     return decision.stakeholders.filter(matches_person(user)).exists()
 
 

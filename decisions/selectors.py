@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Q, Value, When
 
 from districts.models import LeadershipTeam, Role, School, TeamMembership
 
@@ -66,15 +66,32 @@ def flagged(user):
     )
 
 
-def home_summary(user) -> dict:
-    """Open decisions that affect me and, for integrity stewards, their teams' flagged ones."""
+def _stewardships(user):
+    return TeamMembership.objects.filter(
+        user=user, left_on__isnull=True, team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD
+    )
+
+
+def home_annotations(user) -> dict:
+    """What `home_summary` needs to know up front, as annotations on the district's query."""
+    if not user.is_authenticated or user.district_id is None:
+        return {}
+    return {"decisions_is_steward": Exists(_stewardships(user))}
+
+
+def home_summary(user, district=None) -> dict:
+    """Open decisions that affect me and, for integrity stewards, their teams' flagged ones.
+
+    `district`, when given, carries `home_annotations(user)` and saves a query.
+    """
     if not user.is_authenticated or user.district_id is None:
         return {}
     open_for_me = list(affects_me(user).filter(status=Status.OPEN_FOR_INPUT)[:5])
     stewarded = []
-    if TeamMembership.objects.filter(
-        user=user, left_on__isnull=True, team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD
-    ).exists():
+    is_steward = getattr(district, "decisions_is_steward", None)
+    if is_steward is None:
+        is_steward = _stewardships(user).exists()
+    if is_steward:
         stewarded = list(
             with_list_relations(
                 Decision.objects.visible_to(user)

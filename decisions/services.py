@@ -325,21 +325,39 @@ def input_give(
         author=None if anonymous else by,
         anonymous_key=anonymous_key(decision.pk, by.pk) if anonymous else None,
     )
-    entry.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        raise ValidationError(
-            "You have already given anonymous input on this decision; one each keeps it fair."
-        ) from None
-    entry.themes.set([t for t in themes if t.district_id == decision.district_id])
+    # The relations are the rows in hand and the id is random: check the fields, not the
+    # database (which would cost a query per relation and one for the id).
+    entry.full_clean(
+        exclude=["district", "decision", "author"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    if anonymous:
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            raise ValidationError(
+                "You have already given anonymous input on this decision; one each keeps it fair."
+            ) from None
+    else:
+        entry.save()  # named input has no constraint that can fail here
+    themes = [t for t in themes if t.district_id == decision.district_id]
+    if themes:
+        entry.themes.set(themes)
     # Deliberately no history event and no notice: their time would point at the author.
     return entry
 
 
-def has_given_anonymous(decision: Decision, user: User) -> bool:
-    return decision.inputs.filter(anonymous_key=anonymous_key(decision.pk, user.pk)).exists()
+def has_given_anonymous(decision: Decision, user: User, inputs=None) -> bool:
+    """Whether this person's sealed key is among the decision's input.
+
+    Pass the decision's input when it is already loaded (the page shows it all) to skip a query.
+    """
+    key = anonymous_key(decision.pk, user.pk)
+    if inputs is not None:
+        return any(entry.anonymous_key == key for entry in inputs)
+    return decision.inputs.filter(anonymous_key=key).exists()
 
 
 @transaction.atomic

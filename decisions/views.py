@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,14 +28,18 @@ from .forms import (
     RespondForm,
     StakeholderForm,
     SupersedeForm,
+    picker_choices,
 )
 from .integrity import LABELS, integrity_flags
 from .models import (
     Decision,
+    DecisionEvent,
+    DecisionPrinciple,
     DecisionRight,
     Domain,
     Input,
     Involvement,
+    Reflection,
     Stakeholder,
     Status,
     can_decide,
@@ -64,7 +68,10 @@ def decision_for_user(request: HtmxHttpRequest, pk: int, queryset=None) -> Decis
     """The decision if this person may see it; otherwise 404, whatever the reason."""
     return visible_or_404(
         request,
-        queryset or Decision.objects.select_related("school", "owning_team", "district"),
+        # Not `queryset or ...`: a queryset's truth value runs it, over every decision there is.
+        queryset
+        if queryset is not None
+        else Decision.objects.select_related("school", "owning_team", "district"),
         pk=pk,
     )
 
@@ -218,52 +225,88 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 # ----- one decision
 
 
-def _input_context(request, decision: Decision, form=None) -> dict:
+def _input_context(request, decision: Decision, form=None, theme_choices=None) -> dict:
     user = request.user
     inputs = list(
-        decision.inputs.select_related("author").prefetch_related("themes").in_reading_order()
+        # The district too, so the (district, decision, kind) index also gives the order.
+        decision.inputs.filter(district_id=decision.district_id)
+        .select_related("author")
+        .prefetch_related("themes")
+        .in_reading_order()
     )
     may_give = decision.window_is_open and may_give_input(user, decision)
     return {
         "decision": decision,
         "inputs": inputs,
         "input_form": (
-            form or InputForm(themes=Theme.objects.visible_to(user)) if may_give else None
+            form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
+            if may_give
+            else None
         ),
-        "gave_anonymous": may_give and services.has_given_anonymous(decision, user),
+        "gave_anonymous": may_give and services.has_given_anonymous(decision, user, inputs),
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
     }
 
 
 @login_required
-@in_district_time
 def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    # Not `in_district_time`: the decision brings its district along (the user's own, since
+    # `visible_to` scopes by it), which spares the page a query for the user's district.
     decision = decision_for_user(
         request,
         pk,
         Decision.objects.select_related(
             "school", "owning_team", "district", "decided_by", "superseded_by"
-        ).prefetch_related(
+        )
+        .with_access(request.user)
+        .annotate(
+            # Both rarely true: a query for the older decisions only when there are some.
+            has_older=Exists(Decision.objects.filter(superseded_by=OuterRef("pk"))),
+            newer_visible=Exists(
+                Decision.objects.visible_to(request.user).filter(pk=OuterRef("superseded_by"))
+            ),
+        )
+        .prefetch_related(
             Prefetch(
                 "stakeholders",
                 queryset=Stakeholder.objects.select_related("person", "team", "school"),
             ),
-            "tested__principle",
-            "reflections__author",
-            "events__actor",
+            Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
+            Prefetch("reflections", queryset=Reflection.objects.select_related("author")),
+            Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
     user = request.user
-    supersedes = Decision.objects.visible_to(user).filter(superseded_by=decision)
-    context = _input_context(request, decision)
+    user.district = decision.district
+    with timezone.override(ZoneInfo(decision.district.timezone)):
+        return _render_detail(request, decision)
+
+
+_EDITOR_PICKERS = ["team", "school", "principle"]
+
+
+def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
+    user = request.user
+    supersedes = (
+        Decision.objects.visible_to(user).filter(superseded_by=decision)
+        if decision.has_older
+        else Decision.objects.none()
+    )
+    may_edit = can_edit(user, decision)
+    # The pickers this person will see (themes to tag input, the team's own forms), one query.
+    kinds = [
+        *(["theme"] if decision.window_is_open else []),
+        *(_EDITOR_PICKERS if may_edit else []),
+    ]
+    choices = picker_choices(user, *kinds) if kinds else {}
+    context = _input_context(request, decision, theme_choices=choices.get("theme"))
     context.update(
         {
             "flags": integrity_flags(decision),
-            "may_edit": can_edit(user, decision),
+            "may_edit": may_edit,
             "supersedes": supersedes,
-            "superseded_by_visible": decision.superseded_by_id
-            and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
+            "superseded_by_visible": decision.superseded_by_id and decision.newer_visible,
             "statuses": Status,
             "decide_form": DecideForm(
                 initial={"outcome": decision.outcome, "rationale": decision.rationale}
@@ -271,8 +314,8 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "open_form": OpenInputForm(
                 initial={"input_opens": decision.input_opens, "input_closes": decision.input_closes}
             ),
-            "stakeholder_form": StakeholderForm(user=user),
-            "principle_form": PrincipleTestForm(user=user),
+            "stakeholder_form": StakeholderForm(user=user, choices=choices if may_edit else None),
+            "principle_form": PrincipleTestForm(user=user, choices=choices if may_edit else None),
             "supersede_form": SupersedeForm(),
         }
     )
@@ -283,7 +326,13 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @in_district_time
 def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    decision = decision_for_user(request, pk)
+    decision = decision_for_user(
+        request,
+        pk,
+        Decision.objects.select_related("school", "owning_team", "district").with_access(
+            request.user
+        ),
+    )
     themes = Theme.objects.visible_to(request.user)
     form = InputForm(request.POST, themes=themes)
     if form.is_valid():

@@ -33,25 +33,40 @@ def count_of(queryset):
     )
 
 
-def district_with_counts(user: User) -> District:
-    """The user's district with how many schools, people and teams they can see, in one query."""
+def district_with_counts(user: User, **annotations) -> District:
+    """The user's district with how many schools, people and teams they can see, in one query.
+
+    Pages that gather from several apps pass their own `annotations` (correlated subqueries on
+    the district) to ride on the same query.
+    """
+    current_purpose = SharedPurposeRevision.objects.filter(
+        purpose__district_id=OuterRef("pk"), purpose__school__isnull=True
+    )
     return District.objects.annotate(
         school_count=Coalesce(count_of(School.objects.visible_to(user)), 0),
         people_count=Coalesce(count_of(User.objects.visible_to(user)), 0),
         team_count=Coalesce(count_of(LeadershipTeam.objects.visible_to(user)), 0),
+        # The current wording of the district's purpose (the revisions' own order, newest first).
+        purpose_revision_id=Subquery(current_purpose.values("pk")[:1]),
+        purpose_text=Subquery(current_purpose.values("text")[:1]),
+        purpose_adopted_on=Subquery(current_purpose.values("adopted_on")[:1]),
+        purpose_review_on=Subquery(current_purpose.values("review_on")[:1]),
+        **annotations,
     ).get(pk=user.district_id)
 
 
-def district_overview(user: User) -> dict:
+def district_overview(user: User, **annotations) -> dict:
     today = timezone.localdate()
     since = today - datetime.timedelta(days=RECENT_DAYS)
-    purpose_revision = (
-        SharedPurposeRevision.objects.filter(
-            purpose__district_id=user.district_id, purpose__school__isnull=True
+    district = district_with_counts(user, **annotations)
+    purpose_revision = None
+    if district.purpose_revision_id is not None:
+        purpose_revision = SharedPurposeRevision(
+            pk=district.purpose_revision_id,
+            text=district.purpose_text,
+            adopted_on=district.purpose_adopted_on,
+            review_on=district.purpose_review_on,
         )
-        .only("text", "adopted_on", "review_on")
-        .first()
-    )
     principle_revisions = GuidingPrincipleRevision.objects.filter(
         principle__district_id=user.district_id
     )
@@ -90,7 +105,7 @@ def district_overview(user: User) -> dict:
             .order_by("review_on")[:5]
         )
     return {
-        "district": district_with_counts(user),
+        "district": district,
         "purpose_revision": purpose_revision,
         "recent_revisions": recent,
         "reviews_due": due,

@@ -15,10 +15,18 @@ def district_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.district_id is None:
         return render(request, "home/no_district.html", status=200)
-    context = districts.selectors.district_overview(user)
-    context["decisions"] = decisions.selectors.home_summary(user)
-    context["rounding"] = rounding.selectors.home_summary(user)
-    context["principals"] = principals.selectors.home_summary(user)
+    # Each app's counts ride on the district's own query; its sections read them from there.
+    context = districts.selectors.district_overview(
+        user,
+        **decisions.selectors.home_annotations(user),
+        **rounding.selectors.home_annotations(user),
+        **principals.selectors.home_annotations(user),
+    )
+    district = context["district"]
+    user.district = district  # the page header shows it: no second fetch
+    context["decisions"] = decisions.selectors.home_summary(user, district)
+    context["rounding"] = rounding.selectors.home_summary(user, district)
+    context["principals"] = principals.selectors.home_summary(user, district)
     return render(request, "home/district_home.html", context)
 
 

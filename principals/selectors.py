@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from districts.models import Role
@@ -148,21 +148,52 @@ def emerging_problems(district_id: int, *, days: int, today: datetime.date | Non
     return themes
 
 
-def home_summary(user) -> dict:
-    """What the district home shows: a principal's next check-in, a supervisor's principals."""
+def _pair_count(user, **filters):
+    return Coalesce(
+        Subquery(
+            CheckInPair.objects.filter(
+                district_id=OuterRef("pk"), supervisor=user, active=True, **filters
+            )
+            .order_by()
+            .values("district_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def home_annotations(user) -> dict:
+    """A supervisor's pair counts as annotations on the district's own query."""
+    if not user.is_authenticated or user.district_id is None or not supervises(user):
+        return {}
+    return {
+        "principals_total": _pair_count(user),
+        "principals_overdue": _pair_count(user, overdue_since__isnull=False),
+    }
+
+
+def home_summary(user, district=None) -> dict:
+    """What the district home shows: a principal's next check-in, a supervisor's principals.
+
+    `district`, when given, carries `home_annotations(user)` and saves a query.
+    """
     if not user.is_authenticated or user.district_id is None:
         return {}
     summary: dict = {}
     if user.role == Role.PRINCIPAL:
         summary["next"] = next_check_in(user)
     if supervises(user):
-        pairs = CheckInPair.objects.filter(
-            district_id=user.district_id, supervisor=user, active=True
-        )
-        counts = pairs.aggregate(
-            total=Count("pk", distinct=True),
-            overdue=Count("pk", filter=Q(overdue_since__isnull=False), distinct=True),
-        )
+        if hasattr(district, "principals_total"):
+            counts = {"total": district.principals_total, "overdue": district.principals_overdue}
+        else:
+            pairs = CheckInPair.objects.filter(
+                district_id=user.district_id, supervisor=user, active=True
+            )
+            counts = pairs.aggregate(
+                total=Count("pk", distinct=True),
+                overdue=Count("pk", filter=Q(overdue_since__isnull=False), distinct=True),
+            )
         if counts["total"]:
             summary["principals"] = counts["total"]
             summary["overdue"] = counts["overdue"]

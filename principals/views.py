@@ -3,6 +3,7 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,6 +43,9 @@ EMERGING_PERIODS = {28: "4 weeks", 56: "8 weeks", 91: "a quarter"}
 
 def render_local(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
     """Dates and times on these pages read in the district's zone, where the meetings happen."""
+    pair = getattr(context.get("check_in"), "pair", None)
+    if pair is not None and pair.district_id == request.user.district_id:
+        request.user.district = pair.district  # loaded with the check-in: no second fetch
     zone = request.user.district.timezone if request.user.district_id else "UTC"
     with timezone.override(zone):
         return render(request, template, context)
@@ -53,6 +57,9 @@ def check_in_for_user(request: HtmxHttpRequest, pk: int) -> CheckIn:
         request,
         CheckIn.objects.select_related(
             "pair__principal", "pair__supervisor", "pair__school", "pair__district", "moved_from"
+        ).annotate(
+            # Rarely true: the page asks for the new meeting only when there is one.
+            was_moved=Exists(CheckIn.objects.filter(moved_from=OuterRef("pk")))
         ),
         pk=pk,
     )
@@ -173,7 +180,11 @@ def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> di
         "actions": selectors.actions_for(check_in),
         "problems": check_in.problems.prefetch_related("themes"),
         "prompts": [(AgendaItem.Kind(kind).label, text) for kind, text in PROMPTS.items()],
-        "moved_to": CheckIn.objects.filter(moved_from=check_in).first(),
+        "moved_to": (
+            CheckIn.objects.filter(moved_from=check_in).first()
+            if getattr(check_in, "was_moved", True)
+            else None
+        ),
     }
     if member:
         note = PrivateNote.objects.visible_to(user).filter(check_in=check_in).first()

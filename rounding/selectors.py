@@ -38,8 +38,18 @@ def open_follow_ups(*, school_ids: Iterable[int]) -> QuerySet[FollowUp]:
     )
 
 
-def home_summary(user) -> dict:
-    """What the district home shows of rounding for this person: a few queries, any data size."""
+def home_annotations(user) -> dict:
+    """The leaders' counts as annotations on the district's own query (see `leader_counts`)."""
+    if not user.is_authenticated or user.district_id is None or not may_log_visits(user):
+        return {}
+    return {f"rounding_{name}": value for name, value in _leader_count_expressions().items()}
+
+
+def home_summary(user, district=None) -> dict:
+    """What the district home shows of rounding for this person: a few queries, any data size.
+
+    `district`, when given, carries `home_annotations(user)` and saves a query.
+    """
     if not user.is_authenticated or user.district_id is None:
         return {}
     mine = list(
@@ -52,12 +62,15 @@ def home_summary(user) -> dict:
     summary = {"my_follow_ups": mine, "today": timezone.localdate()}
     if may_log_visits(user):
         summary["leader"] = True
-        summary.update(leader_counts(user))
+        if hasattr(district, "rounding_overdue_schools"):
+            summary["overdue_schools"] = district.rounding_overdue_schools
+            summary["awaiting_acknowledgement"] = district.rounding_awaiting_acknowledgement
+        else:
+            summary.update(leader_counts(user))
     return summary
 
 
-def leader_counts(user) -> dict:
-    """Schools past the visit target and recognitions waiting, in one query for the home page."""
+def _leader_count_expressions() -> dict:
     today = timezone.localdate()
     cutoff = timezone.now() - datetime.timedelta(hours=RECOGNITION_ACK_HOURS)
     overdue = (
@@ -77,12 +90,17 @@ def leader_counts(user) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return {
+        "overdue_schools": Coalesce(Subquery(overdue), 0),
+        "awaiting_acknowledgement": Coalesce(Subquery(waiting), 0),
+    }
+
+
+def leader_counts(user) -> dict:
+    """Schools past the visit target and recognitions waiting, in one query for the home page."""
     counts = (
         District.objects.filter(pk=user.district_id)
-        .annotate(
-            overdue_schools=Coalesce(Subquery(overdue), 0),
-            awaiting_acknowledgement=Coalesce(Subquery(waiting), 0),
-        )
+        .annotate(**_leader_count_expressions())
         .values("overdue_schools", "awaiting_acknowledgement")
         .first()
     )
@@ -122,7 +140,10 @@ def coverage(user, *, today: datetime.date | None = None) -> dict:
         )
     }
     window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
-    pace = RoundingVisit.objects.filter(district_id=user.district_id).aggregate(
+    # Bounded by date so the (district, -date) index reads only the two windows.
+    pace = RoundingVisit.objects.filter(
+        district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
+    ).aggregate(
         recent=Count("pk", filter=Q(date__gt=today - window, date__lte=today)),
         before=Count("pk", filter=Q(date__gt=today - 2 * window, date__lte=today - window)),
     )

@@ -67,9 +67,17 @@ def conversation_add(
         ideas=ideas.strip(),
         recognition=recognition.strip(),
     )
-    conversation.full_clean()
+    if person is None and not conversation.name:
+        raise ValidationError("Pick someone from the roster or write their name.")
+    # The relations are rows in hand (the person checked above) and the one constraint is the
+    # line above: check the fields without a query per relation and per constraint.
+    conversation.full_clean(
+        exclude=["district", "visit", "person"], validate_unique=False, validate_constraints=False
+    )
     conversation.save()
-    conversation.themes.set([t for t in themes if t.district_id == visit.district_id])
+    themes = [t for t in themes if t.district_id == visit.district_id]
+    if themes:
+        conversation.themes.set(themes)
     return conversation
 
 

@@ -182,14 +182,16 @@ def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if saved is None:
         context = visit_context(request, visit, conversation_form=form)
     else:
-        context = visit_context(request, visit, saved=saved)
         notes = [saved.working, saved.concerns, saved.ideas, saved.recognition]
-        context["student_names"] = services.student_names_in(school=visit.school, texts=notes)
+        student_names = services.student_names_in(school=visit.school, texts=notes)
         if not request.htmx:
+            # Straight back to the visit: no page to build here (a phone in a hallway waits).
             messages.success(request, f"Conversation with {saved.display_name} saved.")
-            if context["student_names"]:
-                messages.warning(request, student_warning(context["student_names"]))
+            if student_names:
+                messages.warning(request, student_warning(student_names))
             return back_to(visit, "conversation")
+        context = visit_context(request, visit, saved=saved)
+        context["student_names"] = student_names
     context["visitors"] = visit.visitors.all()
     template = "rounding/visit_detail.html"
     return render(request, f"{template}#conversations" if request.htmx else template, context)

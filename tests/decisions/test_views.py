@@ -482,7 +482,7 @@ def test_decision_page_stays_within_a_query_budget(
             decision=open_decision, by=person, kind="concern", text="t", anonymous=i % 2 == 0
         )
     client = client_for(superintendent)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(12):
         assert client.get(open_decision.get_absolute_url()).status_code == 200
 
 

@@ -575,7 +575,7 @@ def test_principal_and_pair_pages_queries_do_not_grow_with_history(
         assert client.get("/check-ins/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(f"/check-ins/pairs/{pair.pk}/").status_code == 200
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         assert client.get(url(upcoming)).status_code == 200
 
 

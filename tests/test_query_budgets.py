@@ -1,0 +1,220 @@
+"""Every key page runs at most 12 queries (session and user included), with 5 rows or 50.
+
+The same district is built at two sizes: decisions affecting Alder Creek with input on them,
+rounding visits with conversations, follow-ups and celebrations, and the superintendent's
+check-in pairs with their history. A page whose count grows with the data fails at 50.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions import services as decision_services
+from decisions.models import Decision, Involvement, Stakeholder
+from districts.models import School, Theme
+from principals import services as principal_services
+from principals.models import ActionItem, CheckIn, CheckInPair
+from rounding import services as rounding_services
+from rounding.models import RoundingVisit
+
+BUDGET = 12
+
+
+@pytest.fixture
+def built(district, school, team, superintendent, principal, teacher, make_person_in):
+    def build(rows: int) -> dict:
+        now = timezone.now()
+        today = timezone.localdate()
+        theme = Theme.objects.create(district=district, name="Workload")
+        people = [
+            make_person_in(district, "teacher", f"Teacher {i}", f"t{i}@cedar.example", [school])
+            for i in range(rows)
+        ]
+        affecting = [
+            {"kind": Stakeholder.Kind.SCHOOL, "school": school, "involvement": "affected"},
+            {
+                "kind": Stakeholder.Kind.ROLE,
+                "role": "teacher",
+                "school": school,
+                "involvement": Involvement.CONSULTED,
+            },
+        ]
+        decisions = []
+        for i in range(rows):
+            decision = decision_services.decision_create(
+                district=district,
+                by=superintendent,
+                title=f"Decision {i}",
+                context="c",
+                owning_team=team,
+                domain="schedule",
+                stakeholders=affecting,
+                input_opens=now - datetime.timedelta(days=1),
+                input_closes=now + datetime.timedelta(days=5),
+            )
+            decision_services.decision_open_input(decision=decision, by=superintendent)
+            decisions.append(decision)
+        big = Decision.objects.get(pk=decisions[0].pk)
+        for i, person in enumerate(people):
+            decision_services.input_give(
+                decision=big,
+                by=person,
+                kind="concern",
+                text=f"Input {i}",
+                anonymous=i % 2 == 0,
+                themes=[theme],
+            )
+        visit = None
+        for i in range(rows):
+            at = school if i % 2 else School.objects.create(district=district, name=f"School {i}")
+            visit = rounding_services.visit_start(school=at, by=superintendent, date=today)
+            conversation = rounding_services.conversation_add(
+                visit=visit, person=people[i], concerns="c", themes=[theme]
+            )
+            rounding_services.follow_up_create(
+                school=at,
+                by=superintendent,
+                conversation=conversation,
+                what=f"F{i}",
+                owner=principal,
+                due_on=today,
+            )
+            rounding_services.celebration_record(
+                school=school, by=superintendent, person=people[i], what="w"
+            )
+        pair = CheckInPair.objects.create(
+            district=district,
+            supervisor=superintendent,
+            principal=principal,
+            school=school,
+            weekday=1,
+            local_time=datetime.time(9),
+            starts_on=datetime.date(2026, 1, 6),
+        )
+        held = None
+        for i in range(rows):
+            held = CheckIn.objects.create(
+                district=district,
+                pair=pair,
+                scheduled_at=now - datetime.timedelta(days=14 * (i + 1)),
+                status="held",
+                pulse=3,
+            )
+            principal_services.agenda_item_add(
+                check_in=held, by=principal, kind="question", text=f"Q{i}"
+            )
+            ActionItem.objects.create(
+                district=district, pair=pair, check_in=held, owner=principal, text=f"A{i}"
+            )
+        for i in range(rows):  # more principals for the supervisor's page
+            other = make_person_in(district, "principal", f"P{i}", f"p{i}@cedar.example", [school])
+            CheckInPair.objects.create(
+                district=district,
+                supervisor=superintendent,
+                principal=other,
+                school=school,
+                weekday=2,
+                local_time=datetime.time(10),
+                starts_on=datetime.date(2026, 1, 6),
+            )
+        upcoming = CheckIn.objects.create(
+            district=district, pair=pair, scheduled_at=now + datetime.timedelta(days=2)
+        )
+        return {
+            "big": big,
+            "school": school,
+            "visit": RoundingVisit.objects.get(pk=visit.pk),
+            "held": held,
+            "upcoming": upcoming,
+            "theme": theme,
+        }
+
+    return build
+
+
+def pages(data):
+    return {
+        "affects me": reverse("decisions:affects_me"),
+        "decision list": reverse("decisions:list"),
+        "decision page": data["big"].get_absolute_url(),
+        "district home": reverse("home"),
+        "stoplight report": reverse("rounding:school", args=[data["school"].pk]),
+        "rounding coverage": reverse("rounding:coverage"),
+        "principals page": reverse("principals:index"),
+        "check-in page": reverse("principals:check_in", args=[data["upcoming"].pk]),
+        "held check-in page": reverse("principals:check_in", args=[data["held"].pk]),
+    }
+
+
+# Who reads which page (a leader's page is a 404 for a teacher, which proves nothing here).
+READERS = {
+    "affects me": ["superintendent", "principal", "teacher"],
+    "decision list": ["superintendent", "principal", "teacher"],
+    "decision page": ["teacher"],
+    "district home": ["superintendent", "principal", "teacher"],
+    "stoplight report": ["superintendent", "principal", "teacher"],
+    "rounding coverage": ["superintendent"],
+    "principals page": ["superintendent", "principal"],
+    "check-in page": ["superintendent", "principal"],
+    "held check-in page": ["superintendent", "principal"],
+}
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("page", list(READERS))
+def test_key_page_stays_within_twelve_queries(
+    rows, page, built, request, client, django_assert_max_num_queries
+):
+    data = built(rows)
+    url = pages(data)[page]
+    for persona in READERS[page]:
+        client.force_login(request.getfixturevalue(persona))
+        with django_assert_max_num_queries(BUDGET):
+            response = client.get(url)
+        assert response.status_code == 200, persona
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_decision_page_for_its_owning_team_stays_within_twelve_queries(
+    rows, built, superintendent, client_for, django_assert_max_num_queries
+):
+    data = built(rows)
+    client = client_for(superintendent)
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(data["big"].get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count("Input ") >= rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_giving_input_stays_within_twelve_queries(
+    rows, built, teacher, client_for, django_assert_max_num_queries
+):
+    data = built(rows)
+    client = client_for(teacher)
+    url = reverse("decisions:input", args=[data["big"].pk])
+    with django_assert_max_num_queries(BUDGET):
+        response = client.post(url, {"kind": "idea", "text": "Try it for a term."})
+    assert response.status_code == 302
+    assert data["big"].inputs.filter(author=teacher).exists()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_logging_a_conversation_stays_within_twelve_queries(
+    rows, built, superintendent, client_for, django_assert_max_num_queries
+):
+    data = built(rows)
+    client = client_for(superintendent)
+    url = reverse("rounding:conversation_add", args=[data["visit"].pk])
+    form = {
+        "name": "Sam",
+        "role_group": "cook",
+        "working": "Breakfast is on time.",
+        "themes": [data["theme"].pk],
+    }
+    with django_assert_max_num_queries(BUDGET):
+        response = client.post(url, form)
+    assert response.status_code == 302
+    assert data["visit"].conversations.filter(name="Sam").exists()
