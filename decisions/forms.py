@@ -3,6 +3,7 @@ from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from districts.forms import LongSelect
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
 
 from .models import (
@@ -263,10 +264,13 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
     school = forms.ModelChoiceField(
-        required=False, queryset=School.objects.none(), empty_label="Any school"
+        required=False, queryset=School.objects.none(), empty_label="Any school", widget=LongSelect
     )
     team = forms.ModelChoiceField(
-        required=False, queryset=LeadershipTeam.objects.none(), empty_label="Any team"
+        required=False,
+        queryset=LeadershipTeam.objects.none(),
+        empty_label="Any team",
+        widget=LongSelect,
     )
     flagged = forms.BooleanField(required=False, label="Only flagged")
 

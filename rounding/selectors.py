@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -114,16 +115,27 @@ def term_start(today: datetime.date) -> datetime.date:
     return datetime.date(today.year, 1, 1)
 
 
-def coverage(user, *, today: datetime.date | None = None) -> dict:
-    """Schools × role groups × days since we last talked, in four aggregate queries."""
+COVERAGE_PAGE_SIZE = 50
+
+
+def coverage(user, *, today: datetime.date | None = None, page_number=None) -> dict:
+    """Schools × role groups × days since we last talked, a page of schools at a time.
+
+    Five aggregate queries whatever the size of the district: the figures of conversations
+    are read only for the schools on the page.
+    """
     today = today or timezone.localdate()
     start = term_start(today)
-    schools = list(
+    page = Paginator(
         School.objects.visible_to(user)
         .annotate(last_visit=Max("visits__date"))
-        .order_by("name", "pk")
+        .order_by("name", "pk"),
+        COVERAGE_PAGE_SIZE,
+    ).get_page(page_number)
+    schools = list(page)
+    conversations = Conversation.objects.filter(
+        district_id=user.district_id, visit__school__in=[school.pk for school in schools]
     )
-    conversations = Conversation.objects.filter(district_id=user.district_id)
     last_by_group = {
         (row["visit__school"], row["role_group"]): row["last"]
         for row in conversations.values("visit__school", "role_group").annotate(
@@ -167,6 +179,7 @@ def coverage(user, *, today: datetime.date | None = None) -> dict:
         )
     return {
         "rows": rows,
+        "page": page,
         "groups": RoleGroup.choices,
         "target": COVERAGE_TARGET_DAYS,
         "term_start": start,

@@ -438,7 +438,8 @@ def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def coverage(request: HtmxHttpRequest) -> HttpResponse:
     require_leader(request)
-    return render(request, "rounding/coverage.html", selectors.coverage(request.user))
+    context = selectors.coverage(request.user, page_number=request.GET.get("page"))
+    return render(request, "rounding/coverage.html", context)
 
 
 @login_required

@@ -438,3 +438,14 @@ def test_user_without_a_district_sees_an_explanation(client):
     response = client.get(reverse("home"))
     assert "not part of a district" in response.content.decode()
     assert client.get(reverse("districts:schools")).context["page"].paginator.count == 0
+
+
+def test_long_school_select_keeps_the_choice_and_escapes_names(
+    client_for, superintendent, district, school
+):
+    School.objects.create(district=district, name="<Birch & Oak>")
+    response = client_for(superintendent).get(reverse("districts:people"), {"school": school.pk})
+    body = response.content.decode()
+    assert f'<option value="{school.pk}" selected>{school.name}</option>' in body
+    assert "&lt;Birch &amp; Oak&gt;" in body
+    assert '<select name="school" id="id_school">' in body

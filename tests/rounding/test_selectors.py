@@ -264,3 +264,15 @@ def test_visit_page_and_home_budget(
     client = client_for(principal)  # signing in is not part of the page's budget
     with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_coverage_shows_fifty_schools_a_page(superintendent, district):
+    for i in range(55):
+        School.objects.create(district=district, name=f"School {i:02}")
+    first = selectors.coverage(superintendent, today=TODAY)
+    second = selectors.coverage(superintendent, today=TODAY, page_number=2)
+    assert len(first["rows"]) == 50
+    assert len(second["rows"]) == School.objects.filter(district=district).count() - 50
+    assert {r["school"].pk for r in first["rows"]}.isdisjoint(
+        {r["school"].pk for r in second["rows"]}
+    )
