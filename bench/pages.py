@@ -53,6 +53,7 @@ from bench.report import (  # noqa: E402
     Result,
     combine_baselines,
     missing,
+    nearby_baselines,
     parse_wrk,
     status_mix,
     table,
@@ -404,6 +405,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated page names (or parts)")
     parser.add_argument("--ids", default=str(ROOT / "var" / "scale.json"), help="seed_scale ids")
     parser.add_argument("--demo", action="store_true", help="use the seed_demo data instead")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="measure the baseline again after every page; each page is compared with the two "
+        "baseline samples around it (steadier on a shared machine, twice as long)",
+    )
     parser.add_argument("--output", default=str(ROOT / "var" / "bench.md"))
     return parser.parse_args(argv)
 
@@ -442,6 +449,7 @@ def main(argv=None) -> int:
     dataset = "seed_demo" if args.demo else args.ids
     print(f"Dataset {dataset}: {json.dumps({k: v for k, v in ids.items() if k != 'emails'})}")
 
+    load = [os.getloadavg()[0]]
     keys = sign_in(ids["emails"])
     csrf = csrf_secret()
     server = None
@@ -483,25 +491,32 @@ def main(argv=None) -> int:
             return result
 
         samples = [measure(baseline_page)]
-        results = [measure(page) for page in others]
-        samples.append(measure(baseline_page))
+        results = []
+        for page in others:
+            results.append(measure(page))
+            if args.interleave:
+                samples.append(measure(baseline_page))
+        if not args.interleave or not others:
+            samples.append(measure(baseline_page))
     finally:
+        load.append(os.getloadavg()[0])
         if server is not None:
             stop(server)
         sign_out(keys)
 
     baseline = combine_baselines(samples)
-    report = render(args, argv, dataset, ids, baseline, samples, results)
+    nearby = nearby_baselines(results, samples) if args.interleave else {}
+    report = render(args, argv, dataset, baseline, samples, results, nearby, load)
     print()
     print(report)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report + "\n")
     print(f"Written to {output}")
-    return 1 if missing(results, baseline) else 0
+    return 1 if missing(results, baseline, nearby) else 0
 
 
-def render(args, argv, dataset, ids, baseline, samples, results) -> str:
+def render(args, argv, dataset, baseline, samples, results, nearby, load) -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]["NAME"]
@@ -510,18 +525,29 @@ def render(args, argv, dataset, ids, baseline, samples, results) -> str:
     lines = [
         f"Benchmark of {stamp}: database `{db}` ({dataset}), gunicorn {args.workers} sync "
         f"workers, wrk -t{min(2, args.connections)} -c{args.connections} -d{args.duration}s "
-        f"per page after {args.warmup}s of warm-up, {os.cpu_count()} CPU cores.",
+        f"per page after {args.warmup}s of warm-up, {os.cpu_count()} CPU cores "
+        f"(load average {load[0]:.1f} at the start, {load[-1]:.1f} at the end).",
         f"Command: `.venv/bin/python bench/pages.py {command}`",
         "",
-        table(results, baseline),
+        table(results, baseline, nearby),
         "",
-        "Baseline measured first and last: "
+        (
+            "Baseline measured before each page and at the end"
+            if nearby
+            else "Baseline measured first and last"
+        )
+        + ": "
         + ", ".join(f"{s.rps:.1f} req/s, p95 {s.p95_ms:.1f} ms" for s in samples)
-        + "; the row shows their mean.",
+        + "; the row shows their mean"
+        + (
+            "; each page's ratios are to the two samples around it."
+            if nearby
+            else ", and the ratios are to it."
+        ),
         f"Targets: requests/s at least {MIN_RPS_RATIO}x the baseline's, p95 at most "
         f"{MAX_P95_RATIO:g}x, at most {MAX_QUERIES} queries per request, no errors.",
     ]
-    misses = missing(results, baseline)
+    misses = missing(results, baseline, nearby)
     if misses:
         lines.append("")
         lines.append("Pages missing a target:")

@@ -106,15 +106,21 @@ def status_mix(result: Result) -> str:
     return ", ".join(parts) or "no responses"
 
 
-def table(results: list[Result], baseline: Result) -> str:
-    """The markdown table: one row per page, the baseline first, ratios to it."""
+def table(results: list[Result], baseline: Result, nearby: dict[str, Result] | None = None) -> str:
+    """The markdown table: one row per page, the baseline first, ratios to it.
+
+    `nearby` gives a page its own baseline (measured just before and after it, with
+    --interleave); otherwise every page is compared with `baseline`.
+    """
+    nearby = nearby or {}
     lines = [
         "| page | requests/s | p50 ms | p95 ms | queries | rps ÷ baseline | p95 ÷ baseline | targets |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in [baseline, *results]:
-        rps_ratio, p95_ratio = ratios(result, baseline)
-        missed = missed_targets(result, baseline)
+        compared = nearby.get(result.page, baseline)
+        rps_ratio, p95_ratio = ratios(result, compared)
+        missed = missed_targets(result, compared)
         lines.append(
             f"| {result.page} | {result.rps:.1f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | "
             f"{'?' if result.queries is None else result.queries} | {rps_ratio:.2f} | "
@@ -123,10 +129,20 @@ def table(results: list[Result], baseline: Result) -> str:
     return "\n".join(lines)
 
 
-def missing(results: list[Result], baseline: Result) -> dict[str, list[str]]:
+def missing(
+    results: list[Result], baseline: Result, nearby: dict[str, Result] | None = None
+) -> dict[str, list[str]]:
     """Every page that misses a target, with what it misses."""
+    nearby = nearby or {}
     return {
         result.page: found
         for result in [baseline, *results]
-        if (found := missed_targets(result, baseline))
+        if (found := missed_targets(result, nearby.get(result.page, baseline)))
     }
+
+
+def nearby_baselines(results: list[Result], samples: list[Result]) -> dict[str, Result]:
+    """With --interleave, page i sits between baseline samples i and i+1: their mean is its own."""
+    if len(samples) != len(results) + 1:
+        return {}
+    return {result.page: combine_baselines(samples[i : i + 2]) for i, result in enumerate(results)}

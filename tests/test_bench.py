@@ -3,7 +3,15 @@
 import pytest
 
 from bench.pages import Page, headers_for, select
-from bench.report import Result, combine_baselines, missed_targets, missing, parse_wrk, table
+from bench.report import (
+    Result,
+    combine_baselines,
+    missed_targets,
+    missing,
+    nearby_baselines,
+    parse_wrk,
+    table,
+)
 
 WRK_OUTPUT = """\
 Running 15s test @ http://127.0.0.1:41234/baseline/
@@ -120,3 +128,17 @@ def test_posts_carry_the_csrf_cookie_and_header_gets_only_the_session():
 def test_post_bodies_are_form_encoded():
     page = Page("p", "/", "teacher", method="POST", data={"kind": "idea", "text": "a b&c"})
     assert page.body == "kind=idea&text=a+b%26c"
+
+
+def test_interleaved_pages_are_compared_with_the_baseline_samples_around_them():
+    samples = [
+        result("baseline", rps=r, p95=p, queries=3) for r, p in [(400, 20), (200, 40), (300, 30)]
+    ]
+    pages = [result("decision list", rps=150, p95=80), result("district home", rps=100, p95=80)]
+    nearby = nearby_baselines(pages, samples)
+    assert (nearby["decision list"].rps, nearby["decision list"].p95_ms) == (300, 30)
+    assert (nearby["district home"].rps, nearby["district home"].p95_ms) == (250, 35)
+    baseline = combine_baselines(samples)
+    # 150 / 300 = 0.5x and 80 / 30 = 2.67x: met against its neighbours, not against the mean.
+    assert "decision list" not in missing(pages, baseline, nearby)
+    assert missing(pages, baseline, nearby)["district home"] == ["rps 0.40x < 0.5x"]
