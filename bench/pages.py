@@ -300,7 +300,10 @@ def count_queries(pages: list[Page], keys: dict[str, str]) -> dict[str, int]:
         if response.status_code not in page.expected:
             raise SystemExit(
                 f"{page.name}: {page.method} {page.path} as the {page.user} answered "
-                f"{response.status_code}, expected {page.expected}. Check the ids."
+                f"{response.status_code}"
+                + (f" (to {response['Location']})" if response.has_header("Location") else "")
+                + f", expected {page.expected}. Check the ids, and that nobody re-seeded "
+                "the database or changed the bench people's passwords meanwhile."
             )
         counts[page.name] = len(queries)
     return counts
@@ -382,7 +385,8 @@ def run_wrk(
 ) -> str:
     threads = min(2, connections)
     command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
-    command += ["--timeout", "10s"]
+    # As long as gunicorn's worker timeout: a slower request is an error either way.
+    command += ["--timeout", "30s"]
     for header in header_lines:
         command += ["-H", header]
     command += ["-s", str(LUA), f"http://127.0.0.1:{port}{page.path}", "--"]
