@@ -384,12 +384,12 @@ class Server:
             time.sleep(0.3)
         raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s")
 
-    def settle(self) -> bool:
+    def settle(self, patience: float = 5) -> bool:
         """After a page: if requests wrk gave up on still hold the workers, start afresh.
 
         Otherwise the next page would wait behind them. Returns whether it restarted.
         """
-        if self.healthy(timeout=5):
+        if self.healthy(timeout=patience):
             return False
         self.stop()
         self.start()
@@ -504,14 +504,18 @@ def main(argv=None) -> int:
 
         def measure(page: Page) -> Result:
             header_lines = headers_for(page, keys[page.user], csrf)
+            # Long enough for the requests still running when wrk stops to end.
+            patience = min(60.0, 5 + 2 * in_process[page.name] / 1000)
             if args.warmup:
+                # One connection per worker: warm, without a queue left behind for the run.
                 run_wrk(
                     page,
                     server.port,
                     header_lines,
                     duration=args.warmup,
-                    connections=args.connections,
+                    connections=min(args.workers, args.connections),
                 )
+                server.settle(patience)
             output = run_wrk(
                 page,
                 server.port,
@@ -527,7 +531,7 @@ def main(argv=None) -> int:
                 f"[{status_mix(result)}]",
                 flush=True,
             )
-            if server.settle():
+            if server.settle(patience):
                 stuck.append(page.name)
                 print("  (requests still held the workers: gunicorn restarted)", flush=True)
             return result
