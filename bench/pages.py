@@ -18,8 +18,10 @@ What it does, in order:
 4. Starts gunicorn as in production (DEBUG off, PostgreSQL, Redis broker, persistent database
    connections, sync workers) on a free port of 127.0.0.1 and waits for /healthz.
 5. Runs wrk from this second process over loopback, page after page: the baseline first, the
-   key pages, the two POSTs, the baseline again. bench/page.lua counts the status codes; any
-   response other than the expected one is an error.
+   key pages, the two POSTs, the baseline again (with --interleave, after every page). Each
+   page is warmed up first with one connection per worker. bench/page.lua counts the status
+   codes; any response other than the expected one is an error. When a page is so slow that
+   requests wrk gave up on still hold the workers, gunicorn is restarted before the next page.
 6. Prints the markdown table (also written to var/bench.md) and flags every page that misses
    a target: requests/s at least 0.5x the baseline's, p95 at most 3x, at most 12 queries.
    The sessions it created are deleted at the end; gunicorn is stopped.
