@@ -7,6 +7,7 @@ from home import views as home_views
 urlpatterns = [
     path("", home_views.district_home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("baseline/", home_views.baseline, name="baseline"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -8,6 +8,7 @@ import decisions.selectors
 import districts.selectors
 import principals.selectors
 import rounding.selectors
+from districts.models import District
 
 
 @login_required
@@ -28,6 +29,17 @@ def district_home(request: HttpRequest) -> HttpResponse:
     context["rounding"] = rounding.selectors.home_summary(user, district)
     context["principals"] = principals.selectors.home_summary(user, district)
     return render(request, "home/district_home.html", context)
+
+
+@login_required
+def baseline(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: one indexed query (the district by primary key), a small page.
+
+    It runs through the whole middleware stack like every other page, so the benchmark can
+    show each key page's speed as a ratio to the least a signed-in page can cost.
+    """
+    district = District.objects.filter(pk=request.user.district_id).only("name").first()
+    return render(request, "home/baseline.html", {"district": district})
 
 
 @never_cache
