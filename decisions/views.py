@@ -411,6 +411,32 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(decision)
 
 
+def _action_page(
+    request: HtmxHttpRequest,
+    decision: Decision,
+    form,
+    save,
+    *,
+    success: str,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    """Run one step of a decision's process: save when valid, else explain and keep what was typed."""
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {"decision": decision, "form": form, "heading": heading, "button": button},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @in_district_time
@@ -425,28 +451,20 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "input_closes": decision.input_closes,
         },
     )
-    if form.is_valid():
-        try:
-            services.decision_open_input(
-                decision=decision,
-                by=request.user,
-                opens=form.cleaned_data["input_opens"],
-                closes=form.cleaned_data["input_closes"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Input is open: the stakeholders have been told.")
-            return redirect(decision)
-    return render(
+
+    def save(input_opens, input_closes):
+        services.decision_open_input(
+            decision=decision, by=request.user, opens=input_opens, closes=input_closes
+        )
+
+    return _action_page(
         request,
-        "decisions/action_form.html",
-        {
-            "decision": decision,
-            "form": form,
-            "heading": "Open for input",
-            "button": "Open for input",
-        },
+        decision,
+        form,
+        save,
+        success="Input is open: the stakeholders have been told.",
+        heading="Open for input",
+        button="Open for input",
     )
 
 
@@ -461,23 +479,14 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"outcome": decision.outcome, "rationale": decision.rationale},
     )
-    if form.is_valid():
-        try:
-            services.decision_decide(decision=decision, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Decided. Everyone involved has been told.")
-            return redirect(decision)
-    return render(
+    return _action_page(
         request,
-        "decisions/action_form.html",
-        {
-            "decision": decision,
-            "form": form,
-            "heading": "Record the decision",
-            "button": "Record the decision",
-        },
+        decision,
+        form,
+        functools.partial(services.decision_decide, decision=decision, by=request.user),
+        success="Decided. Everyone involved has been told.",
+        heading="Record the decision",
+        button="Record the decision",
     )
 
 
@@ -494,24 +503,14 @@ def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if not involved:
         raise PermissionDenied("The deciders and the affected people reflect on a decision.")
-    form = ReflectionForm(request.POST or None)
-    if form.is_valid():
-        try:
-            services.reflection_add(decision=decision, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Thank you for the reflection.")
-            return redirect(decision)
-    return render(
+    return _action_page(
         request,
-        "decisions/action_form.html",
-        {
-            "decision": decision,
-            "form": form,
-            "heading": "Reflect on the decision",
-            "button": "Save the reflection",
-        },
+        decision,
+        ReflectionForm(request.POST or None),
+        functools.partial(services.reflection_add, decision=decision, by=request.user),
+        success="Thank you for the reflection.",
+        heading="Reflect on the decision",
+        button="Save the reflection",
     )
 
 
