@@ -48,22 +48,6 @@ from .models import (
 )
 
 
-def in_district_time(view):
-    """Show and read dates in the district's own time zone, for this request only."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        district = getattr(request.user, "district", None)
-        if district is None and "slug" in kwargs:
-            district = District.objects.filter(slug=kwargs["slug"]).first()
-        if district is None:
-            return view(request, *args, **kwargs)
-        with timezone.override(ZoneInfo(district.timezone)):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def decision_for_user(request: HtmxHttpRequest, pk: int, queryset=None) -> Decision:
     """The decision if this person may see it; otherwise 404, whatever the reason."""
     return visible_or_404(
@@ -86,7 +70,6 @@ def _flag_labels(decisions):
 
 
 @login_required
-@in_district_time
 def decision_list(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
@@ -104,7 +87,6 @@ def decision_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@in_district_time
 def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user, fields=["status", "school", "team"])
     page = paginate(request, form.apply(selectors.affects_me(request.user)))
@@ -112,7 +94,6 @@ def affects_me(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@in_district_time
 def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.flagged(request.user))
     _flag_labels(page.object_list)
@@ -120,7 +101,6 @@ def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@in_district_time
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
@@ -170,7 +150,6 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@in_district_time
 def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -192,7 +171,6 @@ def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@in_district_time
 def rights_map(request: HtmxHttpRequest) -> HttpResponse:
     rights = DecisionRight.objects.visible_to(request.user).select_related("team")
     by_domain: dict[str, list] = {}
@@ -205,7 +183,6 @@ def rights_map(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@in_district_time
 def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """No sign-in: a district's public decisions and what they decided."""
     district = get_object_or_404(District, slug=slug)
@@ -215,11 +192,13 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         .select_related("school")
         .order_by("-decided_at", "-created_at", "-pk")
     )
-    return render(
-        request,
-        "decisions/public.html",
-        {"district": district, "page": paginate(request, decisions)},
-    )
+    # Visitors are not signed in: show the times of the district whose page this is.
+    with timezone.override(ZoneInfo(district.timezone)):
+        return render(
+            request,
+            "decisions/public.html",
+            {"district": district, "page": paginate(request, decisions)},
+        )
 
 
 # ----- one decision
@@ -251,8 +230,6 @@ def _input_context(request, decision: Decision, form=None, theme_choices=None) -
 
 @login_required
 def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    # Not `in_district_time`: the decision brings its district along (the user's own, since
-    # `visible_to` scopes by it), which spares the page a query for the user's district.
     decision = decision_for_user(
         request,
         pk,
@@ -277,10 +254,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
-    user = request.user
-    user.district = decision.district
-    with timezone.override(ZoneInfo(decision.district.timezone)):
-        return _render_detail(request, decision)
+    return _render_detail(request, decision)
 
 
 _EDITOR_PICKERS = ["team", "school", "principle"]
@@ -324,7 +298,6 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
 
 @login_required
 @require_POST
-@in_district_time
 def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(
         request,
@@ -363,7 +336,6 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@in_district_time
 def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -378,7 +350,6 @@ def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
 
 @login_required
 @require_POST
-@in_district_time
 def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One button per lifecycle step; refusals come back as a message, not an error page."""
     decision = decision_for_user(request, pk)
@@ -439,7 +410,6 @@ def _action_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@in_district_time
 def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -470,7 +440,6 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@in_district_time
 def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -492,7 +461,6 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@in_district_time
 def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     involved = (
@@ -522,7 +490,6 @@ def _me(user):
 
 @login_required
 @require_POST
-@in_district_time
 def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -542,7 +509,6 @@ def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@in_district_time
 def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -554,7 +520,6 @@ def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -
 
 @login_required
 @require_POST
-@in_district_time
 def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
@@ -569,7 +534,6 @@ def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@in_district_time
 def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
@@ -662,7 +626,6 @@ def _guided(request, form, step, decision=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@in_district_time
 def decision_create(request: HtmxHttpRequest) -> HttpResponse:
     """A guided form in steps; every step posts everything typed so far, so nothing is lost."""
     user = request.user
@@ -702,7 +665,6 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@in_district_time
 def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):

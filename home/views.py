@@ -24,7 +24,6 @@ def district_home(request: HttpRequest) -> HttpResponse:
         **principals.selectors.home_annotations(user),
     )
     district = context["district"]
-    user.district = district  # the page header shows it: no second fetch
     context["decisions"] = decisions.selectors.home_summary(user, district)
     context["rounding"] = rounding.selectors.home_summary(user, district)
     context["principals"] = principals.selectors.home_summary(user, district)

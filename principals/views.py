@@ -41,16 +41,6 @@ from .models import (
 EMERGING_PERIODS = {28: "4 weeks", 56: "8 weeks", 91: "a quarter"}
 
 
-def render_local(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
-    """Dates and times on these pages read in the district's zone, where the meetings happen."""
-    pair = getattr(context.get("check_in"), "pair", None)
-    if pair is not None and pair.district_id == request.user.district_id:
-        request.user.district = pair.district  # loaded with the check-in: no second fetch
-    zone = request.user.district.timezone if request.user.district_id else "UTC"
-    with timezone.override(zone):
-        return render(request, template, context)
-
-
 def check_in_for_user(request: HtmxHttpRequest, pk: int) -> CheckIn:
     """The meeting if the user is one of the pair or the superintendent, else 404."""
     return visible_or_404(
@@ -92,7 +82,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     trends = selectors.pulse_trends([pair.pk for pair in page])
     for pair in page:
         pair.pulses = trends.get(pair.pk, [])
-    return render_local(
+    return render(
         request,
         "principals/supervisor.html",
         {"page": page, "who": who, "now": timezone.now()},
@@ -111,7 +101,7 @@ def principal_page(request: HtmxHttpRequest) -> HttpResponse:
     if next_meeting is not None:
         context["agenda"] = selectors.agenda_for(next_meeting)
         context["actions"] = selectors.actions_for(next_meeting)
-    return render_local(request, "principals/principal.html", context)
+    return render(request, "principals/principal.html", context)
 
 
 @login_required
@@ -120,7 +110,7 @@ def pair_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request, CheckInPair.objects.select_related("principal", "supervisor", "school"), pk=pk
     )
     meetings = pair.check_ins.order_by("-scheduled_at", "-pk").select_related("pair__district")
-    return render_local(
+    return render(
         request, "principals/pair.html", {"pair": pair, "page": paginate(request, meetings)}
     )
 
@@ -153,7 +143,7 @@ def pair_new(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Check-ins planned for the coming weeks.")
             return redirect(pair)
-    return render_local(request, "principals/pair_form.html", {"form": form})
+    return render(request, "principals/pair_form.html", {"form": form})
 
 
 def rounding_suggestions(check_in: CheckIn, agenda) -> list[dict]:
@@ -209,7 +199,7 @@ def render_check_in(request, check_in, partial: str | None = None, **forms) -> H
     template = "principals/check_in.html"
     if partial and request.htmx:
         template = f"{template}#{partial}"
-    return render_local(request, template, check_in_context(request, check_in, **forms))
+    return render(request, template, check_in_context(request, check_in, **forms))
 
 
 @login_required
@@ -384,7 +374,7 @@ def breaks(request: HtmxHttpRequest) -> HttpResponse:
                 messages.success(request, "Break saved: no check-ins are planned inside it.")
                 return redirect("principals:breaks")
     school_breaks = SchoolBreak.objects.visible_to(request.user).order_by("-starts_on")
-    return render_local(
+    return render(
         request,
         "principals/breaks.html",
         {
@@ -404,7 +394,7 @@ def emerging(request: HtmxHttpRequest) -> HttpResponse:
     if days not in EMERGING_PERIODS:
         days = 28
     themes = selectors.emerging_problems(request.user.district_id, days=days)
-    return render_local(
+    return render(
         request,
         "principals/emerging.html",
         {
@@ -428,7 +418,7 @@ def calendar(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, "A new calendar address is ready; the old one stopped.")
         return redirect("principals:calendar")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render_local(
+    return render(
         request,
         "principals/calendar.html",
         {

@@ -117,7 +117,8 @@ def test_without_htmx_a_save_redirects_and_clears_the_draft(
 def test_one_tap_turns_a_concern_into_a_follow_up_for_the_principal(
     client_for, superintendent, conversation, principal
 ):
-    with time_machine.travel(datetime.date(2026, 10, 5)):
+    # Midday, so 5 October in the district's zone too: dates follow the district's clock.
+    with time_machine.travel(datetime.datetime(2026, 10, 5, 17, tzinfo=datetime.UTC)):
         response = client_for(superintendent).post(
             reverse("rounding:conversation_follow_up", args=[conversation.pk]), **HTMX
         )
