@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rt_scale \\
         .venv/bin/python bench/profile_pages.py --ids var/scale.json [--repeat 20] [--page NAME]
-        [--queries] [--cprofile]
+        [--queries] [--cprofile [--sort tottime] [--callees NAME]]
 
 Each GET of bench/pages.py's key pages runs --repeat times with Django's test client, signed
 in as the same bench person as the benchmark (the POSTs are left out: they write). For each
@@ -75,6 +75,8 @@ def main():
     parser.add_argument("--page", help="Only the pages whose name contains this.")
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    parser.add_argument("--callees", help="Also print what the functions matching this call.")
     args = parser.parse_args()
 
     ids = demo_ids() if args.demo else load_ids(args.ids)
@@ -99,7 +101,9 @@ def main():
             profile.enable()
             client.get(page.path)
             profile.disable()
-            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(25)
+            stats = pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+            stats.print_stats(25)
+            os.environ.get("CALLEES") and stats.print_callees(os.environ["CALLEES"])
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=sessions.values()).delete()

