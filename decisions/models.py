@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,21 +175,22 @@ class DecisionQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self
+        # One probe of the decision's stakeholders answers both questions: the person's
+        # "decides" stake comes first, any other stake next, NULL when they have none.
+        stake = (
+            Stakeholder.objects.filter(decision=OuterRef("pk"))
+            .filter(matches_person(user))
+            .order_by(
+                models.Case(
+                    models.When(involvement=Involvement.DECIDES, then=models.Value(0)),
+                    default=models.Value(1),
+                )
+            )
+            .values("involvement")[:1]
+        )
         return self.annotate(
             access_user_id=models.Value(user.pk, output_field=models.IntegerField()),
-            access_on_team=Exists(
-                TeamMembership.objects.filter(
-                    team=OuterRef("owning_team"), user=user, left_on__isnull=True
-                )
-            ),
-            access_decides=Exists(
-                Stakeholder.objects.filter(
-                    decision=OuterRef("pk"), involvement=Involvement.DECIDES
-                ).filter(matches_person(user))
-            ),
-            access_stakeholder=Exists(
-                Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
-            ),
+            access_stake=Subquery(stake),
         )
 
     def public(self):
@@ -577,15 +578,13 @@ class Decision(models.Model):
 
 def _known(user, decision: Decision, name: str) -> bool | None:
     """An answer `DecisionQuerySet.with_access` loaded for this very user, else None."""
-    if getattr(decision, "access_user_id", None) == user.pk:
-        return getattr(decision, name)
-    return None
+    if getattr(decision, "access_user_id", None) != user.pk:
+        return None
+    stake = decision.access_stake
+    return stake == Involvement.DECIDES if name == "access_decides" else stake is not None
 
 
 def _on_owning_team(user, decision: Decision) -> bool:
-    known = _known(user, decision, "access_on_team")
-    if known is not None:
-        return known
     return is_team_member(user, decision.owning_team_id)
 
 

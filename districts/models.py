@@ -538,4 +538,3 @@ def memberships_of(user) -> Memberships:
     )
     user._memberships = found
     return found
-
