@@ -257,7 +257,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, decision)
 
 
-_EDITOR_PICKERS = ["team", "school", "principle"]
+_EDITOR_PICKERS = ["team", "school", "person", "principle"]
 
 
 def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
