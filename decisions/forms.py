@@ -4,7 +4,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
-from districts.pickers import PICKER_THRESHOLD, Picker, person_label
+from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
 from .models import (
     Decision,
@@ -206,8 +206,8 @@ def picker_choices(user: User, *kinds: str) -> dict[str, list[tuple[int, str]]]:
         rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
         rows = rows.order_by()  # no model order on the whole: each part is ranked
         for kind, pk, label, title, rank in rows:
-            if kind == "person":  # as `person_label` writes it, without building a User
-                label = f"{label} ({title})" if title else label or f"person {pk}"
+            if kind == "person":
+                label = labelled(label, title)
             found[kind].append((rank, pk, label))
     return {kind: [(pk, label) for _, pk, label in sorted(rows)] for kind, rows in found.items()}
 

@@ -13,6 +13,7 @@ the field's own queryset still decides what a submitted id may be.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -32,18 +33,31 @@ SUGGESTIONS = 20
 FIELD_NAME = re.compile(r"^[\w-]{1,80}$")
 
 
+def labelled(name: str, title: str = "") -> str:
+    """A person's name with the title that tells two people of the same name apart."""
+    name = name or "(no name)"
+    return f"{name} ({title})" if title else name
+
+
 def person_label(person: User) -> str:
-    """A name with the title that tells two people of the same name apart."""
-    name = person.name or f"person {person.pk}"
-    return f"{name} ({person.title})" if person.title else name
+    return labelled(person.name, person.title)
 
 
 @dataclass(frozen=True)
 class Source:
-    rows: callable  # (user, params) -> QuerySet of what this person may see
-    search: callable  # (queryset, text) -> QuerySet
-    label: callable = str
+    rows: Callable  # (user, params) -> QuerySet of what this person may see
+    search: Callable  # (queryset, text) -> QuerySet
+    # Read as plain values: a model instance per row would cost more than the whole picker.
+    columns: tuple[str, ...] = ("name",)
+    label: Callable = str  # (*columns) -> the text next to the radio
     noun: str = "a name"
+
+    def read(self, queryset: QuerySet) -> QuerySet:
+        """(pk, label) rows."""
+        return queryset.values_list("pk", *self.columns)
+
+    def labels(self, rows) -> list[tuple]:
+        return [(pk, self.label(*values)) for pk, *values in rows]
 
 
 def _schools(user, params):
@@ -79,8 +93,8 @@ def _people_by_name(queryset, text):
 SOURCES = {
     "schools": Source(_schools, _by_name, noun="a school"),
     "teams": Source(_teams, _by_name, noun="a team"),
-    "people": Source(_people, _people_by_name, person_label, noun="a name or title"),
-    "staff": Source(_staff, _people_by_name, person_label, noun="a name or title"),
+    "people": Source(_people, _people_by_name, ("name", "title"), labelled, "a name or title"),
+    "staff": Source(_staff, _people_by_name, ("name", "title"), labelled, "a name or title"),
 }
 
 
@@ -89,8 +103,8 @@ def suggestions(source: Source, queryset: QuerySet, text: str) -> tuple[list[tup
     text = text.strip()[:100]
     if not text:
         return [], False
-    found = list(source.search(queryset, text)[: SUGGESTIONS + 1])
-    return [(row.pk, source.label(row)) for row in found[:SUGGESTIONS]], len(found) > SUGGESTIONS
+    found = source.labels(source.read(source.search(queryset, text))[: SUGGESTIONS + 1])
+    return found[:SUGGESTIONS], len(found) > SUGGESTIONS
 
 
 def choice_inputs(name: str, rows, *, checked: bool, multiple: bool):
@@ -121,7 +135,7 @@ class Picker(forms.Select):
     """A select for a short list; above `PICKER_THRESHOLD` rows, a search-as-you-type picker.
 
     Use it on a ModelChoiceField whose queryset is one of `SOURCES` (or narrower: the field
-    still validates against its own queryset). A page that has already read the choices, up to
+    still validates against its own queryset); the labels are the source's. A page that has already read the choices, up to
     one row past the threshold, may hand them over in `rows` to save the query.
     """
 
@@ -157,10 +171,8 @@ class Picker(forms.Select):
         if self.rows is not None:
             rows = list(self.rows)
         else:
-            rows = [
-                (row.pk, field.label_from_instance(row))
-                for row in field.queryset[: self.threshold + 1]
-            ]
+            source = SOURCES[self.source]
+            rows = source.labels(source.read(field.queryset)[: self.threshold + 1])
         return rows, field.empty_label, field.queryset
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -191,10 +203,10 @@ class Picker(forms.Select):
         labels = {str(pk): label for pk, label in rows}
         missing = [v for v in values if v not in labels]
         if missing:
-            field = self._model_field()
+            source = SOURCES[self.source]
             try:
-                for row in queryset.filter(pk__in=missing):
-                    labels[str(row.pk)] = field.label_from_instance(row)
+                for pk, label in source.labels(source.read(queryset.filter(pk__in=missing))):
+                    labels[str(pk)] = label
             except (ValueError, TypeError, ValidationError):
                 pass  # not an id at all: the field's own error says so
         return [(v, labels[v]) for v in dict.fromkeys(values) if v in labels]
