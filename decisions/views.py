@@ -248,9 +248,12 @@ def _input_context(
     gave_anonymous = getattr(decision, "gave_anonymous", None)
     if may_give and gave_anonymous is None:
         gave_anonymous = services.has_given_anonymous(decision, user)
+    shown = _input_page(decision, page)
+    if page > 1 and not shown["inputs"]:  # past the end (an old link): the newest instead
+        shown = _input_page(decision, 1)
     return {
         "decision": decision,
-        **_input_page(decision, page),
+        **shown,
         "input_form": (
             form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
             if may_give
