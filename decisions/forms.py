@@ -139,6 +139,14 @@ class InputForm(forms.ModelForm):
         else:
             self.fields["themes"].widget.choices = list(theme_choices)
 
+    def theme_options(self) -> list[tuple]:
+        """(value, label, checked) for each theme: the template writes the checkboxes itself."""
+        chosen = {str(value) for value in self["themes"].value() or []}
+        return [
+            (value, label, str(value) in chosen)
+            for value, label in self.fields["themes"].widget.choices
+        ]
+
     def _post_clean(self):
         pass
 

@@ -41,7 +41,6 @@ from .models import (
     Involvement,
     Reflection,
     Stakeholder,
-    Status,
     anonymous_key,
     can_decide,
     can_edit,
@@ -331,6 +330,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         theme_choices=choices.get("theme"),
         page=_page_number(request.GET.get("input")),
     )
+    may_decide = context["may_decide"]
     context.update(
         {
             "flags": integrity_flags(decision),
@@ -340,16 +340,10 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             # own query costs every page more to plan than this costs the few that need it.
             "superseded_by_visible": decision.superseded_by_id is not None
             and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
-            "statuses": Status,
-            "decide_form": DecideForm(
-                initial={"outcome": decision.outcome, "rationale": decision.rationale}
-            ),
-            "open_form": OpenInputForm(
-                initial={"input_opens": decision.input_opens, "input_closes": decision.input_closes}
-            ),
-            "stakeholder_form": StakeholderForm(user=user, choices=choices if may_edit else None),
-            "principle_form": PrincipleTestForm(user=user, choices=choices if may_edit else None),
-            "supersede_form": SupersedeForm(),
+            # Only the forms this person is shown.
+            "stakeholder_form": StakeholderForm(user=user, choices=choices) if may_edit else None,
+            "principle_form": PrincipleTestForm(user=user, choices=choices) if may_edit else None,
+            "supersede_form": SupersedeForm() if may_decide and decision.is_decided else None,
         }
     )
     return render(request, "decisions/decision_detail.html", context)
