@@ -99,7 +99,9 @@ def main():
             profile.enable()
             client.get(page.path)
             profile.disable()
-            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(25)
+            pstats.Stats(profile).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(25)
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=sessions.values()).delete()
