@@ -101,9 +101,10 @@ def main():
             profile.enable()
             client.get(page.path)
             profile.disable()
-            stats = pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+            stats = pstats.Stats(profile).sort_stats(args.sort)
             stats.print_stats(25)
-            os.environ.get("CALLEES") and stats.print_callees(os.environ["CALLEES"])
+            if args.callees:
+                stats.print_callees(args.callees)
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=sessions.values()).delete()

@@ -3,8 +3,8 @@ from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from districts.forms import LongSelect
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
+from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
 from .models import (
     Decision,
@@ -66,6 +66,8 @@ class DecisionForm(forms.ModelForm):
             "context": forms.Textarea(attrs={"rows": 4}),
             "options": forms.Textarea(attrs={"rows": 3}),
             "impact_students": forms.Textarea(attrs={"rows": 3}),
+            "school": Picker("schools"),
+            "owning_team": Picker("teams"),
         }
 
     def __init__(self, *args, user: User, suggestions=(), **kwargs):
@@ -137,6 +139,14 @@ class InputForm(forms.ModelForm):
         else:
             self.fields["themes"].widget.choices = list(theme_choices)
 
+    def theme_options(self) -> list[tuple]:
+        """(value, label, checked) for each theme: the template writes the checkboxes itself."""
+        chosen = {str(value) for value in self["themes"].value() or []}
+        return [
+            (value, label, str(value) in chosen)
+            for value, label in self.fields["themes"].widget.choices
+        ]
+
     def _post_clean(self):
         pass
 
@@ -165,44 +175,56 @@ class ReflectionForm(forms.ModelForm):
         }
 
 
+# Kinds shown with a `Picker`: read one row past its threshold, never the whole list.
+PICKED = {"team", "school", "person"}
+
+
 def picker_choices(user: User, *kinds: str) -> dict[str, list[tuple[int, str]]]:
-    """Several of the district's small pickers (teams, schools, principles, themes) in one query.
+    """Several of the district's pickers (teams, schools, people, principles, themes) in one query.
 
     Each part keeps its own order (numbered in SQL, so the database's collation decides as
-    before); labels are what the forms would show (`str()` of the row).
+    before); labels are what the forms would show. Teams, schools and people stop one row
+    past `PICKER_THRESHOLD`: enough for their `Picker` to tell a short list from a long one.
     """
     parts = {
-        "team": (LeadershipTeam.objects.visible_to(user), "name", ["name"]),
-        "school": (School.objects.visible_to(user), "name", ["name"]),
+        "team": (LeadershipTeam.objects.visible_to(user), F("name"), ["name"]),
+        "school": (School.objects.visible_to(user), F("name"), ["name"]),
+        "person": (User.objects.visible_to(user), F("name"), ["name"]),
         "principle": (
             GuidingPrinciple.objects.visible_to(user).filter(retired_on__isnull=True),
-            "title",
+            F("title"),
             ["position", "title"],
         ),
-        "theme": (Theme.objects.visible_to(user), "name", ["name"]),
+        "theme": (Theme.objects.visible_to(user), F("name"), ["name"]),
     }
-    queries = [
-        parts[kind][0]
-        .order_by()
-        .annotate(
+    queries = []
+    for kind in kinds:
+        rows, label, order = parts[kind]
+        query = rows.order_by().annotate(
             picker=Value(kind, output_field=CharField()),
-            label=F(parts[kind][1]),
-            rank=Window(RowNumber(), order_by=[F(field).asc() for field in parts[kind][2]]),
+            label=label,
+            subtitle=F("title") if kind == "person" else Value("", output_field=CharField()),
+            rank=Window(RowNumber(), order_by=[F(field).asc() for field in order]),
         )
-        .values_list("picker", "pk", "label", "rank")
-        for kind in kinds
-    ]
+        if kind in PICKED:
+            query = query.filter(rank__lte=PICKER_THRESHOLD + 1)
+        queries.append(query.values_list("picker", "pk", "label", "subtitle", "rank"))
     found: dict[str, list[tuple[int, int, str]]] = {kind: [] for kind in kinds}
     if queries:
         rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
         rows = rows.order_by()  # no model order on the whole: each part is ranked
-        for kind, pk, label, rank in rows:
+        for kind, pk, label, title, rank in rows:
+            if kind == "person":
+                label = labelled(label, title)
             found[kind].append((rank, pk, label))
     return {kind: [(pk, label) for _, pk, label in sorted(rows)] for kind, rows in found.items()}
 
 
 def _set_choices(field, choices) -> None:
     """Render a model picker from rows already read; validation still uses its queryset."""
+    if isinstance(field.widget, Picker):
+        field.widget.rows = choices
+        return
     empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
     field.widget.choices = empty + list(choices)
 
@@ -211,15 +233,21 @@ class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["involvement", "kind", "person", "team", "school", "role"]
+        widgets = {
+            "person": Picker("people"),
+            "team": Picker("teams"),
+            "school": Picker("schools"),
+        }
 
     def __init__(self, *args, user: User, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = User.objects.visible_to(user)
+        self.fields["person"].label_from_instance = person_label
         self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
         self.fields["school"].queryset = School.objects.visible_to(user)
         if choices:
-            _set_choices(self.fields["team"], choices["team"])
-            _set_choices(self.fields["school"], choices["school"])
+            for name in ("person", "team", "school"):
+                _set_choices(self.fields[name], choices[name])
 
     def _post_clean(self):
         pass
@@ -264,13 +292,16 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
     school = forms.ModelChoiceField(
-        required=False, queryset=School.objects.none(), empty_label="Any school", widget=LongSelect
+        required=False,
+        queryset=School.objects.none(),
+        empty_label="Any school",
+        widget=Picker("schools"),
     )
     team = forms.ModelChoiceField(
         required=False,
         queryset=LeadershipTeam.objects.none(),
         empty_label="Any team",
-        widget=LongSelect,
+        widget=Picker("teams"),
     )
     flagged = forms.BooleanField(required=False, label="Only flagged")
 

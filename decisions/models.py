@@ -770,6 +770,14 @@ class InputQuerySet(models.QuerySet):
         # Random ids, never creation order: the order of anonymous input tells nothing.
         return self.order_by("kind", "id")
 
+    def newest_first(self):
+        """The most recent day first; within a day, the reading order.
+
+        The day is all that is kept of when input was given (and shown next to it), so this
+        order tells nothing the page does not already say.
+        """
+        return self.order_by("-given_on", "kind", "id")
+
 
 class Input(models.Model):
     class Kind(models.TextChoices):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.decision_edit, name="edit"),
     path("<int:pk>/input/", views.input_give, name="input"),
     path("<int:pk>/input.csv", views.input_csv, name="input_csv"),
+    path("<int:pk>/input/more/", views.input_page, name="input_page"),
     path("<int:pk>/input/<uuid:input_pk>/respond/", views.input_respond, name="respond"),
     path("<int:pk>/open/", views.open_input, name="open"),
     path("<int:pk>/decide/", views.decide, name="decide"),

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,7 +42,7 @@ from .models import (
     Involvement,
     Reflection,
     Stakeholder,
-    Status,
+    anonymous_key,
     can_decide,
     can_edit,
     may_give_input,
@@ -209,28 +209,76 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 # ----- one decision
 
 
-def _input_context(request, decision: Decision, form=None, theme_choices=None) -> dict:
-    user = request.user
+INPUT_PAGE_SIZE = 25
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), 100_000)
+    except ValueError:
+        return 1
+
+
+def _input_page(decision: Decision, number: int) -> dict:
+    """One page of a decision's input, newest day first, with how many there are in all."""
+    start = (number - 1) * INPUT_PAGE_SIZE
     inputs = list(
-        # The district too, so the (district, decision, kind) index also gives the order.
+        # The district too, so the (district, decision, kind) index finds the rows.
         decision.inputs.filter(district_id=decision.district_id)
         .select_related("author")
         .prefetch_related("themes")
-        .in_reading_order()
+        # Counted in the same query: the window runs before the page is cut.
+        .annotate(total=Window(Count("pk")))
+        .newest_first()[start : start + INPUT_PAGE_SIZE]
     )
+    total = inputs[0].total if inputs else 0
+    shown = start + len(inputs)
+    return {
+        "inputs": inputs,
+        "input_total": total,
+        "input_number": number,
+        "input_first_shown": start + 1,
+        "input_last_shown": shown,
+        "input_next": number + 1 if shown < total else None,
+        "input_left": max(total - shown, 0),
+    }
+
+
+def _input_context(
+    request, decision: Decision, form=None, theme_choices=None, page: int = 1
+) -> dict:
+    user = request.user
     may_give = decision.window_is_open and may_give_input(user, decision)
+    gave_anonymous = getattr(decision, "gave_anonymous", None)
+    if may_give and gave_anonymous is None:
+        gave_anonymous = services.has_given_anonymous(decision, user)
+    shown = _input_page(decision, page)
+    if page > 1 and not shown["inputs"]:  # past the end (an old link): the newest instead
+        shown = _input_page(decision, 1)
     return {
         "decision": decision,
-        "inputs": inputs,
+        **shown,
         "input_form": (
             form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
             if may_give
             else None
         ),
-        "gave_anonymous": may_give and services.has_given_anonymous(decision, user, inputs),
+        "gave_anonymous": may_give and gave_anonymous,
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
     }
+
+
+@login_required
+def input_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The next page of input, for "Show more": the same rows and rules as the decision page."""
+    decision = decision_for_user(request, pk, Decision.objects.with_access(request.user))
+    context = {
+        "decision": decision,
+        **_input_page(decision, _page_number(request.GET.get("page"))),
+        "may_decide": can_decide(request.user, decision),
+    }
+    return render(request, "decisions/input_items.html", context)
 
 
 @login_required
@@ -243,10 +291,12 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         .with_access(request.user)
         .annotate(
-            # Both rarely true: a query for the older decisions only when there are some.
+            # Rarely true: a query for the older decisions only when there are some.
             has_older=Exists(Decision.objects.filter(superseded_by=OuterRef("pk"))),
-            newer_visible=Exists(
-                Decision.objects.visible_to(request.user).filter(pk=OuterRef("superseded_by"))
+            gave_anonymous=Exists(
+                Input.objects.filter(
+                    decision=OuterRef("pk"), anonymous_key=anonymous_key(pk, request.user.pk)
+                )
             ),
         )
         .prefetch_related(
@@ -262,7 +312,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, decision)
 
 
-_EDITOR_PICKERS = ["team", "school", "principle"]
+_EDITOR_PICKERS = ["team", "school", "person", "principle"]
 
 
 def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
@@ -279,23 +329,26 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         *(_EDITOR_PICKERS if may_edit else []),
     ]
     choices = picker_choices(user, *kinds) if kinds else {}
-    context = _input_context(request, decision, theme_choices=choices.get("theme"))
+    context = _input_context(
+        request,
+        decision,
+        theme_choices=choices.get("theme"),
+        page=_page_number(request.GET.get("input")),
+    )
+    may_decide = context["may_decide"]
     context.update(
         {
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
             "supersedes": supersedes,
-            "superseded_by_visible": decision.superseded_by_id and decision.newer_visible,
-            "statuses": Status,
-            "decide_form": DecideForm(
-                initial={"outcome": decision.outcome, "rationale": decision.rationale}
-            ),
-            "open_form": OpenInputForm(
-                initial={"input_opens": decision.input_opens, "input_closes": decision.input_closes}
-            ),
-            "stakeholder_form": StakeholderForm(user=user, choices=choices if may_edit else None),
-            "principle_form": PrincipleTestForm(user=user, choices=choices if may_edit else None),
-            "supersede_form": SupersedeForm(),
+            # Rare, so asked only then: a second copy of the visibility rules in the page's
+            # own query costs every page more to plan than this costs the few that need it.
+            "superseded_by_visible": decision.superseded_by_id is not None
+            and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
+            # Only the forms this person is shown.
+            "stakeholder_form": StakeholderForm(user=user, choices=choices) if may_edit else None,
+            "principle_form": PrincipleTestForm(user=user, choices=choices) if may_edit else None,
+            "supersede_form": SupersedeForm() if may_decide and decision.is_decided else None,
         }
     )
     return render(request, "decisions/decision_detail.html", context)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("codes/", views.code_list, name="codes"),
     path("codes/new/", views.code_create, name="code_create"),
     path("codes/<int:pk>/", views.code_detail, name="code"),
+    path("pick/<slug:source>/", views.picker_suggestions, name="picker"),
 ]

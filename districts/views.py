@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
-from . import services
+from . import pickers, services
 from .access import visible_or_404
 from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
 from .models import (
@@ -197,6 +197,7 @@ def next_revision_form(request: HtmxHttpRequest, document, school: School | None
         request.POST or None,
         initial={"adopted_on": timezone.localdate(), "text": latest.text if latest else ""},
         people=participants_for(request, school),
+        school=school,
     )
 
 
@@ -382,3 +383,23 @@ def code_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise Http404
     return render(request, "districts/code_detail.html", {"code": code, "form": form})
+
+
+@login_required
+def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
+    """What a picker's search box found: more radios (or checkboxes) of the same name.
+
+    Only rows the signed-in person may see; a school id in `school` that they may not see
+    finds nobody.
+    """
+    if source not in pickers.SOURCES:
+        raise Http404("No such list.")
+    name = request.GET.get("name", "")
+    if not pickers.FIELD_NAME.match(name):
+        return HttpResponseBadRequest("Which field is this for?")
+    found = pickers.SOURCES[source]
+    text = request.GET.get(f"{name}_find", "")
+    rows, more = pickers.suggestions(found, found.rows(request.user, request.GET), text)
+    return HttpResponse(
+        pickers.found_html(name, rows, more, text, multiple=request.GET.get("multiple") == "1")
+    )
