@@ -144,13 +144,15 @@ def my_stake(user, involvements=None) -> Subquery:
 
 
 class DecisionQuerySet(models.QuerySet):
-    def visible_to(self, user, *, whole_district=False):
+    def visible_to(self, user, *, whole_district=False, has_stake=False):
         """Who sees what, in one query: district first, then the decision's visibility.
 
         Drafts are seen by the owning team and their writer only. Pages that read in order
         and stop after a page (lists, one decision) probe each decision's stakeholders;
         `whole_district=True` is for reads that go through most of the district (exports,
-        counts): it hashes this person's stakes once instead.
+        counts): it hashes this person's stakes once instead. `has_stake=True` is for callers
+        that keep only decisions where the person is a stakeholder (`involving`): the
+        stakeholder part of the rule holds without asking again.
         """
         if not user.is_authenticated or user.district_id is None:
             return self.none()
@@ -161,6 +163,8 @@ class DecisionQuerySet(models.QuerySet):
             rule |= published & Q(visibility=Visibility.DISTRICT)
         by_stake = published & Q(visibility__in=[Visibility.DISTRICT, Visibility.STAKEHOLDERS])
         decisions = self.filter(district_id=user.district_id)
+        if has_stake:
+            return decisions.filter(rule | by_stake)
         if whole_district:
             return decisions.filter(rule | (by_stake & Q(pk__in=stakes_of(user))))
         return decisions.alias(visible_by_stake=my_stake(user)).filter(

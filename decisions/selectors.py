@@ -40,7 +40,9 @@ def affects_me(user, status: str | None = None) -> list:
 
     `status` keeps only the stage that holds it.
     """
-    involving = with_list_relations(Decision.objects.visible_to(user).involving(user))
+    involving = with_list_relations(
+        Decision.objects.involving(user).visible_to(user, has_stake=True)
+    )
     return [
         involving.filter(status__in=[status] if status else statuses).order_by(*ordering)
         for statuses, ordering in AFFECTS_ME_STAGES

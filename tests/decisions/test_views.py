@@ -661,3 +661,29 @@ def test_decision_list_pages_newest_first_without_repeating_a_decision(
     assert [len(page) for page in pages] == [25, 2]
     titles = [title for page in pages for title in page]
     assert titles == [f"Paged listed {i:02}" for i in reversed(range(27))]
+
+
+@pytest.mark.parametrize(
+    "visibility, status",
+    [(Visibility.TEAM, "open_for_input"), (Visibility.DISTRICT, "draft")],
+)
+def test_affects_me_never_shows_what_the_teacher_may_not_see(
+    visibility, status, make_decision, teacher, school, other_district, client_for, make_person_in
+):
+    affecting = [{"kind": "school", "school": school, "involvement": "affected"}]
+    make_decision("Paged hidden", visibility=visibility, status=status, stakeholders=affecting)
+    # Another district's decision that would affect "everyone" affects nobody here.
+    other_lead = make_person_in(other_district, "superintendent", "Other", "o@harbor.example", [])
+    make_decision(
+        "Paged elsewhere",
+        dist=other_district,
+        by=other_lead,
+        owning_team=None,
+        status="open_for_input",
+        stakeholders=[{"kind": "district", "involvement": "affected"}],
+    )
+    make_decision("Paged mine", status="open_for_input", stakeholders=affecting)
+
+    pages, _ = _titles_on_every_page(client_for(teacher), reverse("decisions:affects_me"))
+
+    assert pages == [["Paged mine"]]
