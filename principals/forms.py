@@ -15,6 +15,18 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+def options(bound_field) -> list[tuple[str, str, bool]]:
+    """A choice field's choices and whether each is chosen, for a widget the page writes itself.
+
+    The meeting page writes its small widgets by hand: Django's widget templates cost more
+    than the rest of the page together.
+    """
+    value = bound_field.value()
+    values = value if isinstance(value, (list, tuple)) else [value]
+    chosen = {"" if v is None else str(v) for v in values}
+    return [(str(key), str(label), str(key) in chosen) for key, label in bound_field.field.choices]
+
+
 class PrefixedIds:
     """Several small forms share the meeting page: their ids must not collide."""
 

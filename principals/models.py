@@ -130,7 +130,7 @@ class CheckInPair(models.Model):
 
     def cadence_label(self) -> str:
         every = "Every week" if self.interval_weeks == 1 else f"Every {self.interval_weeks} weeks"
-        return f"{every} on {self.get_weekday_display()} at {self.local_time:%H:%M}"
+        return f"{every} on {Weekday(self.weekday).label} at {self.local_time:%H:%M}"
 
 
 class CheckInQuerySet(models.QuerySet):

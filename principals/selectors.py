@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -22,27 +22,30 @@ def supervises(user) -> bool:
 
 
 def pairs_overview(pairs):
-    """Annotate pairs with last met, next meeting, missed meetings and open action items."""
+    """Annotate pairs with last met, next meeting, missed meetings and open action items.
+
+    Each figure is a subquery on the pair's own meetings, so a page of pairs costs the same
+    however many years of meetings lie behind it, and counting the pairs stays a plain count.
+    """
     now = timezone.now()
-    next_meeting = CheckIn.objects.filter(
-        pair=OuterRef("pk"), status=CheckIn.Status.SCHEDULED, scheduled_at__gte=now
-    ).order_by("scheduled_at")
+    meetings = CheckIn.objects.filter(pair=OuterRef("pk")).order_by()
+    next_meeting = meetings.filter(status=CheckIn.Status.SCHEDULED, scheduled_at__gte=now).order_by(
+        "scheduled_at", "pk"
+    )
+    last_held = meetings.filter(status=CheckIn.Status.HELD).order_by("-scheduled_at")
+    missed = meetings.filter(status=CheckIn.Status.MISSED).values("pair").annotate(n=Count("pk"))
     open_actions = (
         ActionItem.objects.filter(pair=OuterRef("pk"), done_at__isnull=True)
         .order_by()
         .values("pair")
         .annotate(n=Count("pk"))
-        .values("n")
     )
     return pairs.select_related("principal", "supervisor", "school").annotate(
-        last_met=Max("check_ins__scheduled_at", filter=Q(check_ins__status=CheckIn.Status.HELD)),
-        next_at=Min(
-            "check_ins__scheduled_at",
-            filter=Q(check_ins__status=CheckIn.Status.SCHEDULED, check_ins__scheduled_at__gte=now),
-        ),
+        last_met=Subquery(last_held.values("scheduled_at")[:1]),
+        next_at=Subquery(next_meeting.values("scheduled_at")[:1]),
         next_id=Subquery(next_meeting.values("pk")[:1]),
-        missed=Count("check_ins", filter=Q(check_ins__status=CheckIn.Status.MISSED)),
-        open_actions=Subquery(open_actions),
+        missed=Coalesce(Subquery(missed.values("n")), 0),
+        open_actions=Coalesce(Subquery(open_actions.values("n")), 0),
     )
 
 
@@ -63,8 +66,11 @@ def pulse_trends(pair_ids) -> dict[int, list[int]]:
 
 
 def agenda_for(check_in: CheckIn):
-    return AgendaItem.objects.for_check_in(check_in).select_related(
-        "added_by", "check_in__pair__district"
+    """The meeting's agenda, each item with the start of the meeting it was added to."""
+    return (
+        AgendaItem.objects.for_check_in(check_in)
+        .select_related("added_by")
+        .annotate(meeting_at=F("check_in__scheduled_at"))
     )
 
 
@@ -76,7 +82,8 @@ def actions_for(check_in: CheckIn):
             Q(check_in=check_in)
             | Q(check_in__scheduled_at__lt=check_in.scheduled_at, done_at__isnull=True)
         )
-        .select_related("owner", "check_in__pair__district")
+        .select_related("owner")
+        .annotate(meeting_at=F("check_in__scheduled_at"))
         .order_by("done_at", "due_on", "pk")
     )
 
