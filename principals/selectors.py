@@ -40,7 +40,7 @@ def pairs_overview(pairs):
         .values("pair")
         .annotate(n=Count("pk"))
     )
-    return pairs.select_related("principal", "supervisor", "school").annotate(
+    return pairs.annotate(
         last_met=Subquery(last_held.values("scheduled_at")[:1]),
         next_at=Subquery(next_meeting.values("scheduled_at")[:1]),
         next_id=Subquery(next_meeting.values("pk")[:1]),
@@ -89,14 +89,19 @@ def actions_for(check_in: CheckIn):
 
 
 def next_check_in(user):
-    return (
+    """The user's next meeting, as either side of a pair, with both people's names."""
+    meeting = (
         CheckIn.objects.visible_to(user)
         .filter(Q(pair__principal=user) | Q(pair__supervisor=user), pair__active=True)
         .upcoming()
-        .select_related("pair__supervisor", "pair__principal", "pair__school", "pair__district")
+        .select_related("pair__supervisor", "pair__principal")
         .order_by("scheduled_at")
         .first()
     )
+    if meeting is not None:
+        # visible_to finds meetings of the user's own district only, which came with the user.
+        meeting.pair.district = user.district
+    return meeting
 
 
 def emerging_problems(district_id: int, *, days: int, today: datetime.date | None = None):
