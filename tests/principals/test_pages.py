@@ -185,3 +185,52 @@ def upcoming(make_check_in):
 @pytest.fixture
 def past(make_check_in):
     return make_check_in(timezone.now() - datetime.timedelta(days=11), status=CheckIn.Status.HELD)
+
+
+# --- Adding a principal -------------------------------------------------------------------
+
+
+def test_adding_a_principal_offers_only_those_without_check_ins_and_their_schools(
+    pair, superintendent, district, school, make_person_in, client_for
+):
+    from districts.models import School
+
+    birchwood = School.objects.create(district=district, name="Birchwood Middle")
+    School.objects.create(district=district, name="Cedar High")  # nobody's school yet
+    newcomer = make_person_in(district, "principal", "Nia Okoro", "nia@cedar.example", [birchwood])
+    body = client_for(superintendent).get("/check-ins/pairs/new/").content.decode()
+    assert f'<option value="{newcomer.pk}">Nia Okoro</option>' in body
+    assert "Bob Lindqvist" not in body  # already meets at his only school
+    assert "Birchwood Middle" in body
+    assert "Alder Creek" not in body and "Cedar High" not in body
+
+
+def test_a_school_that_is_not_the_principals_own_is_refused(
+    superintendent, district, school, make_person_in, client_for
+):
+    from districts.models import School
+
+    elsewhere = School.objects.create(district=district, name="Birchwood Middle")
+    make_person_in(district, "principal", "Nia Okoro", "nia@cedar.example", [elsewhere])
+    bob = make_person_in(district, "principal", "Bo Reyes", "bo@cedar.example", [school])
+    response = client_for(superintendent).post(
+        "/check-ins/pairs/new/",
+        {
+            "principal": bob.pk,
+            "school": elsewhere.pk,
+            "supervisor": superintendent.pk,
+            "weekday": 2,
+            "local_time": "15:30",
+            "interval_weeks": 2,
+            "starts_on": "2026-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "the principal&#x27;s own schools" in response.content.decode()
+    assert not CheckInPair.objects.exists()
+
+
+def test_when_every_principal_has_check_ins_the_form_says_so(pair, superintendent, client_for):
+    body = client_for(superintendent).get("/check-ins/pairs/new/").content.decode()
+    assert "Every principal already has check-ins" in body
+    assert "Plan the check-ins" not in body
