@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db import connections, router
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import Role
@@ -50,19 +51,38 @@ def pairs_overview(pairs):
 
 
 def pulse_trends(pair_ids) -> dict[int, list[int]]:
-    """The last five pulses of each pair, oldest first, in one query."""
-    rows = (
-        CheckIn.objects.filter(pair_id__in=pair_ids, pulse__isnull=False)
-        .annotate(
-            n=Window(RowNumber(), partition_by=[F("pair_id")], order_by=F("scheduled_at").desc())
+    """The last five pulses of each pair, oldest first, in one query.
+
+    Written as SQL: for a page of fifty pairs the ORM spent four times as long building the
+    window query as the database spent running it. Window functions work on PostgreSQL and
+    on SQLite alike, and only integers come back.
+    """
+    pair_ids = [int(pk) for pk in pair_ids]
+    if not pair_ids:
+        return {}
+    connection = connections[router.db_for_read(CheckIn)]
+    table = connection.ops.quote_name(CheckIn._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(pair_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT pair_id, pulse, n FROM (
+                SELECT pair_id, pulse, ROW_NUMBER() OVER (
+                    PARTITION BY pair_id ORDER BY scheduled_at DESC, id DESC
+                ) AS n
+                FROM {table}
+                WHERE pair_id IN ({placeholders}) AND pulse IS NOT NULL
+            ) AS latest
+            WHERE n <= %s
+            ORDER BY pair_id, n DESC
+            """,
+            [*pair_ids, PULSE_TREND],
         )
-        .filter(n__lte=PULSE_TREND)
-        .values_list("pair_id", "pulse", "scheduled_at")
-    )
-    trends: dict[int, list[tuple]] = defaultdict(list)
-    for pair_id, pulse, at in rows:
-        trends[pair_id].append((at, pulse))
-    return {pair_id: [p for _at, p in sorted(values)] for pair_id, values in trends.items()}
+        rows = cursor.fetchall()
+    trends: dict[int, list[int]] = defaultdict(list)
+    for pair_id, pulse, _n in rows:
+        trends[pair_id].append(pulse)
+    return dict(trends)
 
 
 def agenda_for(check_in: CheckIn):
