@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Exists, OuterRef
 
 from districts.models import Role, School, Theme, User
 
@@ -13,6 +14,18 @@ class DateInput(forms.DateInput):
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+
+def options(bound_field) -> list[tuple[str, str, bool]]:
+    """A choice field's choices and whether each is chosen, for a widget the page writes itself.
+
+    The meeting page writes its small widgets by hand: Django's widget templates cost more
+    than the rest of the page together.
+    """
+    value = bound_field.value()
+    values = value if isinstance(value, (list, tuple)) else [value]
+    chosen = {"" if v is None else str(v) for v in values}
+    return [(str(key), str(label), str(key) in chosen) for key, label in bound_field.field.choices]
 
 
 class PrefixedIds:
@@ -120,12 +133,33 @@ class PairForm(forms.ModelForm):
     def __init__(self, *args, district_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         people = User.objects.filter(district_id=district_id, is_active=True)
-        self.fields["principal"].queryset = people.filter(role=Role.PRINCIPAL)
+        # Only principals at a school where they have no check-ins yet, and those schools:
+        # a district of 1,800 principals lists the few who still need a supervisor.
+        principals = people.filter(role=Role.PRINCIPAL)
+        places = User.schools.through.objects.exclude(
+            Exists(
+                CheckInPair.objects.filter(
+                    principal=OuterRef("user_id"), school=OuterRef("school_id"), active=True
+                )
+            )
+        )
+        self.fields["principal"].queryset = principals.filter(
+            Exists(places.filter(user_id=OuterRef("pk")))
+        )
         self.fields["supervisor"].queryset = people.filter(
             role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER]
         )
-        self.fields["school"].queryset = School.objects.filter(district_id=district_id)
+        self.fields["school"].queryset = School.objects.filter(district_id=district_id).filter(
+            Exists(places.filter(school_id=OuterRef("pk"), user__in=principals))
+        )
         self.fields["starts_on"].initial = datetime.date.today
+
+    def clean(self):
+        data = super().clean()
+        principal, school = data.get("principal"), data.get("school")
+        if principal and school and not principal.schools.filter(pk=school.pk).exists():
+            self.add_error("school", "Choose one of the principal's own schools.")
+        return data
 
 
 class SchoolBreakForm(forms.ModelForm):

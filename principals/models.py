@@ -129,8 +129,12 @@ class CheckInPair(models.Model):
         return ZoneInfo(self.district.timezone)
 
     def cadence_label(self) -> str:
-        every = "Every week" if self.interval_weeks == 1 else f"Every {self.interval_weeks} weeks"
-        return f"{every} on {self.get_weekday_display()} at {self.local_time:%H:%M}"
+        return cadence_label(self.interval_weeks, self.weekday, self.local_time)
+
+
+def cadence_label(interval_weeks: int, weekday: int, local_time: datetime.time) -> str:
+    every = "Every week" if interval_weeks == 1 else f"Every {interval_weeks} weeks"
+    return f"{every} on {Weekday(weekday).label} at {local_time:%H:%M}"
 
 
 class CheckInQuerySet(models.QuerySet):
