@@ -2,7 +2,8 @@
 
 Every app's rows are written as they would be by its services, including what the apps keep
 denormalised: decision numbers and their counters, integrity flag codes, sealed anonymous
-keys, role groups of conversations, `planned_through` and `overdue_since` of check-in pairs.
+keys, role groups of conversations and the schools' rounding coverage, `planned_through` and
+`overdue_since` of check-in pairs.
 On PostgreSQL the big tables go in with COPY; elsewhere with `bulk_create` (slowly).
 """
 
@@ -66,6 +67,7 @@ from rounding.models import (
     RoundingVisit,
     role_group_of,
 )
+from rounding.services import coverage_rebuild
 
 DISTRICT_NAME = "Scale Unified School District"
 DISTRICT_SLUG = "scale-unified"
@@ -1320,6 +1322,8 @@ class Builder:
             changes,
             "follow-up changes",
         )
+        # The coverage rows, counted from what was just copied in: three aggregate queries.
+        coverage_rebuild(district_id=self.district.pk)
 
     # --- check-ins
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
@@ -160,7 +161,7 @@ def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
 @require_POST
 def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    people = roster_at(visit.school, also=request.POST.get("person"))
+    people = SimpleLazyObject(lambda: roster_at(visit.school, also=request.POST.get("person")))
     form = ConversationForm(request.POST, district_id=visit.district_id, people=people)
     saved = None
     if form.is_valid():
