@@ -4,7 +4,8 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -386,20 +387,53 @@ def my_school(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rounding/my_school.html", {"schools": schools})
 
 
+OPEN_PAGE_SIZE = 12
+DONE_PAGE_SIZE = 5
+# What a stoplight row shows; of the owner, the name only.
+STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"]
+
+
+def counted_page(queryset, count: int, per_page: int, number):
+    """A page of `queryset` when its size is already known: no COUNT query of its own."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached property: set, it is never queried
+    return paginator.get_page(number)
+
+
 @login_required
 def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The stoplight report, shareable with the school's staff: no names of who raised what."""
+    """The stoplight report, shareable with the school's staff: no names of who raised what.
+
+    What is still open comes first, a page at a time; of what is done, the latest few, with
+    older ones a tap away.
+    """
     school = school_or_404(request, pk)
     if not may_see_stoplight(request.user, school):
         raise Http404("No such page.")
-    follow_ups = list(
-        FollowUp.objects.visible_to(request.user)
-        .filter(school=school)
-        .select_related("owner")
-        .order_by("status", "due_on", "pk")
+    # Whoever may see the stoplight sees every follow-up of the school.
+    follow_ups = FollowUp.objects.filter(district_id=school.district_id, school=school)
+    counts = dict(follow_ups.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = follow_ups.select_related("owner").only(*STOPLIGHT_FIELDS)
+    done = counted_page(
+        rows.filter(status=FollowUp.Status.GREEN)
+        .annotate(done_at=Max("changes__at"))
+        .order_by(F("done_at").desc(nulls_last=True), "-pk"),
+        counts.get(FollowUp.Status.GREEN, 0),
+        DONE_PAGE_SIZE,
+        request.GET.get("done"),
     )
-    by_status = {s: [f for f in follow_ups if f.status == s] for s in FollowUp.Status.values}
-    since = timezone.localdate() - datetime.timedelta(days=120)
+    if request.htmx and not request.htmx.boosted and "done" in request.GET:
+        return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
+    open_page = counted_page(
+        rows.open().order_by("status", "due_on", "pk"),
+        counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
+        OPEN_PAGE_SIZE,
+        request.GET.get("page"),
+    )
+    red = [f for f in open_page if f.status == FollowUp.Status.RED]
+    yellow = [f for f in open_page if f.status == FollowUp.Status.YELLOW]
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=120)
     heard = (
         Theme.objects.filter(
             district_id=school.district_id,
@@ -409,16 +443,20 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .annotate(n=Count("rounding_conversations"))
         .order_by("-n", "name")
     )
+    concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
     return render(
         request,
         "rounding/school_report.html",
         {
             "school": school,
-            "red": by_status["red"],
-            "yellow": by_status["yellow"],
-            "green": by_status["green"],
+            "counts": {status: counts.get(status, 0) for status in FollowUp.Status.values},
+            "page": open_page,
+            "red": red,
+            "yellow": yellow,
+            "done": done,
+            "today": today,
             "heard": heard,
-            "concerns_heard": [f.heard for f in follow_ups if f.heard],
+            "concerns_heard": list(concerns)[:10],
             "celebrations": Celebration.objects.visible_to(request.user)
             .filter(school=school)
             .select_related("person")[:6],
