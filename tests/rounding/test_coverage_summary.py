@@ -6,9 +6,11 @@ way the coverage page counted before it read the rows: each test compares the tw
 
 import datetime
 import importlib
+import threading
 
 import pytest
 from django.apps import apps
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,3 +255,41 @@ def test_the_migration_counts_every_school_of_every_district(
     services.coverage_rebuild(district_id=school.district_id)
     assert summary_of(school) == expected[school]
     assert not SchoolCoverage.objects.filter(school=other_school).exists()
+
+
+# Two people saving at the same school at once.
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_visitors_saving_at_once_are_both_counted(school, superintendent, cook, student):
+    visit = services.visit_start(school=school, by=superintendent, date=datetime.date(2026, 9, 1))
+    first_saved, go_on = threading.Event(), threading.Event()
+
+    def first_visitor():
+        try:
+            with transaction.atomic():
+                services.conversation_add(visit=visit, person=cook, working="Menu")
+                first_saved.set()
+                go_on.wait(5)  # still uncommitted while the second visitor saves
+        finally:
+            connection.close()
+
+    def second_visitor():
+        try:
+            services.conversation_add(visit=visit, person=student, working="Lunch")
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_visitor)
+    first.start()
+    assert first_saved.wait(5)
+    second = threading.Thread(target=second_visitor)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waits for the school's lock, not for a count without the cook
+    go_on.set()
+    first.join(5)
+    second.join(5)
+    assert summary_of(school)["met_by_term"] == {"2026-08-01": 2}
+    assert summary_of(school) == counted_from_scratch(school)
