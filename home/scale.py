@@ -1273,6 +1273,9 @@ class Builder:
                 status, ""
             )
             created = datetime.datetime.combine(date, datetime.time(16), tzinfo=datetime.UTC)
+            changed = datetime.datetime.combine(
+                min(due, self.today), datetime.time(17), tzinfo=datetime.UTC
+            )
             what = rng.choice(FOLLOW_UP_WHAT)
             follow_ups.append(
                 (
@@ -1286,16 +1289,14 @@ class Builder:
                     due,
                     status,
                     reason,
+                    changed if status == "green" else None,
                     self.uid[leaders[0]],
                     created,
                 )
             )
             if status != "yellow":
-                at = datetime.datetime.combine(
-                    min(due, self.today), datetime.time(17), tzinfo=datetime.UTC
-                )
                 changes.append(
-                    (self.district.pk, fid, self.uid[owner], at, "yellow", status, reason)
+                    (self.district.pk, fid, self.uid[owner], changed, "yellow", status, reason)
                 )
         self.w.write(
             FollowUp,
@@ -1310,6 +1311,7 @@ class Builder:
                 "due_on",
                 "status",
                 "reason",
+                "done_at",
                 "created_by_id",
                 "created_at",
             ],

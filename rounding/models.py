@@ -348,6 +348,8 @@ class FollowUp(models.Model):
     due_on = models.DateField("due date")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.YELLOW)
     reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
+    # When it turned green: the stoplight lists the latest done first without reading the history.
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -395,14 +397,19 @@ class FollowUp(models.Model):
             raise ValidationError("The follow-up already has this status.")
         if to == self.Status.RED and not reason:
             raise ValidationError({"reason": "Say why it cannot be done."})
-        old = self.status
+        old, now = self.status, timezone.now()
         self.status, self.reason = to, reason
+        if to != self.Status.GREEN:
+            self.done_at = None
+        elif old != self.Status.GREEN:
+            self.done_at = now
         self.full_clean()
-        self.save(update_fields=["status", "reason"])
+        self.save(update_fields=["status", "reason", "done_at"])
         return FollowUpStatusChange.objects.create(
             district_id=self.district_id,
             follow_up=self,
             by=by,
+            at=now,
             old_status=old,
             new_status=to,
             reason=reason,

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -415,9 +415,9 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     counts = dict(follow_ups.values_list("status").annotate(n=Count("pk")).order_by())
     rows = follow_ups.select_related("owner").only(*STOPLIGHT_FIELDS)
     done = counted_page(
-        rows.filter(status=FollowUp.Status.GREEN)
-        .annotate(done_at=Max("changes__at"))
-        .order_by(F("done_at").desc(nulls_last=True), "-pk"),
+        rows.filter(status=FollowUp.Status.GREEN).order_by(
+            F("done_at").desc(nulls_last=True), "-pk"
+        ),
         counts.get(FollowUp.Status.GREEN, 0),
         DONE_PAGE_SIZE,
         request.GET.get("done"),

@@ -272,3 +272,12 @@ def test_seed_scale_counts_every_schools_rounding_coverage(seeded):
             term: len(set(ids) - {None}) + ids.count(None) for term, ids in met.items()
         }
     assert any(row.met_by_term for row in rows.values())
+
+
+def test_seed_scale_marks_when_each_green_follow_up_was_done(seeded):
+    greens = FollowUp.objects.filter(status="green")
+    assert greens.exists()
+    assert not greens.filter(done_at__isnull=True).exists()
+    assert not FollowUp.objects.exclude(status="green").filter(done_at__isnull=False).exists()
+    for follow_up in greens[:20]:
+        assert follow_up.done_at == follow_up.changes.get(new_status="green").at

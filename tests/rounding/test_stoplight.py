@@ -1,11 +1,14 @@
 """The stoplight report at a busy school: open follow-ups a page at a time, the latest done."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from rounding import services
+from rounding.models import FollowUp
 from rounding.views import DONE_PAGE_SIZE, OPEN_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +93,26 @@ def test_staff_see_the_report_but_another_schools_staff_do_not(
         client_for(outsider).get(url, {"done": 2}, headers={"HX-Request": "true"}).status_code
         == 404
     )
+
+
+def test_done_at_is_when_it_last_turned_green(follow_up, principal, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC))
+    follow_up.change_status(to="green", by=principal)
+    assert follow_up.done_at == datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(datetime.datetime(2026, 11, 3, 9, tzinfo=datetime.UTC))
+    follow_up.change_status(to="green", by=principal, reason="Told the kitchen")
+    follow_up.refresh_from_db()
+    assert follow_up.done_at.date() == datetime.date(2026, 11, 2)  # a new reason is not news
+    follow_up.change_status(to="yellow", by=principal)
+    follow_up.refresh_from_db()
+    assert follow_up.done_at is None
+
+
+def test_the_migration_takes_done_at_from_the_history(follow_up, principal, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC))
+    follow_up.change_status(to="green", by=principal)
+    FollowUp.objects.update(done_at=None)
+    migration = importlib.import_module("rounding.migrations.0004_follow_up_done_at")
+    migration.done_at_from_history(apps, None)
+    follow_up.refresh_from_db()
+    assert follow_up.done_at == datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
