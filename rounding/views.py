@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
@@ -400,6 +401,13 @@ def counted_page(queryset, count: int, per_page: int, number):
     return paginator.get_page(number)
 
 
+def url_for_each(name: str):
+    """Reverse a row's URL once for a whole list: reversing it per row costs more than the row."""
+    marker = str(2**31 - 1)
+    url = reverse(name, args=[marker])
+    return lambda pk: url.replace(marker, str(pk))
+
+
 @login_required
 def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The stoplight report, shareable with the school's staff: no names of who raised what.
@@ -422,6 +430,9 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         DONE_PAGE_SIZE,
         request.GET.get("done"),
     )
+    follow_up_url = url_for_each("rounding:follow_up")
+    for follow_up in done:
+        follow_up.url = follow_up_url(follow_up.pk)
     if request.htmx and not request.htmx.boosted and "done" in request.GET:
         return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
     open_page = counted_page(
@@ -430,6 +441,8 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         OPEN_PAGE_SIZE,
         request.GET.get("page"),
     )
+    for follow_up in open_page:
+        follow_up.url = follow_up_url(follow_up.pk)
     red = [f for f in open_page if f.status == FollowUp.Status.RED]
     yellow = [f for f in open_page if f.status == FollowUp.Status.YELLOW]
     today = timezone.localdate()
@@ -444,6 +457,12 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .order_by("-n", "name")
     )
     concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
+    # As `Celebration.objects.visible_to`, for a school the reader is known to belong to:
+    # leaders and its principal see every celebration, its staff the shared ones.
+    leader = may_log_visits(request.user)
+    celebrations = Celebration.objects.filter(district_id=school.district_id, school=school)
+    if not (leader or request.user.role == Role.PRINCIPAL):
+        celebrations = celebrations.filter(shared=True)
     return render(
         request,
         "rounding/school_report.html",
@@ -457,10 +476,8 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "heard": heard,
             "concerns_heard": list(concerns)[:10],
-            "celebrations": Celebration.objects.visible_to(request.user)
-            .filter(school=school)
-            .select_related("person")[:6],
-            "leader": may_log_visits(request.user),
+            "celebrations": celebrations.select_related("person")[:6],
+            "leader": leader,
         },
     )
 
@@ -478,6 +495,9 @@ def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def coverage(request: HtmxHttpRequest) -> HttpResponse:
     require_leader(request)
     context = selectors.coverage(request.user, page_number=request.GET.get("page"))
+    briefing_url = url_for_each("rounding:briefing")
+    for row in context["rows"]:
+        row["briefing_url"] = briefing_url(row["school"].pk)
     return render(request, "rounding/coverage.html", context)
 
 

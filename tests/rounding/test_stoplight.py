@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from districts.models import School
 from rounding import services
 from rounding.models import FollowUp
 from rounding.views import DONE_PAGE_SIZE, OPEN_PAGE_SIZE
@@ -116,3 +117,21 @@ def test_the_migration_takes_done_at_from_the_history(follow_up, principal, time
     migration.done_at_from_history(apps, None)
     follow_up.refresh_from_db()
     assert follow_up.done_at == datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+
+
+def test_unshared_celebrations_show_to_the_principal_not_to_staff(
+    client_for, principal, teacher, school, superintendent, district, make_person_in
+):
+    services.celebration_record(
+        school=school, by=superintendent, name="Q", what="Quiet thanks", shared=False
+    )
+    services.celebration_record(school=school, by=superintendent, name="L", what="Loud thanks")
+    url = reverse("rounding:school", args=[school.pk])
+    assert "Quiet thanks" in client_for(principal).get(url).text
+    staff_view = client_for(teacher).get(url).text
+    assert "Loud thanks" in staff_view and "Quiet thanks" not in staff_view
+    elsewhere = School.objects.create(district=district, name="Birchwood Elementary")
+    other_principal = make_person_in(
+        district, "principal", "Pat Other", "pat@cedar.example", [elsewhere]
+    )
+    assert client_for(other_principal).get(url).status_code == 404
