@@ -392,6 +392,7 @@ OPEN_PAGE_SIZE = 12
 DONE_PAGE_SIZE = 5
 # What a stoplight row shows; of the owner, the name only.
 STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"]
+CELEBRATION_FIELDS = ["what", "name", "shared", "person__name"]
 
 
 def counted_page(queryset, count: int, per_page: int, number):
@@ -448,12 +449,14 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     since = today - datetime.timedelta(days=120)
     heard = (
-        Theme.objects.filter(
-            district_id=school.district_id,
-            rounding_conversations__visit__school=school,
-            rounding_conversations__visit__date__gte=since,
+        Conversation.themes.through.objects.filter(
+            theme__district_id=school.district_id,
+            conversation__district_id=school.district_id,
+            conversation__visit__school=school,
+            conversation__visit__date__gte=since,
         )
-        .annotate(n=Count("rounding_conversations"))
+        .values("theme_id", name=F("theme__name"))
+        .annotate(n=Count("pk"))
         .order_by("-n", "name")
     )
     concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
@@ -476,7 +479,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "heard": heard,
             "concerns_heard": list(concerns)[:10],
-            "celebrations": celebrations.select_related("person")[:6],
+            "celebrations": celebrations.select_related("person").only(*CELEBRATION_FIELDS)[:6],
             "leader": leader,
         },
     )
