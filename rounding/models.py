@@ -136,8 +136,9 @@ class SchoolCoverage(models.Model):
     """How recently a school was visited and each of its groups met: one row per school.
 
     The coverage page and the district home read these rows instead of every visit and
-    conversation. `services.coverage_refresh` recounts a school's row in the same transaction as
-    every write to its visits or conversations.
+    conversation. The services count each new visit and conversation into its school's row in
+    the same transaction (`services.coverage_count_in`); the admin's edits and deletes recount
+    the schools they touched (`services.coverage_recount`).
     """
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")

@@ -7,7 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from districts.models import Role, School, Theme, User
@@ -17,7 +17,6 @@ from .models import (
     Celebration,
     Conversation,
     FollowUp,
-    RoleGroup,
     RoundingVisit,
     SchoolCoverage,
     next_term_start,
@@ -47,7 +46,7 @@ def visit_start(
     visit.save()
     people = {by.pk: by} | {p.pk: p for p in visitors if p.district_id == school.district_id}
     visit.visitors.set(people.values())
-    coverage_refresh(school=school)
+    coverage_count_in(visit=visit)
     return visit
 
 
@@ -91,7 +90,7 @@ def conversation_add(
     themes = [t for t in themes if t.district_id == visit.district_id]
     if themes:
         conversation.themes.add(*themes)
-    coverage_refresh(school=visit.school, dates=[visit.date])
+    coverage_count_in(visit=visit, conversation=conversation)
     return conversation
 
 
@@ -168,50 +167,48 @@ def celebration_record(
 
 
 @transaction.atomic(savepoint=False)
-def coverage_refresh(*, school: School, dates=()) -> None:
-    """Recount a school's coverage row after a visit or a conversation is saved there.
+def coverage_count_in(*, visit: RoundingVisit, conversation: Conversation | None = None) -> None:
+    """Count a new visit, or a new conversation of a visit, into its school's coverage row.
 
-    Three queries, whatever the school's history: its latest visit, the latest conversation of
-    each group, and the people met in the terms of `dates` (the visit dates the write touched).
     The school row is locked first, so two people saving at the same school count one after
-    the other and neither count misses the other's row.
+    the other and neither count misses the other's. Edits and deletes recount instead
+    (`coverage_recount`).
     """
-    district_id = school.district_id
-    latest_visit = (
-        RoundingVisit.objects.filter(district_id=district_id, school=OuterRef("pk"))
-        .order_by("-date")
-        .values("date")[:1]
+    district_id, date, school_id = visit.district_id, visit.date, visit.school_id
+    list(
+        School.objects.select_for_update(no_key=True)
+        .filter(district_id=district_id, pk=school_id)
+        .values_list("pk")
     )
-    locked = (
-        School.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("coverage")
-        .annotate(latest_visit=Subquery(latest_visit))
-        .get(district_id=district_id, pk=school.pk)
+    # Read after the lock, in a statement of its own: a row read along with the lock would be
+    # as it was before the wait, without what the writer ahead of us just saved.
+    coverage = SchoolCoverage.objects.filter(school_id=school_id).first() or SchoolCoverage(
+        district_id=district_id, school_id=school_id
     )
-    terms = sorted({term_start(date) for date in dates})
-    figures = {
-        f"last_{group}": Max("visit__date", filter=Q(role_group=group))
-        for group in RoleGroup.values
-    }
-    for i, start in enumerate(terms):
-        in_term = Q(visit__date__gte=start, visit__date__lt=next_term_start(start))
-        figures[f"roster_{i}"] = Count("person", distinct=True, filter=in_term)
-        figures[f"unnamed_{i}"] = Count("pk", filter=in_term & Q(person__isnull=True))
-    counted = Conversation.objects.filter(
-        district_id=district_id, visit__district_id=district_id, visit__school=school
-    ).aggregate(**figures)
-    coverage = getattr(locked, "coverage", None) or SchoolCoverage(
-        district_id=district_id, school=school
-    )
-    coverage.last_visit = locked.latest_visit
-    coverage.last_met = {
-        group: counted[f"last_{group}"].isoformat()
-        for group in RoleGroup.values
-        if counted[f"last_{group}"]
-    }
-    for i, start in enumerate(terms):
-        coverage.met_by_term[start.isoformat()] = counted[f"roster_{i}"] + counted[f"unnamed_{i}"]
-    _save_coverage([coverage])
+    if coverage.last_visit is None or coverage.last_visit < date:
+        coverage.last_visit = date
+    if conversation is not None:
+        group = conversation.role_group
+        if (coverage.last_met_on(group) or date) <= date:
+            coverage.last_met[group] = date.isoformat()
+        term = term_start(date)
+        # Someone from the roster counts once a term; each unnamed conversation counts.
+        met_before = (
+            conversation.person_id is not None
+            and Conversation.objects.filter(
+                district_id=district_id,
+                person_id=conversation.person_id,
+                visit__school_id=school_id,
+                visit__date__gte=term,
+                visit__date__lt=next_term_start(term),
+            )
+            .exclude(pk=conversation.pk)
+            .exists()
+        )
+        if not met_before:
+            key = term.isoformat()
+            coverage.met_by_term[key] = coverage.met_by_term.get(key, 0) + 1
+    coverage.save()
 
 
 @transaction.atomic(savepoint=False)
