@@ -126,7 +126,10 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
     today = today or timezone.localdate()
     start = term_start(today)
     page = Paginator(
-        School.objects.visible_to(user).select_related("coverage").order_by("name", "pk"),
+        School.objects.visible_to(user)
+        .select_related("coverage")
+        .only("name", "coverage__last_visit", "coverage__last_met", "coverage__met_by_term")
+        .order_by("name", "pk"),
         COVERAGE_PAGE_SIZE,
     ).get_page(page_number)
     schools = list(page)
