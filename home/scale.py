@@ -2,7 +2,8 @@
 
 Every app's rows are written as they would be by its services, including what the apps keep
 denormalised: decision numbers and their counters, integrity flag codes, sealed anonymous
-keys, role groups of conversations, `planned_through` and `overdue_since` of check-in pairs.
+keys, role groups of conversations and the schools' rounding coverage, `planned_through` and
+`overdue_since` of check-in pairs.
 On PostgreSQL the big tables go in with COPY; elsewhere with `bulk_create` (slowly).
 """
 
@@ -66,6 +67,7 @@ from rounding.models import (
     RoundingVisit,
     role_group_of,
 )
+from rounding.services import coverage_rebuild
 
 DISTRICT_NAME = "Scale Unified School District"
 DISTRICT_SLUG = "scale-unified"
@@ -1271,6 +1273,9 @@ class Builder:
                 status, ""
             )
             created = datetime.datetime.combine(date, datetime.time(16), tzinfo=datetime.UTC)
+            changed = datetime.datetime.combine(
+                min(due, self.today), datetime.time(17), tzinfo=datetime.UTC
+            )
             what = rng.choice(FOLLOW_UP_WHAT)
             follow_ups.append(
                 (
@@ -1284,16 +1289,14 @@ class Builder:
                     due,
                     status,
                     reason,
+                    changed if status == "green" else None,
                     self.uid[leaders[0]],
                     created,
                 )
             )
             if status != "yellow":
-                at = datetime.datetime.combine(
-                    min(due, self.today), datetime.time(17), tzinfo=datetime.UTC
-                )
                 changes.append(
-                    (self.district.pk, fid, self.uid[owner], at, "yellow", status, reason)
+                    (self.district.pk, fid, self.uid[owner], changed, "yellow", status, reason)
                 )
         self.w.write(
             FollowUp,
@@ -1308,6 +1311,7 @@ class Builder:
                 "due_on",
                 "status",
                 "reason",
+                "done_at",
                 "created_by_id",
                 "created_at",
             ],
@@ -1320,6 +1324,8 @@ class Builder:
             changes,
             "follow-up changes",
         )
+        # The coverage rows, counted from what was just copied in: three aggregate queries.
+        coverage_rebuild(district_id=self.district.pk)
 
     # --- check-ins
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from . import services
 from .models import Celebration, Conversation, FollowUp, FollowUpStatusChange, RoundingVisit
 
 
@@ -17,6 +19,21 @@ class RoundingVisitAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     filter_horizontal = ["visitors"]
     inlines = [ConversationInline]
+
+    # The coverage rows count visits and conversations: recount the schools an edit touched.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.coverage_recount(school_ids={form.instance.school_id, form.initial.get("school")})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.coverage_recount(school_ids=[obj.school_id])
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        school_ids = set(queryset.values_list("school_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.coverage_recount(school_ids=school_ids)
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -75,9 +75,11 @@ class ConversationForm(forms.Form):
     def __init__(self, *args, district_id: int, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = User.objects.filter(district_id=district_id)
-        self.fields["person"].widget.choices = [("", "— not in the roster —")] + [
-            (p.pk, f"{p.name}{f' ({p.title})' if p.title else ''}") for p in people
-        ]
+        # Read `people` only when the picker is drawn: a valid POST never draws it.
+        self.fields["person"].widget.choices = lambda: (
+            [("", "— not in the roster —")]
+            + [(p.pk, f"{p.name}{f' ({p.title})' if p.title else ''}") for p in people]
+        )
         self.fields["themes"].queryset = Theme.objects.filter(district_id=district_id)
 
     def clean(self):

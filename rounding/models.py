@@ -36,6 +36,15 @@ class RoleGroup(models.TextChoices):
     FAMILY = "family", "Family"
 
 
+def term_start(day: datetime.date) -> datetime.date:
+    """Terms start on 1 August and 1 January."""
+    return datetime.date(day.year, 8 if day.month >= 8 else 1, 1)
+
+
+def next_term_start(start: datetime.date) -> datetime.date:
+    return datetime.date(start.year + 1, 1, 1) if start.month >= 8 else start.replace(month=8)
+
+
 def role_group_of(person: User) -> str:
     """The coverage group of a roster person, from their title first (a cook is staff by role)."""
     title = (person.title or "").lower()
@@ -121,6 +130,35 @@ class RoundingVisit(models.Model):
     def clean(self):
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
             raise ValidationError("The school must belong to the visit's district.")
+
+
+class SchoolCoverage(models.Model):
+    """How recently a school was visited and each of its groups met: one row per school.
+
+    The coverage page and the district home read these rows instead of every visit and
+    conversation. The services count each new visit and conversation into its school's row in
+    the same transaction (`services.coverage_count_in`); the admin's edits and deletes recount
+    the schools they touched (`services.coverage_recount`).
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="coverage")
+    last_visit = models.DateField(null=True, blank=True)
+    # Role group → ISO date of the latest visit with a conversation in that group.
+    last_met = models.JSONField(default=dict, blank=True)
+    # Term start (ISO date) → people met on visits in that term: each roster person once, plus
+    # each conversation with someone not in the roster.
+    met_by_term = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "last_visit"])]
+
+    def __str__(self) -> str:
+        return f"Coverage of {self.school_id}"
+
+    def last_met_on(self, group: str) -> datetime.date | None:
+        date = self.last_met.get(group)
+        return datetime.date.fromisoformat(date) if date else None
 
 
 class ConversationQuerySet(models.QuerySet):
@@ -227,7 +265,15 @@ class Celebration(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["district", "school", "-created_at"])]
+        indexes = [
+            models.Index(fields=["district", "school", "-created_at"]),
+            # The district home counts the recognitions still waiting: few among many.
+            models.Index(
+                fields=["district", "created_at"],
+                condition=Q(acknowledged_on__isnull=True),
+                name="celebration_awaiting_ack",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Celebrating {self.who}"
@@ -303,6 +349,8 @@ class FollowUp(models.Model):
     due_on = models.DateField("due date")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.YELLOW)
     reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
+    # When it turned green: the stoplight lists the latest done first without reading the history.
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -350,14 +398,19 @@ class FollowUp(models.Model):
             raise ValidationError("The follow-up already has this status.")
         if to == self.Status.RED and not reason:
             raise ValidationError({"reason": "Say why it cannot be done."})
-        old = self.status
+        old, now = self.status, timezone.now()
         self.status, self.reason = to, reason
+        if to != self.Status.GREEN:
+            self.done_at = None
+        elif old != self.Status.GREEN:
+            self.done_at = now
         self.full_clean()
-        self.save(update_fields=["status", "reason"])
+        self.save(update_fields=["status", "reason", "done_at"])
         return FollowUpStatusChange.objects.create(
             district_id=self.district_id,
             follow_up=self,
             by=by,
+            at=now,
             old_status=old,
             new_status=to,
             reason=reason,

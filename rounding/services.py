@@ -7,11 +7,22 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
+from django.db.models.functions import ExtractYear
 
 from districts.models import Role, School, Theme, User
 from notifications.services import notify
 
-from .models import Celebration, Conversation, FollowUp, RoundingVisit, role_group_of
+from .models import (
+    Celebration,
+    Conversation,
+    FollowUp,
+    RoundingVisit,
+    SchoolCoverage,
+    next_term_start,
+    role_group_of,
+    term_start,
+)
 
 
 @transaction.atomic
@@ -35,6 +46,7 @@ def visit_start(
     visit.save()
     people = {by.pk: by} | {p.pk: p for p in visitors if p.district_id == school.district_id}
     visit.visitors.set(people.values())
+    coverage_count_in(visit=visit)
     return visit
 
 
@@ -77,7 +89,8 @@ def conversation_add(
     conversation.save()
     themes = [t for t in themes if t.district_id == visit.district_id]
     if themes:
-        conversation.themes.set(themes)
+        conversation.themes.add(*themes)
+    coverage_count_in(visit=visit, conversation=conversation)
     return conversation
 
 
@@ -148,6 +161,129 @@ def celebration_record(
     celebration.full_clean()
     celebration.save()
     return celebration
+
+
+# Coverage ------------------------------------------------------------------------------
+
+
+@transaction.atomic(savepoint=False)
+def coverage_count_in(*, visit: RoundingVisit, conversation: Conversation | None = None) -> None:
+    """Count a new visit, or a new conversation of a visit, into its school's coverage row.
+
+    The school row is locked first, so two people saving at the same school count one after
+    the other and neither count misses the other's. Edits and deletes recount instead
+    (`coverage_recount`).
+    """
+    district_id, date, school_id = visit.district_id, visit.date, visit.school_id
+    list(
+        School.objects.select_for_update(no_key=True)
+        .filter(district_id=district_id, pk=school_id)
+        .values_list("pk")
+    )
+    # Read after the lock, in a statement of its own: a row read along with the lock would be
+    # as it was before the wait, without what the writer ahead of us just saved.
+    coverage = SchoolCoverage.objects.filter(school_id=school_id).first() or SchoolCoverage(
+        district_id=district_id, school_id=school_id
+    )
+    if coverage.last_visit is None or coverage.last_visit < date:
+        coverage.last_visit = date
+    if conversation is not None:
+        group = conversation.role_group
+        if (coverage.last_met_on(group) or date) <= date:
+            coverage.last_met[group] = date.isoformat()
+        term = term_start(date)
+        # Someone from the roster counts once a term; each unnamed conversation counts.
+        met_before = (
+            conversation.person_id is not None
+            and Conversation.objects.filter(
+                district_id=district_id,
+                person_id=conversation.person_id,
+                visit__school_id=school_id,
+                visit__date__gte=term,
+                visit__date__lt=next_term_start(term),
+            )
+            .exclude(pk=conversation.pk)
+            .exists()
+        )
+        if not met_before:
+            key = term.isoformat()
+            coverage.met_by_term[key] = coverage.met_by_term.get(key, 0) + 1
+    coverage.save()
+
+
+@transaction.atomic(savepoint=False)
+def coverage_recount(*, school_ids) -> None:
+    """Recount these schools' rows in full: after an edit or a delete in the admin."""
+    locked = list(
+        School.objects.select_for_update(no_key=True)
+        .filter(pk__in=set(school_ids))
+        .order_by("pk")
+        .values_list("district_id", "pk")
+    )
+    for district_id in {district_id for district_id, _ in locked}:
+        schools = [pk for district, pk in locked if district == district_id]
+        _save_coverage(_count_coverage(district_id=district_id, school_ids=schools))
+
+
+def coverage_rebuild(*, district_id: int) -> None:
+    """Recount every school of the district at once: after a bulk load such as `seed_scale`."""
+    _save_coverage(_count_coverage(district_id=district_id, school_ids=None))
+
+
+def _count_coverage(*, district_id: int, school_ids: list[int] | None) -> list[SchoolCoverage]:
+    """Three aggregate queries, whatever the number of schools; only this district's rows."""
+    schools = School.objects.filter(district_id=district_id)
+    visits = RoundingVisit.objects.filter(district_id=district_id, school__district_id=district_id)
+    conversations = Conversation.objects.filter(
+        district_id=district_id, visit__district_id=district_id
+    )
+    if school_ids is not None:
+        schools = schools.filter(pk__in=school_ids)
+        visits = visits.filter(school_id__in=school_ids)
+        conversations = conversations.filter(visit__school_id__in=school_ids)
+    rows = {
+        pk: SchoolCoverage(district_id=district_id, school_id=pk)
+        for pk in (school_ids if school_ids is not None else schools.values_list("pk", flat=True))
+    }
+    for school_id, last in visits.values_list("school_id").annotate(last=Max("date")).order_by():
+        rows[school_id].last_visit = last
+    by_group = (
+        conversations.values_list("visit__school_id", "role_group")
+        .annotate(last=Max("visit__date"))
+        .order_by()
+    )
+    for school_id, group, last in by_group:
+        rows[school_id].last_met[group] = last.isoformat()
+    by_term = (
+        conversations.annotate(
+            year=ExtractYear("visit__date"),
+            autumn=Case(
+                When(visit__date__month__gte=8, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values_list("visit__school_id", "year", "autumn")
+        .annotate(
+            roster=Count("person", distinct=True),
+            unnamed=Count("pk", filter=Q(person__isnull=True)),
+        )
+        .order_by()
+    )
+    for school_id, year, autumn, roster, unnamed in by_term:
+        start = term_start(datetime.date(year, 8 if autumn else 1, 1))
+        rows[school_id].met_by_term[start.isoformat()] = roster + unnamed
+    return list(rows.values())
+
+
+def _save_coverage(rows: list[SchoolCoverage]) -> None:
+    SchoolCoverage.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["school"],
+        update_fields=["last_visit", "last_met", "met_by_term"],
+    )
 
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

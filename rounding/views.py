@@ -4,10 +4,13 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
@@ -160,7 +163,7 @@ def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
 @require_POST
 def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    people = roster_at(visit.school, also=request.POST.get("person"))
+    people = SimpleLazyObject(lambda: roster_at(visit.school, also=request.POST.get("person")))
     form = ConversationForm(request.POST, district_id=visit.district_id, people=people)
     saved = None
     if form.is_valid():
@@ -385,43 +388,99 @@ def my_school(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rounding/my_school.html", {"schools": schools})
 
 
+OPEN_PAGE_SIZE = 12
+DONE_PAGE_SIZE = 5
+# What a stoplight row shows; of the owner, the name only.
+STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"]
+CELEBRATION_FIELDS = ["what", "name", "shared", "person__name"]
+
+
+def counted_page(queryset, count: int, per_page: int, number):
+    """A page of `queryset` when its size is already known: no COUNT query of its own."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached property: set, it is never queried
+    return paginator.get_page(number)
+
+
+def url_for_each(name: str):
+    """Reverse a row's URL once for a whole list: reversing it per row costs more than the row."""
+    marker = str(2**31 - 1)
+    url = reverse(name, args=[marker])
+    return lambda pk: url.replace(marker, str(pk))
+
+
 @login_required
 def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The stoplight report, shareable with the school's staff: no names of who raised what."""
+    """The stoplight report, shareable with the school's staff: no names of who raised what.
+
+    What is still open comes first, a page at a time; of what is done, the latest few, with
+    older ones a tap away.
+    """
     school = school_or_404(request, pk)
     if not may_see_stoplight(request.user, school):
         raise Http404("No such page.")
-    follow_ups = list(
-        FollowUp.objects.visible_to(request.user)
-        .filter(school=school)
-        .select_related("owner")
-        .order_by("status", "due_on", "pk")
+    # Whoever may see the stoplight sees every follow-up of the school.
+    follow_ups = FollowUp.objects.filter(district_id=school.district_id, school=school)
+    counts = dict(follow_ups.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = follow_ups.select_related("owner").only(*STOPLIGHT_FIELDS)
+    done = counted_page(
+        rows.filter(status=FollowUp.Status.GREEN).order_by(
+            F("done_at").desc(nulls_last=True), "-pk"
+        ),
+        counts.get(FollowUp.Status.GREEN, 0),
+        DONE_PAGE_SIZE,
+        request.GET.get("done"),
     )
-    by_status = {s: [f for f in follow_ups if f.status == s] for s in FollowUp.Status.values}
-    since = timezone.localdate() - datetime.timedelta(days=120)
+    follow_up_url = url_for_each("rounding:follow_up")
+    for follow_up in done:
+        follow_up.url = follow_up_url(follow_up.pk)
+    if request.htmx and not request.htmx.boosted and "done" in request.GET:
+        return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
+    open_page = counted_page(
+        rows.open().order_by("status", "due_on", "pk"),
+        counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
+        OPEN_PAGE_SIZE,
+        request.GET.get("page"),
+    )
+    for follow_up in open_page:
+        follow_up.url = follow_up_url(follow_up.pk)
+    red = [f for f in open_page if f.status == FollowUp.Status.RED]
+    yellow = [f for f in open_page if f.status == FollowUp.Status.YELLOW]
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=120)
     heard = (
-        Theme.objects.filter(
-            district_id=school.district_id,
-            rounding_conversations__visit__school=school,
-            rounding_conversations__visit__date__gte=since,
+        Conversation.themes.through.objects.filter(
+            theme__district_id=school.district_id,
+            conversation__district_id=school.district_id,
+            conversation__visit__school=school,
+            conversation__visit__date__gte=since,
         )
-        .annotate(n=Count("rounding_conversations"))
+        .values("theme_id", name=F("theme__name"))
+        .annotate(n=Count("pk"))
         .order_by("-n", "name")
     )
+    concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
+    # As `Celebration.objects.visible_to`, for a school the reader is known to belong to:
+    # leaders and its principal see every celebration, its staff the shared ones.
+    leader = may_log_visits(request.user)
+    celebrations = Celebration.objects.filter(district_id=school.district_id, school=school)
+    if not (leader or request.user.role == Role.PRINCIPAL):
+        celebrations = celebrations.filter(shared=True)
     return render(
         request,
         "rounding/school_report.html",
         {
             "school": school,
-            "red": by_status["red"],
-            "yellow": by_status["yellow"],
-            "green": by_status["green"],
+            "counts": {status: counts.get(status, 0) for status in FollowUp.Status.values},
+            "page": open_page,
+            "red": red,
+            "yellow": yellow,
+            "done": done,
+            "today": today,
             "heard": heard,
-            "concerns_heard": [f.heard for f in follow_ups if f.heard],
-            "celebrations": Celebration.objects.visible_to(request.user)
-            .filter(school=school)
-            .select_related("person")[:6],
-            "leader": may_log_visits(request.user),
+            "concerns_heard": list(concerns)[:10],
+            "celebrations": celebrations.select_related("person").only(*CELEBRATION_FIELDS)[:6],
+            "leader": leader,
         },
     )
 
@@ -439,6 +498,9 @@ def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def coverage(request: HtmxHttpRequest) -> HttpResponse:
     require_leader(request)
     context = selectors.coverage(request.user, page_number=request.GET.get("page"))
+    briefing_url = url_for_each("rounding:briefing")
+    for row in context["rows"]:
+        row["briefing_url"] = briefing_url(row["school"].pk)
     return render(request, "rounding/coverage.html", context)
 
 

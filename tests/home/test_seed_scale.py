@@ -1,9 +1,10 @@
+import datetime
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
 
 from decisions.integrity import integrity_flags
@@ -12,7 +13,13 @@ from districts.models import District, Role, School, User
 from home import scale
 from principals.models import CheckIn, CheckInPair
 from principals.services import occurrences_plan
-from rounding.models import Conversation, FollowUp, role_group_of
+from rounding.models import (
+    Conversation,
+    FollowUp,
+    RoundingVisit,
+    SchoolCoverage,
+    role_group_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +248,36 @@ def test_explicit_counts_win_over_the_scale(tmp_path):
     assert Decision.objects.count() == 30
     assert CheckInPair.objects.count() == 2
     assert District.objects.count() == 1
+
+
+def test_seed_scale_counts_every_schools_rounding_coverage(seeded):
+    schools = list(
+        School.objects.filter(district__slug__in=[scale.DISTRICT_SLUG, scale.SMALL_SLUG])
+    )
+    rows = {row.school_id: row for row in SchoolCoverage.objects.all()}
+    assert set(rows) == {school.pk for school in schools}
+    for school in schools:
+        talks = Conversation.objects.filter(visit__school=school)
+        groups = talks.values_list("role_group").annotate(last=Max("visit__date"))
+        last_visit = RoundingVisit.objects.filter(school=school).aggregate(last=Max("date"))
+        row = rows[school.pk]
+        assert row.district_id == school.district_id
+        assert row.last_visit == last_visit["last"]
+        assert row.last_met == {group: last.isoformat() for group, last in groups}
+        met = {}
+        for date, person_id in talks.values_list("visit__date", "person_id"):
+            term = datetime.date(date.year, 8 if date.month >= 8 else 1, 1).isoformat()
+            met.setdefault(term, []).append(person_id)
+        assert row.met_by_term == {
+            term: len(set(ids) - {None}) + ids.count(None) for term, ids in met.items()
+        }
+    assert any(row.met_by_term for row in rows.values())
+
+
+def test_seed_scale_marks_when_each_green_follow_up_was_done(seeded):
+    greens = FollowUp.objects.filter(status="green")
+    assert greens.exists()
+    assert not greens.filter(done_at__isnull=True).exists()
+    assert not FollowUp.objects.exclude(status="green").filter(done_at__isnull=False).exists()
+    for follow_up in greens[:20]:
+        assert follow_up.done_at == follow_up.changes.get(new_status="green").at
