@@ -1,6 +1,7 @@
 from django import forms
 
 from districts.models import STAFF_ROLES, Role, School, Theme, User
+from districts.pickers import Picker
 
 from .models import FollowUp, RoleGroup
 
@@ -20,7 +21,7 @@ def prompt(label: str, help_text: str = "") -> forms.CharField:
 
 
 class VisitForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.none())
+    school = forms.ModelChoiceField(queryset=School.objects.none(), widget=Picker("schools"))
     date = forms.DateField(widget=DateInput)
     visitors = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
@@ -107,7 +108,7 @@ class FollowUpForm(forms.Form):
         required=False,
         help_text="The concern in general words, without names.",
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none())
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), widget=Picker("staff"))
     due_on = forms.DateField(label="Due date", widget=DateInput)
 
     def __init__(self, *args, district_id: int, **kwargs):
@@ -166,7 +167,10 @@ class CelebrationForm(forms.Form):
 
 class VisitFilterForm(forms.Form):
     school = forms.ModelChoiceField(
-        queryset=School.objects.none(), required=False, empty_label="All schools"
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="All schools",
+        widget=Picker("schools"),
     )
     date_from = forms.DateField(label="From", required=False, widget=DateInput)
     date_to = forms.DateField(label="To", required=False, widget=DateInput)

@@ -210,3 +210,19 @@ def test_participants_from_another_district_are_a_form_error(superintendent, out
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_rounding_forms_use_the_picker_in_a_large_district(
+    superintendent, school, many_schools, client_for
+):
+    client = client_for(superintendent)
+    start = client.get(reverse("rounding:visit_start")).content.decode()
+    assert '<select name="school"' not in start and 'name="school_find"' in start
+    visits = client.get(reverse("rounding:visits")).content.decode()
+    assert '<select name="school"' not in visits and 'name="school_find"' in visits
+    # A school picked from the search still starts the visit.
+    response = client.post(
+        reverse("rounding:visit_start"),
+        {"school": many_schools[-1].pk, "date": "2026-11-20", "purpose": ""},
+    )
+    assert response.status_code == 302
