@@ -143,6 +143,11 @@ def my_stake(user, involvements=None) -> Subquery:
     return Subquery(stakes.order_by().values("pk")[:1])
 
 
+def _access_loaded_for(decisions, user) -> bool:
+    loaded = decisions.query.annotations.get("access_user_id")
+    return getattr(loaded, "value", None) == user.pk
+
+
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user, *, whole_district=False, has_stake=False):
         """Who sees what, in one query: district first, then the decision's visibility.
@@ -165,6 +170,9 @@ class DecisionQuerySet(models.QuerySet):
         decisions = self.filter(district_id=user.district_id)
         if has_stake:
             return decisions.filter(rule | by_stake)
+        if _access_loaded_for(self, user):
+            # `with_access` already probes this person's stakes: reuse its answer.
+            return decisions.filter(rule | (by_stake & Q(access_stake__isnull=False)))
         if whole_district:
             return decisions.filter(rule | (by_stake & Q(pk__in=stakes_of(user))))
         return decisions.alias(visible_by_stake=my_stake(user)).filter(
