@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -362,9 +362,8 @@ class Decision(models.Model):
             ),
             # ... then the decided ones, most recent first.
             models.Index(
-                F("district"),
-                F("decided_at").desc(nulls_last=True),
-                F("id").desc(),
+                fields=["district", "-decided_at", "-id"],
+                condition=Q(decided_at__isnull=False),
                 name="decision_district_decided",
             ),
             # The decision list: newest first, read in order and stopped after one page.

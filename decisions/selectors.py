@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Q, Value, When
 
 from districts.models import LeadershipTeam, Role, School, TeamMembership
 
@@ -23,15 +23,15 @@ def with_list_relations(decisions):
     return decisions.select_related("school", "owning_team")
 
 
-# "Affects me" reads in three stages, each in the order of its own index: open windows,
-# soonest to close; then the decisions being made; then the ones made, most recent first.
+# "Affects me" reads in stages, each in the order of its own index: open windows, soonest to
+# close; then the decisions being made; then the ones made, most recent first; last, the ones
+# that ended without being decided (withdrawn early), newest first.
+_ENDED = tuple(s for s in Status if s not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.DECIDING))
 AFFECTS_ME_STAGES = (
-    ((Status.OPEN_FOR_INPUT,), ("input_closes", "pk")),
-    ((Status.DECIDING,), ("input_closes", "pk")),
-    (
-        tuple(s for s in Status if s not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.DECIDING)),
-        (F("decided_at").desc(nulls_last=True), "-pk"),
-    ),
+    ((Status.OPEN_FOR_INPUT,), Q(), ("input_closes", "pk")),
+    ((Status.DECIDING,), Q(), ("input_closes", "pk")),
+    (_ENDED, Q(decided_at__isnull=False), ("-decided_at", "-pk")),
+    (_ENDED, Q(decided_at__isnull=True), ("-created_at", "-pk")),
 )
 
 
@@ -44,8 +44,8 @@ def affects_me(user, status: str | None = None) -> list:
         Decision.objects.involving(user).visible_to(user, has_stake=True)
     )
     return [
-        involving.filter(status__in=[status] if status else statuses).order_by(*ordering)
-        for statuses, ordering in AFFECTS_ME_STAGES
+        involving.filter(when, status__in=[status] if status else statuses).order_by(*ordering)
+        for statuses, when, ordering in AFFECTS_ME_STAGES
         if not status or status in statuses
     ]
 

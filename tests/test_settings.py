@@ -115,3 +115,22 @@ def test_smtp_url_becomes_a_mailer():
     assert mailer["OPTIONS"]["username"] == "mail@district.example"
     assert mailer["OPTIONS"]["use_tls"] is True
     assert mailer_from_url("console://")["BACKEND"].endswith("console.EmailBackend")
+
+
+def test_with_nothing_set_every_migration_runs_on_sqlite(tmp_path):
+    """`make run` starts on SQLite: a migration only PostgreSQL can run would stop it."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL")
+    }
+    clean.update(ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "roundtable.sqlite3").stat().st_size > 0
