@@ -137,15 +137,14 @@ def my_stake(user, involvements=None) -> Subquery:
     `decision_id` index, instead of first hashing every stake this person has in the
     district (24,000 district-wide rows at scale, 100 ms).
     """
-    stakes = Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
+    stakes = stakes_on_outer_decision(user)
     if involvements is not None:
         stakes = stakes.filter(involvement__in=involvements)
     return Subquery(stakes.order_by().values("pk")[:1])
 
 
-def _access_loaded_for(decisions, user) -> bool:
-    loaded = decisions.query.annotations.get("access_user_id")
-    return getattr(loaded, "value", None) == user.pk
+def stakes_on_outer_decision(user):
+    return Stakeholder.objects.filter(decision=OuterRef("pk")).filter(matches_person(user))
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -170,9 +169,6 @@ class DecisionQuerySet(models.QuerySet):
         decisions = self.filter(district_id=user.district_id)
         if has_stake:
             return decisions.filter(rule | by_stake)
-        if _access_loaded_for(self, user):
-            # `with_access` already probes this person's stakes: reuse its answer.
-            return decisions.filter(rule | (by_stake & Q(access_stake__isnull=False)))
         if whole_district:
             return decisions.filter(rule | (by_stake & Q(pk__in=stakes_of(user))))
         return decisions.alias(visible_by_stake=my_stake(user)).filter(
@@ -190,8 +186,7 @@ class DecisionQuerySet(models.QuerySet):
         # One probe of the decision's stakeholders answers both questions: the person's
         # "decides" stake comes first, any other stake next, NULL when they have none.
         stake = (
-            Stakeholder.objects.filter(decision=OuterRef("pk"))
-            .filter(matches_person(user))
+            stakes_on_outer_decision(user)
             .order_by(
                 models.Case(
                     models.When(involvement=Involvement.DECIDES, then=models.Value(0)),
@@ -918,12 +913,8 @@ def holds_right(user, decision: Decision, rights=None) -> bool:
     ]
     if not candidates:
         return False
-    my_teams = set(
-        TeamMembership.objects.filter(user=user, left_on__isnull=True).values_list(
-            "team_id", flat=True
-        )
-    )
-    my_schools = set(user.schools.values_list("pk", flat=True))
+    groups = memberships_of(user)
+    my_teams, my_schools = set(groups.team_ids), set(groups.school_ids)
     for right in candidates:
         if right.level == Level.TEAM and right.team_id != decision.owning_team_id:
             continue

@@ -51,11 +51,7 @@ def affects_me(user, status: str | None = None) -> list:
 
 
 def steward_team_ids(user):
-    return TeamMembership.objects.filter(
-        user=user,
-        left_on__isnull=True,
-        team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD,
-    ).values("team_id")
+    return _stewardships(user).values("team_id")
 
 
 def flagged(user):

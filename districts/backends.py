@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
-from .models import Memberships, TeamMembership, User
+from .models import Memberships, User, current_team_ids, school_ids
 
 
 class RosterBackend(ModelBackend):
@@ -20,23 +20,13 @@ class RosterBackend(ModelBackend):
             from django.db.models import OuterRef
 
             users = users.annotate(
-                member_team_ids=ArraySubquery(
-                    TeamMembership.objects.filter(user=OuterRef("pk"), left_on__isnull=True)
-                    .order_by("team_id")
-                    .values("team_id")
-                ),
-                member_school_ids=ArraySubquery(
-                    User.schools.through.objects.filter(user=OuterRef("pk"))
-                    .order_by("school_id")
-                    .values("school_id")
-                ),
+                member_team_ids=ArraySubquery(current_team_ids(OuterRef("pk"))),
+                member_school_ids=ArraySubquery(school_ids(OuterRef("pk"))),
             )
         try:
             user = users.get(pk=user_id)
         except User.DoesNotExist:
             return None
         if hasattr(user, "member_team_ids"):
-            user._memberships = Memberships(
-                team_ids=tuple(user.member_team_ids), school_ids=tuple(user.member_school_ids)
-            )
+            user._memberships = Memberships.of(user.member_team_ids, user.member_school_ids)
         return user if self.user_can_authenticate(user) else None

@@ -507,6 +507,22 @@ class Memberships:
     team_ids: tuple[int, ...]
     school_ids: tuple[int, ...]
 
+    @classmethod
+    def of(cls, team_ids, school_ids) -> Memberships:
+        return cls(team_ids=tuple(sorted(team_ids)), school_ids=tuple(sorted(school_ids)))
+
+
+def current_team_ids(user):
+    """Ids of the teams `user` (a person, a pk or an OuterRef) is a member of today."""
+    return (
+        TeamMembership.objects.filter(user=user, left_on__isnull=True).order_by().values("team_id")
+    )
+
+
+def school_ids(user):
+    """Ids of the schools of `user` (a person, a pk or an OuterRef)."""
+    return User.schools.through.objects.filter(user=user).order_by().values("school_id")
+
 
 def memberships_of(user) -> Memberships:
     """The teams (current memberships) and schools of this person, in one query.
@@ -519,22 +535,11 @@ def memberships_of(user) -> Memberships:
     cached = getattr(user, "_memberships", None)
     if cached is not None:
         return cached
-    teams = (
-        TeamMembership.objects.filter(user_id=user.pk, left_on__isnull=True)
-        .annotate(kind=Value("team"))
-        .order_by()
-        .values_list("kind", "team_id")
-    )
-    schools = (
-        User.schools.through.objects.filter(user_id=user.pk)
-        .annotate(kind=Value("school"))
-        .order_by()
-        .values_list("kind", "school_id")
-    )
+    teams = current_team_ids(user.pk).annotate(kind=Value("team")).values_list("kind", "team_id")
+    schools = school_ids(user.pk).annotate(kind=Value("school")).values_list("kind", "school_id")
     rows = list(teams.union(schools, all=True).order_by())
-    found = Memberships(
-        team_ids=tuple(sorted(pk for kind, pk in rows if kind == "team")),
-        school_ids=tuple(sorted(pk for kind, pk in rows if kind == "school")),
+    found = Memberships.of(
+        (pk for kind, pk in rows if kind == "team"), (pk for kind, pk in rows if kind == "school")
     )
     user._memberships = found
     return found

@@ -27,6 +27,7 @@ from .models import (
     User,
     can_edit_code,
     can_revise_purpose,
+    memberships_of,
 )
 
 PAGE_SIZE = 50
@@ -149,11 +150,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if query:
         teams = teams.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
-    mine = set(
-        TeamMembership.objects.filter(user=request.user, left_on__isnull=True).values_list(
-            "team_id", flat=True
-        )
-    )
+    mine = set(memberships_of(request.user).team_ids)
     return render_list(
         request,
         "districts/team_list.html",

@@ -1,5 +1,7 @@
 """Who sees what: each rule of the design, and attempts to get around it."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -173,3 +175,18 @@ def test_visible_to_is_one_query_after_the_persons_groups(
     # The person's teams and schools are read once per request (per user object).
     with django_assert_num_queries(1):
         list(Decision.objects.visible_to(teacher))
+
+
+def test_a_principal_who_left_the_team_loses_its_team_decision_on_the_next_page(
+    published, principal, client_for
+):
+    from districts.models import TeamMembership
+
+    decision = published(Visibility.TEAM)
+    client = client_for(principal)
+    url = reverse("decisions:detail", args=[decision.pk])
+    assert client.get(url).status_code == 200
+    TeamMembership.objects.filter(user=principal).update(left_on=datetime.date.today())
+    # The next request loads the principal with their current teams (the sign-in backend).
+    assert client.get(url).status_code == 404
+    assert decision not in visible(User.objects.get(pk=principal.pk))
