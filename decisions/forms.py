@@ -3,6 +3,7 @@ from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from districts.bounds import Bounded
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
 from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
@@ -31,7 +32,7 @@ STEPS = [
 ]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(Bounded, forms.ModelForm):
     suggested = forms.MultipleChoiceField(
         label="Stakeholders to add",
         required=False,
@@ -107,7 +108,7 @@ class DecisionForm(forms.ModelForm):
         return None
 
 
-class InputForm(forms.ModelForm):
+class InputForm(Bounded, forms.ModelForm):
     anonymous = forms.BooleanField(
         label="Give this anonymously",
         required=False,
@@ -151,12 +152,12 @@ class InputForm(forms.ModelForm):
         pass
 
 
-class RespondForm(forms.Form):
+class RespondForm(Bounded, forms.Form):
     response = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     changed_decision = forms.BooleanField(label="This input changed the decision", required=False)
 
 
-class DecideForm(forms.Form):
+class DecideForm(Bounded, forms.Form):
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -165,7 +166,7 @@ class DecideForm(forms.Form):
     )
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(Bounded, forms.ModelForm):
     class Meta:
         model = Reflection
         fields = ["what_happened", "unanticipated", "effect_on_students", "learned", "verdict"]
@@ -229,7 +230,7 @@ def _set_choices(field, choices) -> None:
     field.widget.choices = empty + list(choices)
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(Bounded, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["involvement", "kind", "person", "team", "school", "role"]
@@ -253,7 +254,7 @@ class StakeholderForm(forms.ModelForm):
         pass
 
 
-class PrincipleTestForm(forms.Form):
+class PrincipleTestForm(Bounded, forms.Form):
     principle = forms.ModelChoiceField(queryset=GuidingPrinciple.objects.none())
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -266,13 +267,13 @@ class PrincipleTestForm(forms.Form):
             _set_choices(self.fields["principle"], choices["principle"])
 
 
-class SupersedeForm(forms.Form):
+class SupersedeForm(Bounded, forms.Form):
     newer = forms.CharField(
         label="Number of the newer decision", help_text="For example D-2026-014."
     )
 
 
-class OpenInputForm(forms.Form):
+class OpenInputForm(Bounded, forms.Form):
     input_opens = forms.DateTimeField(widget=DATETIME, label="Input opens")
     input_closes = forms.DateTimeField(widget=DATETIME, label="Input closes")
 
@@ -287,7 +288,7 @@ class OpenInputForm(forms.Form):
         return data
 
 
-class FilterForm(forms.Form):
+class FilterForm(Bounded, forms.Form):
     q = forms.CharField(label="Search", required=False)
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])

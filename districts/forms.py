@@ -1,5 +1,6 @@
 from django import forms
 
+from .bounds import Bounded
 from .models import GuidingPrinciple, School, User
 from .pickers import MultiplePicker, Picker
 
@@ -8,7 +9,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class WordingForm(forms.Form):
+class WordingForm(Bounded, forms.Form):
     """A dated wording of a living document, with an optional review date."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
@@ -102,7 +103,7 @@ class CodeOfCooperationForm(WordingForm):
         self.fields["review_on"].label = "Revisit on"
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(Bounded, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     role = forms.ChoiceField(required=False)
     school = forms.ModelChoiceField(

@@ -1,9 +1,11 @@
 from django import forms
 
+from districts.bounds import Bounded
+
 from .models import NotificationSettings
 
 
-class NotificationSettingsForm(forms.ModelForm):
+class NotificationSettingsForm(Bounded, forms.ModelForm):
     class Meta:
         model = NotificationSettings
         fields = ["email_mode"]

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from districts.bounds import Bounded
 from districts.models import Role, School, Theme, User
 
 from .models import PROMPTS, AgendaItem, CheckIn, CheckInPair, SchoolBreak
@@ -38,7 +39,7 @@ class PrefixedIds:
         super().__init__(*args, **kwargs)
 
 
-class AgendaItemForm(PrefixedIds, forms.Form):
+class AgendaItemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "agenda"
     kind = forms.ChoiceField(label="What kind of item", choices=AgendaItem.Kind.choices)
     text = forms.CharField(
@@ -49,7 +50,7 @@ class AgendaItemForm(PrefixedIds, forms.Form):
     )
 
 
-class ActionItemForm(PrefixedIds, forms.Form):
+class ActionItemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "action"
     text = forms.CharField(label="Action", max_length=500)
     owner = forms.TypedChoiceField(label="Who does it", coerce=int)
@@ -64,7 +65,7 @@ class ActionItemForm(PrefixedIds, forms.Form):
         ]
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(Bounded, forms.ModelForm):
     pulse = forms.TypedChoiceField(
         label="Pulse",
         required=False,
@@ -82,7 +83,7 @@ class RecordForm(forms.ModelForm):
         widgets = {"reflection": forms.Textarea(attrs={"rows": 3})}
 
 
-class PrivateNoteForm(PrefixedIds, forms.Form):
+class PrivateNoteForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "private"
     text = forms.CharField(
         label="My private note",
@@ -93,7 +94,7 @@ class PrivateNoteForm(PrefixedIds, forms.Form):
     )
 
 
-class ProblemForm(PrefixedIds, forms.Form):
+class ProblemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "problem"
     text = forms.CharField(label="Problem raised", max_length=500)
     themes = forms.ModelMultipleChoiceField(
@@ -105,7 +106,7 @@ class ProblemForm(PrefixedIds, forms.Form):
         self.fields["themes"].queryset = Theme.objects.filter(district_id=district_id)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(Bounded, forms.Form):
     on = forms.DateField(label="New date", widget=DateInput)
     at = forms.TimeField(
         label="New time",
@@ -115,7 +116,7 @@ class RescheduleForm(forms.Form):
     )
 
 
-class PairForm(forms.ModelForm):
+class PairForm(Bounded, forms.ModelForm):
     class Meta:
         model = CheckInPair
         fields = [
@@ -162,7 +163,7 @@ class PairForm(forms.ModelForm):
         return data
 
 
-class SchoolBreakForm(forms.ModelForm):
+class SchoolBreakForm(Bounded, forms.ModelForm):
     class Meta:
         model = SchoolBreak
         fields = ["name", "starts_on", "ends_on"]

@@ -1,5 +1,6 @@
 from django import forms
 
+from districts.bounds import Bounded
 from districts.models import STAFF_ROLES, Role, School, Theme, User
 from districts.pickers import Picker
 
@@ -20,7 +21,7 @@ def prompt(label: str, help_text: str = "") -> forms.CharField:
     )
 
 
-class VisitForm(forms.Form):
+class VisitForm(Bounded, forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), widget=Picker("schools"))
     date = forms.DateField(widget=DateInput)
     visitors = forms.ModelMultipleChoiceField(
@@ -45,7 +46,7 @@ class VisitForm(forms.Form):
         )
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(Bounded, forms.Form):
     person = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -96,7 +97,7 @@ class ConversationForm(forms.Form):
         return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Bounded, forms.Form):
     what = forms.CharField(
         label="What we will do",
         max_length=300,
@@ -118,7 +119,7 @@ class FollowUpForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
+class StatusForm(Bounded, forms.Form):
     status = forms.ChoiceField(
         choices=[
             (FollowUp.Status.GREEN, "Green: done"),
@@ -141,7 +142,7 @@ class StatusForm(forms.Form):
         return data
 
 
-class CelebrationForm(forms.Form):
+class CelebrationForm(Bounded, forms.Form):
     person = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Who (from the roster)"
     )
@@ -165,7 +166,7 @@ class CelebrationForm(forms.Form):
         return data
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(Bounded, forms.Form):
     school = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
