@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from rounding.models import Celebration, Conversation, FollowUp, RoundingVisit
+from rounding.models import Conversation, FollowUp, RoundingVisit
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +17,15 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.mark.parametrize(
     ("name", "query"),
     [
-        ("visits", {"school": NUL}),
-        ("visits", {"date_from": NUL, "date_to": "9999-12-31"}),
-        ("visit_start", {"school": NUL}),
         ("visit_start", {"school": "²"}),
         ("themes", {"theme": "²", "month": "2026-10"}),
-        ("themes", {"theme": NUL, "month": NUL}),
-        ("coverage", {"page": NUL}),
     ],
 )
-def test_a_nul_or_odd_value_in_a_rounding_query_is_never_a_500(
+def test_an_id_that_cannot_be_one_answers_400_not_500(
     client_for, superintendent, visit, name, query
 ):
     response = client_for(superintendent).get(reverse(f"rounding:{name}"), query)
-    assert response.status_code in (200, 400)
+    assert response.status_code == 400
 
 
 def test_a_nul_in_the_roster_search_answers_400(client_for, superintendent, visit):
@@ -50,41 +45,17 @@ def test_an_odd_person_id_is_a_form_error_not_a_500(client_for, superintendent, 
     assert not Conversation.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("url_name", "data"),
-    [
-        ("conversation_add", {"name": NUL, "role_group": "cook", "working": "Fine"}),
-        ("conversation_add", {"name": "Sam", "role_group": "cook", "concerns": NUL}),
-        ("celebration_add", {"celebration-name": "Sam", "celebration-what": NUL}),
-        ("visit_summary", {"summary": NUL}),
-    ],
-)
-def test_a_nul_in_a_visit_box_is_a_form_error_that_keeps_the_rest(
-    client_for, superintendent, visit, url_name, data
+def test_a_nul_in_the_visit_summary_is_a_form_error_that_keeps_the_text(
+    client_for, superintendent, visit
 ):
     response = client_for(superintendent).post(
-        reverse(f"rounding:{url_name}", args=[visit.pk]), data
+        reverse("rounding:visit_summary", args=[visit.pk]), {"summary": f"Kitchen {NUL}"}
     )
     assert response.status_code == 200
     assert "control character" in response.text
-    assert not Conversation.objects.exists() and not Celebration.objects.exists()
+    assert "Kitchen a" in response.text
     visit.refresh_from_db()
     assert visit.summary == ""
-
-
-def test_a_nul_in_a_follow_up_is_a_form_error(client_for, superintendent, follow_up, principal):
-    client = client_for(superintendent)
-    response = client.post(
-        reverse("rounding:follow_up_edit", args=[follow_up.pk]),
-        {"what": NUL, "heard": "", "owner": principal.pk, "due_on": "2026-10-20"},
-    )
-    assert response.status_code == 200 and "control character" in response.text
-    response = client.post(
-        reverse("rounding:follow_up", args=[follow_up.pk]), {"status": "red", "reason": NUL}
-    )
-    assert response.status_code == 200 and "control character" in response.text
-    follow_up.refresh_from_db()
-    assert follow_up.what == "Replace the freezer door seal" and follow_up.status == "yellow"
 
 
 def test_a_nul_in_where_to_go_back_is_ignored(client_for, superintendent, celebration):
@@ -112,15 +83,12 @@ def test_a_summary_over_10000_characters_is_a_form_error_that_keeps_it(
     assert "Summary saved" not in response.text
     visit.refresh_from_db()
     assert visit.summary == ""
-
-
-def test_a_summary_of_ordinary_length_is_saved(client_for, superintendent, visit):
     response = client_for(superintendent).post(
-        reverse("rounding:visit_summary", args=[visit.pk]), {"summary": " The freezer.\r\nMenus. "}
+        reverse("rounding:visit_summary", args=[visit.pk]), {"summary": long_summary[:10_000]}
     )
     assert response.status_code == 302
     visit.refresh_from_db()
-    assert visit.summary == "The freezer.\r\nMenus."
+    assert visit.summary == long_summary[:10_000].strip()
 
 
 # --- Dates of visits and follow-ups ------------------------------------------------------
