@@ -290,3 +290,18 @@ def test_the_inbox_tells_the_time_in_the_districts_zone(client_for, teacher, tim
 
 def test_time_label_names_the_zone():
     assert services.time_label(EVENING, "America/Los_Angeles") == "Dec 15, 2026 14:00 PST"
+
+
+def test_a_notice_whose_email_cannot_be_written_is_kept_as_failed_and_the_rest_go(
+    teacher, outsider, django_capture_on_commit_callbacks, caplog
+):
+    from districts.models import District
+
+    # A district whose zone was broken past the checks: its notices cannot tell their time.
+    District.objects.filter(pk=teacher.district_id).update(timezone="Mars/Olympus_Mons")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[teacher, outsider], kind="k", subject="Hello")
+    assert [m.to for m in mail.outbox] == [["olga@harbor.example"]]
+    failed = Notification.objects.get(recipient=teacher)
+    assert failed.failed_at is not None and "Mars/Olympus_Mons" in failed.failure
+    assert "failed for good" in caplog.text
