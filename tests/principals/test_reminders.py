@@ -1,6 +1,7 @@
 import datetime
 import threading
 import time
+import uuid
 
 import pytest
 from django.core import mail
@@ -246,3 +247,29 @@ def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
     send_reminder_emails.apply_async(args=[list(Reminder.objects.values_list("pk", flat=True))])
     time.sleep(1.5)
     assert len(reminder_emails()) == 2
+
+
+def test_the_migration_takes_the_agenda_out_of_reminders_already_written(meeting, principal):
+    import importlib
+
+    from django.apps import apps
+
+    old = (
+        "Your check-in with Alice Okafor (Alder Creek Elementary) is on Tuesday 10 March at 09:00"
+        " (America/Chicago).\n\nAgenda so far:\n- Critical conversation: Ms. Ortiz may be let go"
+    )
+    Reminder.objects.create(
+        check_in=meeting, recipient=principal, kind="before_48h", claim=uuid.uuid4(), body=old
+    )
+    Notification.objects.create(
+        district=meeting.district, recipient=principal, kind="principals.before_48h", body=old
+    )
+    Notification.objects.create(
+        district=meeting.district, recipient=principal, kind="decisions.other", body=old
+    )
+    migration = importlib.import_module("principals.migrations.0003_reminders_without_agenda")
+    migration.drop_agenda_from_reminders(apps, None)
+    first_line = old.split("\n")[0] + migration.INSTEAD
+    assert Reminder.objects.get().body == first_line
+    assert Notification.objects.get(kind="principals.before_48h").body == first_line
+    assert "Ortiz" in Notification.objects.get(kind="decisions.other").body
