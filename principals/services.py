@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from districts.bounds import check_date, one_line
 from districts.models import District, School, Theme, User
@@ -249,8 +250,7 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
         return subject, body
     soon = "in two hours" if due.kind == Reminder.Kind.BEFORE_2H else "in two days"
     subject = f"Check-in with {other.name} {soon}"
-    body = (
-        f"Your check-in with {other.name} ({pair.school.name}) is on {when}. "
+    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}. " + _(
         "Open the meeting to read its agenda and add what matters to you."
     )
     return subject, body
