@@ -322,7 +322,10 @@ def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         what=f"Look into: {heard}"[:300],
         heard=heard[:300],
         owner=owner,
-        due_on=timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS),
+        # Never before the visit (one saved with a future date before visits were checked).
+        due_on=max(
+            timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS), conversation.visit.date
+        ),
     )
     if request.htmx:
         return render(request, "rounding/follow_up_made.html", {"follow_up": follow_up})
