@@ -10,6 +10,11 @@ LOCK := requirements-dev.lock
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts, unless SITE_URL is set already.
+SITE_HOST := $(if $(filter 127.0.0.1 0.0.0.0 ::,$(HOST)),localhost,$(HOST))
+ifeq ($(strip $(SITE_URL)),)
+SITE_URL := http://$(SITE_HOST):$(PORT)
+endif
 
 # The first python3.12 that actually runs (a pyenv shim may exist without the version).
 PYTHON312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
@@ -35,8 +40,8 @@ migrate: setup
 	$(PY) manage.py migrate --noinput
 
 run: migrate
-	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runall --host $(HOST) --port $(PORT)
+	SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo --if-empty
+	SITE_URL='$(SITE_URL)' $(PY) manage.py runall --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest $(ARGS)

@@ -52,6 +52,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # Claimed before the e-mail goes out, so a retried task never sends it twice.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # An e-mail that can never go out stays on record with the reason, instead of vanishing.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

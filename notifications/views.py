@@ -22,7 +22,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved how we e-mail you.")
         return redirect("notifications:inbox")
-    return render(request, "notifications/inbox.html", {"page": page, "form": form})
+    # The page is in the district's zone (the middleware): its times read as in the e-mails.
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "form": form, "read_format": services.READ_FORMAT},
+    )
 
 
 @login_required

@@ -29,6 +29,8 @@ def series_dates(
     until: datetime.date,
 ) -> Iterator[datetime.date]:
     """Every cadence date in [since, until], breaks included."""
+    if interval_weeks < 1:
+        raise ValueError(f"A series meets every week at most, not every {interval_weeks} weeks.")
     first = first_date(starts_on, weekday)
     step = 7 * interval_weeks
     if since > first:

@@ -13,7 +13,24 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from districts.bounds import check_date, check_datetime
 from districts.models import District, Role, School, Theme, User
+
+
+def dates_in_range(instance, *fields: str) -> None:
+    """Dates no calendar can plan (year 9999) are refused here too, not only in the forms."""
+    errors = {}
+    for name in fields:
+        value = getattr(instance, name)
+        try:
+            if isinstance(value, datetime.datetime):
+                check_datetime(value)
+            else:
+                check_date(value)
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)
 
 
 class Weekday(models.IntegerChoices):
@@ -61,6 +78,9 @@ class SchoolBreak(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.starts_on} – {self.ends_on})"
+
+    def clean(self):
+        dates_in_range(self, "starts_on", "ends_on")
 
 
 class CheckInPairQuerySet(models.QuerySet):
@@ -117,6 +137,7 @@ class CheckInPair(models.Model):
         return reverse("principals:pair", args=[self.pk])
 
     def clean(self):
+        dates_in_range(self, "starts_on")
         if self.supervisor_id and self.principal_id and self.supervisor_id == self.principal_id:
             raise ValidationError("A supervisor cannot check in with themselves.")
         for field in ("supervisor", "principal", "school"):
@@ -201,6 +222,9 @@ class CheckIn(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("principals:check_in", args=[self.pk])
+
+    def clean(self):
+        dates_in_range(self, "scheduled_at", "cadence_on")
 
     def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.scheduled_at, self.pair.zone)
@@ -369,6 +393,9 @@ class ActionItem(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def clean(self):
+        dates_in_range(self, "due_on")
+
     @property
     def done(self) -> bool:
         return self.done_at is not None
@@ -395,6 +422,9 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def clean(self):
+        dates_in_range(self, "raised_on")
+
 
 class Reminder(models.Model):
     """The claim that a reminder went to one person for one meeting: inserted once, before sending."""
@@ -416,6 +446,9 @@ class Reminder(models.Model):
     email_wanted = models.BooleanField(default=False)
     # Set just before the e-mail goes out (and cleared again if the server refused it).
     sent_at = models.DateTimeField(null=True, blank=True)
+    # An e-mail refused for good: kept with the reason, and never picked up again.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
 
     class Meta:
         constraints = [

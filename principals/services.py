@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,10 +15,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from districts.bounds import check_date, one_line
 from districts.models import District, School, Theme, User
 from notifications.models import EmailMode, Notification, NotificationSettings
-from notifications.services import absolute, notify
+from notifications.services import (
+    absolute,
+    emails_failed,
+    failure_text,
+    is_permanent,
+    notify,
+    time_label,
+)
 
 from . import cadence
 from .models import (
@@ -38,6 +48,8 @@ NUDGE_AFTER = datetime.timedelta(hours=1)
 NUDGE_UNTIL = datetime.timedelta(days=3)
 EMAIL_CHUNK = 500
 BATCH = 2000
+
+logger = logging.getLogger(__name__)
 
 
 # --- Planning occurrences -------------------------------------------------------------------
@@ -77,28 +89,35 @@ def occurrences_plan(*, today: datetime.date | None = None, weeks: int = HORIZON
     if not pairs:
         return 0
     breaks = breaks_by_district({row[1] for row in pairs})
-    rows = []
+    rows, planned_pairs = [], []
     for pk, district_id, zone, starts_on, weekday, at, interval, planned in pairs:
         since = max(today, planned + datetime.timedelta(days=1)) if planned else today
-        for day in cadence.cadence_dates(
-            starts_on=starts_on,
-            weekday=weekday,
-            interval_weeks=interval,
-            since=since,
-            until=until,
-            breaks=breaks.get(district_id, ()),
-        ):
-            rows.append(
+        try:
+            rows += [
                 CheckIn(
                     district_id=district_id,
                     pair_id=pk,
                     cadence_on=day,
                     scheduled_at=cadence.instant(day, at, zone),
                 )
-            )
+                for day in cadence.cadence_dates(
+                    starts_on=starts_on,
+                    weekday=weekday,
+                    interval_weeks=interval,
+                    since=since,
+                    until=until,
+                    breaks=breaks.get(district_id, ()),
+                )
+            ]
+        except Exception:
+            # A pair no calendar can plan (saved past the checks) must not stop everyone
+            # else's meetings: it stays unplanned, and is tried again on the next run.
+            logger.exception("Check-in pair %s cannot be planned; skipped", pk)
+        else:
+            planned_pairs.append(pk)
     with transaction.atomic():
         CheckIn.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-        CheckInPair.objects.filter(pk__in=[row[0] for row in pairs]).update(planned_through=until)
+        CheckInPair.objects.filter(pk__in=planned_pairs).update(planned_through=until)
     return len(rows)
 
 
@@ -214,29 +233,13 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
     return dues
 
 
-def agenda_lines(dues: list[Due]) -> dict[int, list[str]]:
-    """The agenda so far of each due meeting, in one query."""
-    meetings = {due.check_in.pk: due.check_in for due in dues}
-    by_pair = defaultdict(list)
-    for check_in in meetings.values():
-        by_pair[check_in.pair_id].append(check_in)
-    lines: dict[int, list[str]] = defaultdict(list)
-    items = AgendaItem.objects.filter(pair_id__in=by_pair, resolved_at__isnull=True).values_list(
-        "pair_id", "check_in__scheduled_at", "kind", "text"
-    )
-    labels = dict(AgendaItem.Kind.choices)
-    for pair_id, item_at, kind, text in items.order_by("pk"):
-        for check_in in by_pair[pair_id]:
-            if item_at <= check_in.scheduled_at:
-                lines[check_in.pk].append(f"- {labels.get(kind, kind)}: {text}")
-    return lines
-
-
-def reminder_text(due: Due, recipient: User, agenda: list[str]) -> tuple[str, str]:
+def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
+    """What a reminder says. Never the agenda or notes: the notice links to the meeting, where
+    only the two people in it (and the superintendent) read them."""
     check_in = due.check_in
     pair = check_in.pair
     other = pair.principal if recipient.pk == pair.supervisor_id else pair.supervisor
-    when = f"{check_in.local_start():%A %-d %B at %H:%M} ({pair.district.timezone})"
+    when = time_label(check_in.scheduled_at, pair.district.timezone)
     if due.kind == Reminder.Kind.NOTES_NUDGE:
         subject = f"Your notes on the check-in with {other.name}"
         body = (
@@ -247,8 +250,9 @@ def reminder_text(due: Due, recipient: User, agenda: list[str]) -> tuple[str, st
         return subject, body
     soon = "in two hours" if due.kind == Reminder.Kind.BEFORE_2H else "in two days"
     subject = f"Check-in with {other.name} {soon}"
-    agenda_text = "\n".join(agenda) if agenda else "Nothing on the agenda yet: add what matters."
-    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}.\n\nAgenda so far:\n{agenda_text}"
+    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}. " + _(
+        "Open the meeting to read its agenda and add what matters to you."
+    )
     return subject, body
 
 
@@ -287,14 +291,21 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
     ]
     if not wanted:
         return []
-    agendas = agenda_lines([due for due, _person in wanted])
     modes = email_modes({person.pk for _due, person in wanted})
     claim = uuid.uuid4()
     # One reverse() for all: the check-in address is this prefix and the id.
     prefix = reverse("principals:index")
     rows = []
+    district_of = {}
     for due, person in wanted:
-        subject, body = reminder_text(due, person, agendas.get(due.check_in.pk, []))
+        try:
+            subject, body = reminder_text(due, person)
+        except Exception:
+            # One meeting that cannot be described (saved past the checks) is skipped: the
+            # other reminders of the run still go out.
+            logger.exception("Reminder for check-in %s cannot be written; skipped", due.check_in.pk)
+            continue
+        district_of[due.check_in.pk] = due.check_in.district_id
         rows.append(
             Reminder(
                 check_in_id=due.check_in.pk,
@@ -302,25 +313,32 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
                 kind=due.kind,
                 claim=claim,
                 created_at=now,
-                subject=subject[:200],
+                subject=one_line(subject)[:200],
                 body=body,
                 url=f"{prefix}{due.check_in.pk}/",
                 email_wanted=bool(person.email)
                 and modes.get(person.pk, EmailMode.EACH) == EmailMode.EACH,
             )
         )
-    district_of = {person.pk: person.district_id for _due, person in wanted}
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
         mine = list(
             Reminder.objects.filter(claim=claim).values_list(
-                "pk", "recipient_id", "kind", "subject", "body", "url", "email_wanted"
+                "pk",
+                "check_in_id",
+                "recipient_id",
+                "kind",
+                "subject",
+                "body",
+                "url",
+                "email_wanted",
             )
         )
         Notification.objects.bulk_create(
             [
                 Notification(
-                    district_id=district_of[recipient_id],
+                    # The meeting's district: a person who has since left one still has theirs.
+                    district_id=district_of[check_in_id],
                     recipient_id=recipient_id,
                     kind=f"principals.{kind}",
                     subject=subject,
@@ -329,11 +347,11 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
                     # The reminder e-mails itself, or the daily digest picks the notice up.
                     emailed_at=now if email_wanted else None,
                 )
-                for _pk, recipient_id, kind, subject, body, url, email_wanted in mine
+                for _pk, check_in_id, recipient_id, kind, subject, body, url, email_wanted in mine
             ],
             batch_size=BATCH,
         )
-        to_email = [row[0] for row in mine if row[6]]
+        to_email = [row[0] for row in mine if row[7]]
         for start in range(0, len(to_email), EMAIL_CHUNK):
             send_reminder_emails.delay_on_commit(to_email[start : start + EMAIL_CHUNK])
     return [row[0] for row in mine]
@@ -357,14 +375,27 @@ def reminder_emails_send(reminder_ids: list[int]) -> tuple[list[int], list[int]]
     for reminder in claimed:
         body = f"{reminder.body}\n\nOpen the check-in: {absolute(reminder.url)}\n"
         try:
-            EmailMessage(reminder.subject, body, to=[reminder.recipient.email]).send()
-        except Exception:
-            failed.append(reminder.pk)
+            EmailMessage(one_line(reminder.subject), body, to=[reminder.recipient.email]).send()
+        except Exception as error:
+            if is_permanent(error):
+                reminder_email_failed(reminder, reason=failure_text(error))
+            else:
+                failed.append(reminder.pk)
         else:
             sent.append(reminder.pk)
     if failed:
         Reminder.objects.filter(pk__in=failed).update(sent_at=None)
     return sent, failed
+
+
+def reminder_email_failed(reminder: Reminder, *, reason: str) -> None:
+    """A reminder e-mail that can never go out: the claim stays, and the reason is kept on the
+    reminder and on the notice in the inbox, so neither retries nor the stranded pickup try it."""
+    Reminder.objects.filter(pk=reminder.pk).update(failed_at=timezone.now(), failure=reason)
+    notices = Notification.objects.filter(
+        recipient_id=reminder.recipient_id, kind=f"principals.{reminder.kind}", url=reminder.url
+    ).values_list("pk", flat=True)
+    emails_failed(list(notices), reason=reason)
 
 
 def stranded_reminder_ids(now: datetime.datetime) -> list[int]:
@@ -419,31 +450,52 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
     ):
         by_supervisor[pair.supervisor].append(pair.principal.name)
     for supervisor, names in by_supervisor.items():
-        notify(
-            recipients=[supervisor],
-            kind="principals.overdue",
-            subject=f"No check-in for a while with {', '.join(names[:3])}"
-            + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
-            body="These principals have not had a check-in within your agreed rhythm: "
-            + ", ".join(names)
-            + ". Find a time soon.",
-            url=reverse("principals:index"),
-        )
+        try:
+            notify(
+                recipients=[supervisor],
+                kind="principals.overdue",
+                subject=f"No check-in for a while with {', '.join(names[:3])}"
+                + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
+                body="These principals have not had a check-in within your agreed rhythm: "
+                + ", ".join(names)
+                + ". Find a time soon.",
+                url=reverse("principals:index"),
+            )
+        except Exception:
+            logger.exception("Supervisor %s cannot be told of late pairs; skipped", supervisor.pk)
     return flagged_now
 
 
 def dispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """What beat runs every few minutes: plan, remind, flag, and pick up stranded e-mails."""
+    """What beat runs every few minutes: plan, remind, flag, and pick up stranded e-mails.
+
+    Each step runs whatever happened in the one before: a failure is logged, and the
+    reminders of every district still go out.
+    """
     from .tasks import send_reminder_emails
 
     now = now or timezone.now()
-    planned = occurrences_plan(today=now.date())
-    stranded = stranded_reminder_ids(now)
-    for start in range(0, len(stranded), EMAIL_CHUNK):
-        send_reminder_emails.delay(stranded[start : start + EMAIL_CHUNK])
-    reminded = reminders_send(now=now)
-    flagged = overdue_pairs_flag(now=now)
-    return {"planned": planned, "reminded": len(reminded), "flagged": len(flagged)}
+
+    def pick_up_stranded() -> list[int]:
+        stranded = stranded_reminder_ids(now)
+        for start in range(0, len(stranded), EMAIL_CHUNK):
+            send_reminder_emails.delay(stranded[start : start + EMAIL_CHUNK])
+        return stranded
+
+    steps = {
+        "planned": lambda: occurrences_plan(today=now.date()),
+        "stranded": lambda: len(pick_up_stranded()),
+        "reminded": lambda: len(reminders_send(now=now)),
+        "flagged": lambda: len(overdue_pairs_flag(now=now)),
+    }
+    done = {}
+    for name, step in steps.items():
+        try:
+            done[name] = step()
+        except Exception:
+            logger.exception("Check-in dispatch: the %r step failed; the others still ran", name)
+            done[name] = 0
+    return {name: done[name] for name in ("planned", "reminded", "flagged")}
 
 
 def retry_seconds() -> int:
@@ -546,6 +598,10 @@ def check_in_reschedule(
     if check_in.status not in (CheckIn.Status.SCHEDULED, CheckIn.Status.MISSED):
         raise ValidationError("Only a planned or missed meeting can be moved.")
     pair = check_in.pair
+    try:
+        check_date(on)
+    except ValidationError as error:
+        raise ValidationError({"on": error}) from None
     when = cadence.instant(on, at or pair.local_time, pair.district.timezone)
     if when <= timezone.now():
         raise ValidationError({"on": "Pick a day and time that is still ahead."})
@@ -568,8 +624,9 @@ def check_in_reschedule(
     notify(
         recipients=[other],
         kind="principals.moved",
-        subject=f"Check-in moved to {moved.local_start():%A %-d %B at %H:%M}",
-        body=f"{by.name} moved your check-in of {check_in.local_start():%-d %B}.",
+        subject=f"Check-in moved to {time_label(moved.scheduled_at, pair.district.timezone)}",
+        body=f"{by.name} moved your check-in of "
+        f"{time_label(check_in.scheduled_at, pair.district.timezone)}.",
         url=moved.get_absolute_url(),
     )
     return moved

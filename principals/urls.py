@@ -21,5 +21,5 @@ urlpatterns = [
     path("breaks/", views.breaks, name="breaks"),
     path("emerging/", views.emerging, name="emerging"),
     path("calendar/", views.calendar, name="calendar"),
-    path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("calendar/<slug:token>.ics", views.feed, name="feed"),
 ]

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import Bounded
 from districts.models import STAFF_ROLES, Role, School, Theme, User
@@ -44,6 +46,24 @@ class VisitForm(Bounded, forms.Form):
             district_id=district_id,
             role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER, Role.PRINCIPAL],
         )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        # Pages run in the district's zone (the middleware): "today" is the district's today.
+        if date > timezone.localdate():
+            raise forms.ValidationError(
+                _("A visit cannot be dated in the future: log it on the day."), code="future"
+            )
+        return date
+
+
+class VisitSummaryForm(Bounded, forms.Form):
+    summary = forms.CharField(
+        label=_("What stood out"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ConversationForm(Bounded, forms.Form):

@@ -8,14 +8,26 @@ the stoplight report and shared celebrations. Nothing crosses districts.
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from districts.bounds import check_date
 from districts.models import STAFF_ROLES, District, Role, School, Theme, User
+
+
+def check_field(check, value, name: str) -> None:
+    """Run one of the `districts.bounds` checks, reporting its error on the field."""
+    try:
+        check(value)
+    except ValidationError as error:
+        raise ValidationError({name: error}) from None
+
 
 # Every school should see a district leader at least this often.
 COVERAGE_TARGET_DAYS = 42
@@ -130,6 +142,13 @@ class RoundingVisit(models.Model):
     def clean(self):
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
             raise ValidationError("The school must belong to the visit's district.")
+        check_field(check_date, self.date, "date")
+        if self.district_id and self.date > timezone.localdate(
+            timezone=ZoneInfo(self.district.timezone)
+        ):
+            raise ValidationError(
+                {"date": _("A visit cannot be dated in the future: log it on the day.")}
+            )
 
 
 class SchoolCoverage(models.Model):
@@ -387,6 +406,15 @@ class FollowUp(models.Model):
     def clean(self):
         if self.status == self.Status.RED and not self.reason.strip():
             raise ValidationError({"reason": "Say why it cannot be done."})
+        check_field(check_date, self.due_on, "due_on")
+        visit_date = self.conversation.visit.date if self.conversation_id else None
+        if self.due_on and visit_date and self.due_on < visit_date:
+            raise ValidationError(
+                {
+                    "due_on": _("A follow-up cannot be due before the visit it came from (%s).")
+                    % visit_date.isoformat()
+                }
+            )
 
     @transaction.atomic
     def change_status(self, *, to: str, by: User, reason: str = "") -> FollowUpStatusChange:

@@ -3,7 +3,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
+from districts.bounds import query_id, query_text
 from districts.models import Role, School, Theme, User
 from districts.views import HtmxHttpRequest, paginate
 
@@ -25,6 +27,7 @@ from .forms import (
     StatusForm,
     VisitFilterForm,
     VisitForm,
+    VisitSummaryForm,
 )
 from .models import (
     Celebration,
@@ -56,16 +59,24 @@ def visit_for_user(request: HtmxHttpRequest, pk: int) -> RoundingVisit:
     return visible_or_404(request, RoundingVisit.objects.select_related("school"), pk=pk)
 
 
-def roster_at(school: School, *, also=None):
+def roster_at(school: School, *, also: int | None = None):
     """The school's people for the pickers, plus someone already chosen from elsewhere."""
     people = list(
         User.objects.filter(district_id=school.district_id, schools=school).order_by("name")[
             :ROSTER_OPTIONS
         ]
     )
-    if also and also.isdigit() and all(str(p.pk) != also for p in people):
+    if also and all(p.pk != also for p in people):
         people += list(User.objects.filter(district_id=school.district_id, pk=also))
     return people
+
+
+def posted_person(request: HtmxHttpRequest, name: str) -> int | None:
+    """The person picked in a form, to keep them in the picker; the form reports a bad value."""
+    try:
+        return query_id(request, name, source=request.POST)
+    except BadRequest:
+        return None
 
 
 def draft_key(visit: RoundingVisit, what: str) -> str:
@@ -105,8 +116,8 @@ def visit_list(request: HtmxHttpRequest) -> HttpResponse:
 def visit_start(request: HtmxHttpRequest) -> HttpResponse:
     require_leader(request)
     initial = {"date": timezone.localdate()}
-    school_pk = request.GET.get("school", "")
-    if school_pk.isdigit():
+    school_pk = query_id(request, "school")
+    if school_pk:
         initial["school"] = School.objects.visible_to(request.user).filter(pk=school_pk).first()
     form = VisitForm(request.POST or None, initial=initial, district_id=request.user.district_id)
     if form.is_valid():
@@ -118,8 +129,10 @@ def visit_start(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rounding/visit_start.html", {"form": form})
 
 
-def visit_context(request, visit, *, conversation_form=None, celebration_form=None, saved=None):
-    people = roster_at(visit.school, also=request.POST.get("person"))
+def visit_context(
+    request, visit, *, conversation_form=None, celebration_form=None, summary_form=None, saved=None
+):
+    people = roster_at(visit.school, also=posted_person(request, "person"))
     district_id = visit.district_id
     conversations = (
         Conversation.objects.visible_to(request.user)
@@ -137,6 +150,7 @@ def visit_context(request, visit, *, conversation_form=None, celebration_form=No
         "celebration_form": celebration_form
         or CelebrationForm(district_id=district_id, people=people, prefix="celebration"),
         "celebrations": visit.celebrations.select_related("person"),
+        "summary_form": summary_form or VisitSummaryForm(initial={"summary": visit.summary}),
         "conversation_key": draft_key(visit, "conversation"),
         "celebration_key": draft_key(visit, "celebration"),
         "saved": saved,
@@ -163,7 +177,8 @@ def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
 @require_POST
 def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    people = SimpleLazyObject(lambda: roster_at(visit.school, also=request.POST.get("person")))
+    chosen = posted_person(request, "person")
+    people = SimpleLazyObject(lambda: roster_at(visit.school, also=chosen))
     form = ConversationForm(request.POST, district_id=visit.district_id, people=people)
     saved = None
     if form.is_valid():
@@ -224,7 +239,7 @@ def note_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Options for the person picker: the school's people whose name matches what is typed."""
     visit = visit_for_user(request, pk)
-    query = request.GET.get("person_q", "").strip()[:100]
+    query = query_text(request, "person_q")
     people = User.objects.filter(district_id=visit.district_id, schools=visit.school)
     if query:
         people = people.filter(Q(name__icontains=query) | Q(title__icontains=query))
@@ -236,7 +251,7 @@ def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    people = roster_at(visit.school, also=request.POST.get("celebration-person"))
+    people = roster_at(visit.school, also=posted_person(request, "celebration-person"))
     form = CelebrationForm(
         request.POST, district_id=visit.district_id, people=people, prefix="celebration"
     )
@@ -259,9 +274,15 @@ def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
-    visit.summary = request.POST.get("summary", "")[:10_000].strip()
+    form = VisitSummaryForm(request.POST)
+    if not form.is_valid():
+        # Nothing is cut: what was typed comes back with the reason.
+        context = visit_context(request, visit, summary_form=form)
+        context["visitors"] = visit.visitors.all()
+        return render(request, "rounding/visit_detail.html", context)
+    visit.summary = form.cleaned_data["summary"]
     visit.save(update_fields=["summary"])
-    messages.success(request, "Summary saved.")
+    messages.success(request, _("Summary saved."))
     return back_to(visit, "summary")
 
 
@@ -301,7 +322,10 @@ def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         what=f"Look into: {heard}"[:300],
         heard=heard[:300],
         owner=owner,
-        due_on=timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS),
+        # Never before the visit (one saved with a future date before visits were checked).
+        due_on=max(
+            timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS), conversation.visit.date
+        ),
     )
     if request.htmx:
         return render(request, "rounding/follow_up_made.html", {"follow_up": follow_up})
@@ -368,9 +392,17 @@ def follow_up_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         for field, value in form.cleaned_data.items():
             setattr(follow_up, field, value)
-        follow_up.save(update_fields=list(form.cleaned_data))
-        messages.success(request, "Follow-up saved.")
-        return redirect(follow_up)
+        try:
+            # The model knows what a follow-up may be (not due before its visit).
+            follow_up.full_clean(exclude=["owner", "school", "district", "conversation"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            follow_up.save(update_fields=list(form.cleaned_data))
+            messages.success(request, "Follow-up saved.")
+            return redirect(follow_up)
     return render(request, "rounding/follow_up_edit.html", {"follow_up": follow_up, "form": form})
 
 
@@ -513,8 +545,8 @@ def themes(request: HtmxHttpRequest) -> HttpResponse:
     school_ids = None if leader else list(request.user.schools.values_list("pk", flat=True))
     context = selectors.theme_counts(district_id=request.user.district_id, school_ids=school_ids)
     context["leader"] = leader
-    theme_pk, month = request.GET.get("theme", ""), request.GET.get("month", "")
-    if leader and theme_pk.isdigit() and re.fullmatch(r"\d{4}-\d{2}", month):
+    theme_pk, month = query_id(request, "theme"), query_text(request, "month")
+    if leader and theme_pk and re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):
         try:
             start = datetime.date.fromisoformat(f"{month}-01")
         except ValueError:
@@ -571,6 +603,7 @@ def celebration_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Recognition of {celebration.who} acknowledged.")
     back = request.POST.get("next", "")
-    if back.startswith("/rounding/"):
+    # Only a page of rounding, and only an address a link could hold (no line breaks).
+    if back.startswith("/rounding/") and back.isprintable():
         return redirect(back)
     return redirect("rounding:celebrations")

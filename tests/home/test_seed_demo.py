@@ -50,3 +50,21 @@ def test_seed_demo_refuses_a_database_that_has_districts(seeded):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "not added" in out.getvalue()
     assert District.objects.count() == 2
+
+
+def test_the_demos_emails_tell_times_in_each_districts_zone(
+    time_machine, django_capture_on_commit_callbacks, mailoutbox
+):
+    import datetime
+    import re
+
+    # 03:30 UTC on 2 December is still the evening of 1 December in both districts.
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 3, 30, tzinfo=datetime.UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--password", "demo-password-1", stdout=StringIO())
+    assert mailoutbox
+    zones = {"cedarvalley.example": "Dec 1, 2026 21:30 CST", "harborpoint.example": "22:30 EST"}
+    for message in mailoutbox:
+        stamp = next(v for k, v in zones.items() if message.to[0].endswith(k))
+        assert stamp in message.body, message.body
+        assert not re.search(r"\d\d:\d\d UTC", message.body)

@@ -8,3 +8,15 @@ class EmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("connection lost")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient for good (a 5xx answer) and counts the tries."""
+
+    attempts = 0
+
+    def send_messages(self, email_messages):
+        RefusingBackend.attempts += 1
+        raise smtplib.SMTPRecipientsRefused(
+            {to: (550, b"5.1.1 No such mailbox") for m in email_messages for to in m.to}
+        )

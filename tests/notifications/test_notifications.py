@@ -1,3 +1,4 @@
+import datetime
 import smtplib
 
 import pytest
@@ -152,3 +153,155 @@ def test_a_real_worker_delivers_the_email(real_worker, teacher, mailoutbox):
         time.sleep(0.1)
     assert [m.subject for m in mail.outbox] == ["Through the broker"]
     assert Notification.objects.get(recipient=teacher).emailed_at is not None
+
+
+# --- E-mail that cannot be sent ------------------------------------------------------------
+
+FAILING = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
+REFUSING = {"default": {"BACKEND": "tests.notifications.failing_backend.RefusingBackend"}}
+
+
+@pytest.fixture
+def eager_retries():
+    """Inline tasks retry inline too (as a worker would, without the wait)."""
+    from config.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(teacher):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Lunch\nschedule\r\nvote")
+    assert services.notification_email_send(notice.pk) is True
+    assert mail.outbox[0].subject == "Lunch schedule vote"
+    notice.refresh_from_db()
+    assert notice.subject == "Lunch schedule vote"
+
+
+def test_a_stored_subject_with_a_line_break_is_still_sent(teacher):
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Lunch")
+    Notification.objects.filter(pk=notice.pk).update(subject="Lunch\nBcc: x@example.com")
+    assert services.notification_email_send(notice.pk) is True
+    assert mail.outbox[0].subject == "Lunch Bcc: x@example.com"
+    assert mail.outbox[0].bcc == []
+
+
+def test_an_email_refused_for_good_is_kept_on_the_notice_with_its_reason(
+    teacher, settings, django_capture_on_commit_callbacks
+):
+    from tests.notifications.failing_backend import RefusingBackend
+
+    RefusingBackend.attempts = 0
+    settings.MAILERS = REFUSING
+    with django_capture_on_commit_callbacks(execute=True):
+        [notice] = services.notify(recipients=[teacher], kind="k", subject="Never arrives")
+    notice.refresh_from_db()
+    assert notice.failed_at is not None
+    assert "550" in notice.failure and "No such mailbox" in notice.failure
+    assert RefusingBackend.attempts == 1
+    # Nothing sends it again: not a second task, not the digest.
+    assert services.notification_email_send(notice.pk) is False
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    assert send_daily_digests() == 0
+    assert RefusingBackend.attempts == 1
+
+
+def test_a_lost_connection_is_retried_and_the_email_sent_once(
+    teacher, settings, eager_retries, django_capture_on_commit_callbacks
+):
+    from tests.principals import flaky_backend
+
+    flaky_backend.EmailBackend.failures_left = 1
+    flaky_backend.EmailBackend.refused = []
+    settings.MAILERS = {"default": {"BACKEND": "tests.principals.flaky_backend.EmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        [notice] = services.notify(recipients=[teacher], kind="k", subject="Second try")
+    assert flaky_backend.EmailBackend.refused == ["Second try"]
+    assert [m.subject for m in mail.outbox] == ["Second try"]
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None and notice.failed_at is None
+
+
+def test_an_email_that_keeps_failing_is_kept_as_failed_after_the_last_retry(
+    teacher, settings, eager_retries, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        [notice] = services.notify(recipients=[teacher], kind="k", subject="Server down")
+    notice.refresh_from_db()
+    assert notice.failed_at is not None
+    assert notice.failure.startswith("Gave up after 6 attempts")
+    assert "connection lost" in notice.failure
+
+
+def test_a_digest_refused_for_good_keeps_the_reason_on_each_notice(teacher, settings):
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    services.notify(recipients=[teacher], kind="k", subject="First")
+    services.notify(recipients=[teacher], kind="k", subject="Second")
+    settings.MAILERS = REFUSING
+    assert services.daily_digest_send(teacher.pk) == 0
+    notices = Notification.objects.filter(recipient=teacher)
+    assert all(n.failed_at is not None and "550" in n.failure for n in notices)
+    assert services.daily_digest_send(teacher.pk) == 0
+
+
+def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings):
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    services.notify(recipients=[teacher], kind="k", subject="First")
+    settings.MAILERS = FAILING
+    with pytest.raises(smtplib.SMTPException):
+        services.daily_digest_send(teacher.pk)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert services.daily_digest_send(teacher.pk) == 1
+    assert Notification.objects.get(recipient=teacher).failed_at is None
+
+
+# --- Times people read ---------------------------------------------------------------------
+
+# 22:00 UTC on 15 December is 16:00 in Chicago (CST) and 17:00 in New York (EST).
+EVENING = datetime.datetime(2026, 12, 15, 22, 0, tzinfo=datetime.UTC)
+
+
+def test_an_email_tells_the_time_in_the_districts_zone(teacher, outsider, time_machine):
+    time_machine.move_to(EVENING)
+    notices = services.notify(recipients=[teacher, outsider], kind="k", subject="Hello")
+    for notice in notices:
+        services.notification_email_send(notice.pk)
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Dec 15, 2026 16:00 CST" in bodies["charlie@cedar.example"]
+    assert "Dec 15, 2026 17:00 EST" in bodies["olga@harbor.example"]
+
+
+def test_a_digest_tells_the_time_in_the_districts_zone(teacher, time_machine):
+    time_machine.move_to(EVENING)
+    NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
+    services.notify(recipients=[teacher], kind="k", subject="First")
+    services.daily_digest_send(teacher.pk)
+    assert "First (Dec 15, 2026 16:00 CST)" in mail.outbox[0].body
+
+
+def test_the_inbox_tells_the_time_in_the_districts_zone(client_for, teacher, time_machine):
+    time_machine.move_to(EVENING)
+    services.notify(recipients=[teacher], kind="k", subject="Hello")
+    body = client_for(teacher).get(reverse("notifications:inbox")).content.decode()
+    assert "Dec 15, 2026 16:00 CST" in body
+
+
+def test_time_label_names_the_zone():
+    assert services.time_label(EVENING, "America/Los_Angeles") == "Dec 15, 2026 14:00 PST"
+
+
+def test_a_notice_whose_email_cannot_be_written_is_kept_as_failed_and_the_rest_go(
+    teacher, outsider, django_capture_on_commit_callbacks, caplog
+):
+    from districts.models import District
+
+    # A district whose zone was broken past the checks: its notices cannot tell their time.
+    District.objects.filter(pk=teacher.district_id).update(timezone="Mars/Olympus_Mons")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[teacher, outsider], kind="k", subject="Hello")
+    assert [m.to for m in mail.outbox] == [["olga@harbor.example"]]
+    failed = Notification.objects.get(recipient=teacher)
+    assert failed.failed_at is not None and "Mars/Olympus_Mons" in failed.failure
+    assert "failed for good" in caplog.text

@@ -1,6 +1,7 @@
 import datetime
 import threading
 import time
+import uuid
 
 import pytest
 from django.core import mail
@@ -21,25 +22,49 @@ def meeting(make_check_in):
     return make_check_in(MEETING)
 
 
-def test_both_people_get_the_48_hour_reminder_with_the_agenda(
+def test_both_people_get_the_48_hour_reminder_with_a_link_to_the_meeting(
     meeting, principal, superintendent, django_capture_on_commit_callbacks
 ):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@cedar.example", "bob@cedar.example"]
+    assert all(f"http://localhost:8000/check-ins/{meeting.pk}/" in m.body for m in mail.outbox)
+    assert "Mar 10, 2026 09:00 CDT" in mail.outbox[0].body
+    notices = Notification.objects.filter(kind="principals.before_48h")
+    assert {n.recipient_id for n in notices} == {principal.pk, superintendent.pk}
+    assert all(n.emailed_at is not None for n in notices)
+    assert all(n.url == f"/check-ins/{meeting.pk}/" for n in notices)
+
+
+def test_no_reminder_or_notice_quotes_the_agenda_or_notes(
+    meeting, principal, superintendent, django_capture_on_commit_callbacks
+):
+    """The admin shows every notice: what was said in a meeting stays on the meeting's page."""
     AgendaItem.objects.create(
         district=meeting.district,
         pair=meeting.pair,
         check_in=meeting,
         added_by=principal,
-        kind="high_performers",
-        text="Keep Ms. Ortiz on the math team",
+        kind="critical_conversation",
+        text="Ms. Ortiz may be let go",
     )
+    CheckIn.objects.filter(pk=meeting.pk).update(
+        shared_notes="Shared: budget cut", reflection="Reflection: listen more"
+    )
+    PrivateNote.objects.create(check_in=meeting, author=principal, text="Private: leaving in June")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
-    assert sorted(m.to[0] for m in mail.outbox) == ["alice@cedar.example", "bob@cedar.example"]
-    assert all("Keep Ms. Ortiz on the math team" in m.body for m in mail.outbox)
-    assert "09:00" in mail.outbox[0].body
-    notices = Notification.objects.filter(kind="principals.before_48h")
-    assert {n.recipient_id for n in notices} == {principal.pk, superintendent.pk}
-    assert all(n.emailed_at is not None for n in notices)
+        for hours in (-30, -1, 3):  # 48 hours before, 2 hours before, the notes nudge after
+            services.reminders_send(now=MEETING + datetime.timedelta(hours=hours))
+    # Two before, two two hours before, one nudge (the principal already wrote a note).
+    assert Notification.objects.filter(kind__startswith="principals.").count() == 5
+    written = [
+        *(f"{n.subject} {n.body}" for n in Notification.objects.all()),
+        *(f"{r.subject} {r.body}" for r in Reminder.objects.all()),
+        *(f"{m.subject} {m.body}" for m in mail.outbox),
+    ]
+    assert len(mail.outbox) == 5
+    for secret in ("Ortiz", "budget cut", "listen more", "leaving in June"):
+        assert not [text for text in written if secret in text], secret
 
 
 def test_a_second_run_sends_nothing(meeting, django_capture_on_commit_callbacks):
@@ -222,3 +247,29 @@ def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
     send_reminder_emails.apply_async(args=[list(Reminder.objects.values_list("pk", flat=True))])
     time.sleep(1.5)
     assert len(reminder_emails()) == 2
+
+
+def test_the_migration_takes_the_agenda_out_of_reminders_already_written(meeting, principal):
+    import importlib
+
+    from django.apps import apps
+
+    old = (
+        "Your check-in with Alice Okafor (Alder Creek Elementary) is on Tuesday 10 March at 09:00"
+        " (America/Chicago).\n\nAgenda so far:\n- Critical conversation: Ms. Ortiz may be let go"
+    )
+    Reminder.objects.create(
+        check_in=meeting, recipient=principal, kind="before_48h", claim=uuid.uuid4(), body=old
+    )
+    Notification.objects.create(
+        district=meeting.district, recipient=principal, kind="principals.before_48h", body=old
+    )
+    Notification.objects.create(
+        district=meeting.district, recipient=principal, kind="decisions.other", body=old
+    )
+    migration = importlib.import_module("principals.migrations.0003_reminders_without_agenda")
+    migration.drop_agenda_from_reminders(apps, None)
+    first_line = old.split("\n")[0] + migration.INSTEAD
+    assert Reminder.objects.get().body == first_line
+    assert Notification.objects.get(kind="principals.before_48h").body == first_line
+    assert "Ortiz" in Notification.objects.get(kind="decisions.other").body

@@ -1,0 +1,29 @@
+from django.db import migrations
+from django.db.models import Value
+from django.db.models.functions import Concat, StrIndex, Substr
+
+# What reminders used to add after the meeting's time: the agenda, item by item.
+AGENDA = "\n\nAgenda so far:\n"
+INSTEAD = " Open the meeting to read its agenda and add what matters to you."
+
+
+def drop_agenda_from_reminders(apps, schema_editor):
+    """Reminders written before quoted the agenda; the admin shows them. Keep the first line."""
+    Reminder = apps.get_model("principals", "Reminder")
+    Notification = apps.get_model("notifications", "Notification")
+    shortened = Concat(Substr("body", 1, StrIndex("body", Value(AGENDA)) - 1), Value(INSTEAD))
+    Reminder.objects.filter(body__contains=AGENDA).update(body=shortened)
+    Notification.objects.filter(kind__startswith="principals.", body__contains=AGENDA).update(
+        body=shortened
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("principals", "0002_reminder_email_failure"),
+        ("notifications", "0002_email_failure"),
+    ]
+
+    operations = [
+        migrations.RunPython(drop_agenda_from_reminders, migrations.RunPython.noop, elidable=True),
+    ]
