@@ -254,10 +254,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://")):
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A request never waits long on the broker: a stalled Redis fails the publish within
+    # seconds (logged; the sweep sends what it would have carried).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2}
+elif not CELERY_BROKER_URL.startswith("amqp://"):
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL must start with redis://, rediss:// or amqp://, not {CELERY_BROKER_URL!r}."
     )
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
