@@ -28,8 +28,8 @@ from .models import (
     DecisionPrinciple,
     Input,
     Involvement,
+    NoticeKind,
     Reflection,
-    Reminder,
     Stakeholder,
     Status,
     anonymous_key,
@@ -186,35 +186,16 @@ def notify_once(
     subject: str,
     body: str = "",
 ) -> list[User]:
-    """Claim a reminder row per person, then notify those newly claimed (e-mail after commit).
-
-    The decision row is locked first, so two beat ticks or a retried task send nothing twice.
-    """
-    with transaction.atomic():
-        Decision.objects.select_for_update().filter(pk=decision.pk).first()
-        people = {p.pk: p for p in people}
-        already = set(
-            Reminder.objects.filter(decision=decision, kind=kind, person_id__in=people).values_list(
-                "person_id", flat=True
-            )
-        )
-        fresh = [p for pk, p in people.items() if pk not in already]
-        if not fresh:
-            return []
-        Reminder.objects.bulk_create(
-            [
-                Reminder(district_id=decision.district_id, decision=decision, person=p, kind=kind)
-                for p in fresh
-            ]
-        )
-        notify(
-            recipients=fresh,
-            kind=f"decisions.{kind}",
-            subject=subject,
-            body=body,
-            url=decision.get_absolute_url(),
-        )
-    return fresh
+    """Notify each person once per decision and kind; returns those newly notified."""
+    written = notify(
+        recipients=people,
+        kind=f"decisions.{kind}",
+        subject=subject,
+        body=body,
+        url=decision.get_absolute_url(),
+        key=f"decision:{decision.pk}",
+    )
+    return [notice.recipient for notice in written]
 
 
 def window_opened_send(decision: Decision) -> list[User]:
@@ -224,7 +205,7 @@ def window_opened_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
-        kind=Reminder.Kind.WINDOW_OPENED,
+        kind=NoticeKind.WINDOW_OPENED,
         subject=f"Your input is invited: {decision.title}",
         body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
     )
@@ -245,7 +226,7 @@ def closing_soon_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=waiting,
-        kind=Reminder.Kind.CLOSING_SOON,
+        kind=NoticeKind.CLOSING_SOON,
         subject=f"Input closes within 48 hours: {decision.title}",
         body=(
             f"Input on {decision.number} closes soon and we have no named input from you. "
@@ -269,7 +250,7 @@ def reflection_due_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=deciders,
-        kind=Reminder.Kind.REFLECTION_DUE,
+        kind=NoticeKind.REFLECTION_DUE,
         subject=f"Time to reflect: {decision.title}",
         body=f"{decision.number} reached its review date. What happened, and what did we learn?",
     )
@@ -294,7 +275,7 @@ def decision_open_input(
             input_closes=closes or decision.input_closes,
         )
     decision.open_input(by=by)
-    transaction.on_commit(lambda: window_opened_send(decision))
+    window_opened_send(decision)
     return decision
 
 
@@ -394,7 +375,7 @@ def decision_inform(*, decision: Decision, by: User | None) -> int:
     sent = notify_once(
         decision=decision,
         people=people_of(decision),
-        kind=Reminder.Kind.DECIDED,
+        kind=NoticeKind.DECIDED,
         subject=f"Decided: {decision.title}",
         body=f"{decision.number}: {decision.outcome[:300]}",
     )

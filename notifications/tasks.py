@@ -1,20 +1,20 @@
 from celery import shared_task
 
 from . import services
-from .models import EmailMode, Notification, NotificationSettings
+from .models import Email, Notification
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
-def send_notification_email(notification_id: int) -> bool:
-    return services.notification_email_send(notification_id)
+@shared_task
+def send_due_emails() -> int:
+    """Asked for after each notice commits, and run by beat every minute as the sweep."""
+    return services.due_emails_send()
 
 
 @shared_task
 def send_daily_digests() -> int:
     """Beat runs this once a day; each person with a digest gets one e-mail of what waited."""
-    digest_users = NotificationSettings.objects.filter(email_mode=EmailMode.DAILY).values("user_id")
     waiting = list(
-        Notification.objects.filter(recipient__in=digest_users, emailed_at__isnull=True)
+        Notification.objects.filter(email=Email.DIGEST)
         .values_list("recipient_id", flat=True)
         .distinct()
     )
@@ -23,6 +23,6 @@ def send_daily_digests() -> int:
     return len(waiting)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+@shared_task
 def send_daily_digest(user_id: int) -> int:
     return services.daily_digest_send(user_id)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District, School, Theme, User
-from notifications.models import EmailMode, Notification, NotificationSettings
-from notifications.services import absolute, notify
+from notifications.models import Notification
+from notifications.services import Notice, notices_write, notify
 
 from . import cadence
 from .models import (
@@ -28,7 +25,7 @@ from .models import (
     CheckInPair,
     PrivateNote,
     Problem,
-    Reminder,
+    ReminderKind,
     SchoolBreak,
 )
 
@@ -36,7 +33,6 @@ HORIZON_WEEKS = 8
 OVERDUE_MARGIN = datetime.timedelta(days=3)
 NUDGE_AFTER = datetime.timedelta(hours=1)
 NUDGE_UNTIL = datetime.timedelta(days=3)
-EMAIL_CHUNK = 500
 BATCH = 2000
 
 
@@ -161,7 +157,7 @@ def school_break_create(
     return school_break
 
 
-# --- Reminders, exactly once ----------------------------------------------------------------
+# --- Reminders, once each ------------------------------------------------------------------
 
 
 @dataclass
@@ -171,22 +167,31 @@ class Due:
     recipients: list[User] = field(default_factory=list)
 
 
+def two_days_before(check_in: CheckIn) -> datetime.datetime:
+    """The same clock time two days earlier in the district's zone, across a clock change."""
+    local = timezone.localtime(check_in.scheduled_at, check_in.pair.zone)
+    return (local - datetime.timedelta(days=2)).astimezone(datetime.UTC)
+
+
 def due_reminders(now: datetime.datetime) -> list[Due]:
     """What should have gone out by `now`, in three queries whatever the number of pairs."""
     people = ("pair__supervisor", "pair__principal", "pair__school", "pair__district")
     upcoming = CheckIn.objects.filter(
         status=CheckIn.Status.SCHEDULED,
         scheduled_at__gt=now,
-        scheduled_at__lte=now + datetime.timedelta(hours=48),
+        # Two days of wall-clock time may be 49 hours across a clock change.
+        scheduled_at__lte=now + datetime.timedelta(hours=49),
         pair__active=True,
     ).select_related(*people)
     dues = []
     for check_in in upcoming:
         # One reminder per window: a meeting two hours away gets only the short reminder.
-        if check_in.scheduled_at - now > datetime.timedelta(hours=2):
-            kind = Reminder.Kind.BEFORE_48H
+        if check_in.scheduled_at - now <= datetime.timedelta(hours=2):
+            kind = ReminderKind.BEFORE_2H
+        elif now >= two_days_before(check_in):
+            kind = ReminderKind.BEFORE_48H
         else:
-            kind = Reminder.Kind.BEFORE_2H
+            continue
         pair = check_in.pair
         dues.append(Due(check_in, kind, [pair.supervisor, pair.principal]))
 
@@ -210,34 +215,17 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
             if (check_in.pk, person.pk) not in wrote
         ]
         if missing:
-            dues.append(Due(check_in, Reminder.Kind.NOTES_NUDGE, missing))
+            dues.append(Due(check_in, ReminderKind.NOTES_NUDGE, missing))
     return dues
 
 
-def agenda_lines(dues: list[Due]) -> dict[int, list[str]]:
-    """The agenda so far of each due meeting, in one query."""
-    meetings = {due.check_in.pk: due.check_in for due in dues}
-    by_pair = defaultdict(list)
-    for check_in in meetings.values():
-        by_pair[check_in.pair_id].append(check_in)
-    lines: dict[int, list[str]] = defaultdict(list)
-    items = AgendaItem.objects.filter(pair_id__in=by_pair, resolved_at__isnull=True).values_list(
-        "pair_id", "check_in__scheduled_at", "kind", "text"
-    )
-    labels = dict(AgendaItem.Kind.choices)
-    for pair_id, item_at, kind, text in items.order_by("pk"):
-        for check_in in by_pair[pair_id]:
-            if item_at <= check_in.scheduled_at:
-                lines[check_in.pk].append(f"- {labels.get(kind, kind)}: {text}")
-    return lines
-
-
-def reminder_text(due: Due, recipient: User, agenda: list[str]) -> tuple[str, str]:
+def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
+    """Who and when, never what: agenda and notes stay on the meeting's page."""
     check_in = due.check_in
     pair = check_in.pair
     other = pair.principal if recipient.pk == pair.supervisor_id else pair.supervisor
-    when = f"{check_in.local_start():%A %-d %B at %H:%M} ({pair.district.timezone})"
-    if due.kind == Reminder.Kind.NOTES_NUDGE:
+    when = f"{check_in.local_start():%A %-d %B at %H:%M %Z}"
+    if due.kind == ReminderKind.NOTES_NUDGE:
         subject = f"Your notes on the check-in with {other.name}"
         body = (
             f"You met {other.name} ({pair.school.name}) on {when}. "
@@ -245,138 +233,42 @@ def reminder_text(due: Due, recipient: User, agenda: list[str]) -> tuple[str, st
             "your private notes are yours alone."
         )
         return subject, body
-    soon = "in two hours" if due.kind == Reminder.Kind.BEFORE_2H else "in two days"
+    soon = "in two hours" if due.kind == ReminderKind.BEFORE_2H else "in two days"
     subject = f"Check-in with {other.name} {soon}"
-    agenda_text = "\n".join(agenda) if agenda else "Nothing on the agenda yet: add what matters."
-    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}.\n\nAgenda so far:\n{agenda_text}"
+    body = (
+        f"Your check-in with {other.name} ({pair.school.name}) is on {when}. "
+        "The agenda so far is on the meeting's page: add what matters."
+    )
     return subject, body
 
 
-def email_modes(user_ids) -> dict[int, str]:
-    return dict(
-        NotificationSettings.objects.filter(user_id__in=user_ids).values_list(
-            "user_id", "email_mode"
-        )
-    )
-
-
-def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
-    """Claim every due reminder, put the notices in the inboxes and queue the e-mails.
-
-    The claim is an insert into the unique (check-in, recipient, kind) table that skips rows
-    another run already holds; this run then reads back only the rows stamped with its own
-    claim id. The in-app notice is written in the same transaction as the claim, and the
-    e-mails are queued only after it commits, so a crash leaves neither or both.
-    """
-    from .tasks import send_reminder_emails
-
+def reminders_send(*, now: datetime.datetime | None = None) -> list[Notification]:
+    """Write every due reminder into the outbox, once per meeting, person and kind."""
     now = now or timezone.now()
     dues = due_reminders(now)
     if not dues:
         return []
-    existing = set(
-        Reminder.objects.filter(check_in_id__in={due.check_in.pk for due in dues}).values_list(
-            "check_in_id", "recipient_id", "kind"
-        )
-    )
-    wanted = [
-        (due, person)
-        for due in dues
-        for person in due.recipients
-        if person.is_active and (due.check_in.pk, person.pk, due.kind) not in existing
-    ]
-    if not wanted:
-        return []
-    agendas = agenda_lines([due for due, _person in wanted])
-    modes = email_modes({person.pk for _due, person in wanted})
-    claim = uuid.uuid4()
     # One reverse() for all: the check-in address is this prefix and the id.
     prefix = reverse("principals:index")
-    rows = []
-    for due, person in wanted:
-        subject, body = reminder_text(due, person, agendas.get(due.check_in.pk, []))
-        rows.append(
-            Reminder(
-                check_in_id=due.check_in.pk,
-                recipient_id=person.pk,
-                kind=due.kind,
-                claim=claim,
-                created_at=now,
-                subject=subject[:200],
-                body=body,
-                url=f"{prefix}{due.check_in.pk}/",
-                email_wanted=bool(person.email)
-                and modes.get(person.pk, EmailMode.EACH) == EmailMode.EACH,
-            )
-        )
-    district_of = {person.pk: person.district_id for _due, person in wanted}
-    with transaction.atomic():
-        Reminder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-        mine = list(
-            Reminder.objects.filter(claim=claim).values_list(
-                "pk", "recipient_id", "kind", "subject", "body", "url", "email_wanted"
-            )
-        )
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    district_id=district_of[recipient_id],
-                    recipient_id=recipient_id,
-                    kind=f"principals.{kind}",
+    notices = []
+    for due in dues:
+        for person in due.recipients:
+            subject, body = reminder_text(due, person)
+            notices.append(
+                Notice(
+                    recipient=person,
+                    kind=f"principals.{due.kind}",
                     subject=subject,
                     body=body,
-                    url=url,
-                    # The reminder e-mails itself, or the daily digest picks the notice up.
-                    emailed_at=now if email_wanted else None,
+                    url=f"{prefix}{due.check_in.pk}/",
+                    key=f"check_in:{due.check_in.pk}",
                 )
-                for _pk, recipient_id, kind, subject, body, url, email_wanted in mine
-            ],
-            batch_size=BATCH,
-        )
-        to_email = [row[0] for row in mine if row[6]]
-        for start in range(0, len(to_email), EMAIL_CHUNK):
-            send_reminder_emails.delay_on_commit(to_email[start : start + EMAIL_CHUNK])
-    return [row[0] for row in mine]
-
-
-def reminder_emails_send(reminder_ids: list[int]) -> tuple[list[int], list[int]]:
-    """E-mail the claimed reminders not sent yet. Returns (sent, failed) ids.
-
-    `sent_at` is set and committed before each e-mail goes out, so a second task, a redelivered
-    message or a worker killed mid-send never sends it again; a refused send clears it so the
-    retry sends it.
-    """
+            )
     with transaction.atomic():
-        claimed = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=reminder_ids, email_wanted=True, sent_at__isnull=True)
-            .select_related("recipient")
-        )
-        Reminder.objects.filter(pk__in=[r.pk for r in claimed]).update(sent_at=timezone.now())
-    sent, failed = [], []
-    for reminder in claimed:
-        body = f"{reminder.body}\n\nOpen the check-in: {absolute(reminder.url)}\n"
-        try:
-            EmailMessage(reminder.subject, body, to=[reminder.recipient.email]).send()
-        except Exception:
-            failed.append(reminder.pk)
-        else:
-            sent.append(reminder.pk)
-    if failed:
-        Reminder.objects.filter(pk__in=failed).update(sent_at=None)
-    return sent, failed
-
-
-def stranded_reminder_ids(now: datetime.datetime) -> list[int]:
-    """E-mails claimed a while ago that never went out (a retry gave up, a message was lost)."""
-    return list(
-        Reminder.objects.filter(
-            email_wanted=True,
-            sent_at__isnull=True,
-            created_at__lt=now - datetime.timedelta(minutes=15),
-            created_at__gt=now - datetime.timedelta(days=2),
-        ).values_list("pk", flat=True)
-    )
+        # Two runs at once take turns here, so each reports only the reminders it wrote.
+        districts = {due.check_in.district_id for due in dues}
+        list(District.objects.select_for_update().filter(pk__in=districts).values_list("pk"))
+        return notices_write(notices, now=now)
 
 
 # --- Pairs past their cadence ---------------------------------------------------------------
@@ -433,21 +325,12 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def dispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """What beat runs every few minutes: plan, remind, flag, and pick up stranded e-mails."""
-    from .tasks import send_reminder_emails
-
+    """What beat runs every few minutes: plan, remind and flag."""
     now = now or timezone.now()
     planned = occurrences_plan(today=now.date())
-    stranded = stranded_reminder_ids(now)
-    for start in range(0, len(stranded), EMAIL_CHUNK):
-        send_reminder_emails.delay(stranded[start : start + EMAIL_CHUNK])
     reminded = reminders_send(now=now)
     flagged = overdue_pairs_flag(now=now)
     return {"planned": planned, "reminded": len(reminded), "flagged": len(flagged)}
-
-
-def retry_seconds() -> int:
-    return int(getattr(settings, "PRINCIPALS_EMAIL_RETRY_SECONDS", 60))
 
 
 # --- Writing in a meeting -------------------------------------------------------------------

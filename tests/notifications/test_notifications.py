@@ -1,11 +1,9 @@
-import smtplib
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from notifications import services
-from notifications.models import EmailMode, Notification, NotificationSettings
+from notifications.models import Email, EmailMode, Notification, NotificationSettings
 from notifications.tasks import send_daily_digests
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +40,47 @@ def test_a_notice_is_emailed_once_even_if_the_task_runs_twice(teacher):
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_releases_the_claim_so_the_retry_sends(teacher, settings):
+def test_a_refused_send_waits_and_the_sweep_sends_it_once_later(teacher, settings, time_machine):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Retry me")
     settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
-    with pytest.raises(smtplib.SMTPException):
-        services.notification_email_send(notice.pk)
+    assert services.due_emails_send() == 0
     notice.refresh_from_db()
-    assert notice.emailed_at is None
+    assert notice.email == Email.DUE
+    assert "connection lost" in notice.email_failure
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert services.notification_email_send(notice.pk) is True
+    assert services.due_emails_send() == 0  # not before its retry time
+    time_machine.move_to("2026-12-01 12:03Z", tick=False)
+    assert services.due_emails_send() == 1
+    assert services.due_emails_send() == 0
+    notice.refresh_from_db()
+    assert (notice.email, notice.email_failure) == (Email.SENT, "")
+    assert len(mail.outbox) == 1
+
+
+def test_an_email_that_can_never_be_sent_is_kept_as_failed_with_its_reason(teacher, settings):
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.notifications.failing_backend.RefusingBackend"}
+    }
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Nobody home")
+    services.due_emails_send()
+    notice.refresh_from_db()
+    assert notice.email == Email.FAILED
+    assert "SMTPRecipientsRefused" in notice.email_failure
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(teacher):
+    services.notify(recipients=[teacher], kind="k", subject="Lunch\r\nBcc: x@example.com")
+    services.due_emails_send()
+    assert [m.subject for m in mail.outbox] == ["Lunch Bcc: x@example.com"]
+
+
+def test_a_second_notice_with_the_same_key_is_not_written(teacher):
+    assert len(services.notify(recipients=[teacher], kind="k", subject="s", key="decision:1")) == 1
+    assert services.notify(recipients=[teacher], kind="k", subject="s", key="decision:1") == []
+    assert len(services.notify(recipients=[teacher], kind="k", subject="s", key="decision:2")) == 1
+    assert Notification.objects.count() == 2
+    assert services.due_emails_send() == 2
 
 
 def test_people_without_email_get_the_inbox_only(student, django_capture_on_commit_callbacks):
@@ -151,4 +181,4 @@ def test_a_real_worker_delivers_the_email(real_worker, teacher, mailoutbox):
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [m.subject for m in mail.outbox] == ["Through the broker"]
-    assert Notification.objects.get(recipient=teacher).emailed_at is not None
+    assert Notification.objects.get(recipient=teacher).email == Email.SENT
