@@ -1,3 +1,5 @@
+import datetime
+
 from celery import current_app
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -10,6 +12,9 @@ import districts.selectors
 import principals.selectors
 import rounding.selectors
 from districts.models import District
+from notifications.services import oldest_due_email_age
+
+EMAIL_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 @login_required
@@ -77,9 +82,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz_background(request: HttpRequest) -> HttpResponse:
-    """For a monitor: 503 when the broker is unreachable or the database is."""
+    """For a monitor: 503 when the database or broker is unreachable, or e-mail is stuck.
+
+    E-mail is stuck when the oldest one due has waited longer than `EMAIL_STUCK_AFTER`: the
+    worker or beat is not running, or the mail server has refused for that long.
+    """
     report = {"database": database_status(), "broker": broker_status()}
-    healthy = all(value == "ok" for value in report.values())
+    waited = oldest_due_email_age() if report["database"] == "ok" else None
+    report["oldest_due_email_seconds"] = int(waited.total_seconds()) if waited else 0
+    healthy = report["database"] == report["broker"] == "ok" and (
+        waited is None or waited <= EMAIL_STUCK_AFTER
+    )
     return JsonResponse(
         {"status": "ok" if healthy else "failing", **report}, status=200 if healthy else 503
     )
