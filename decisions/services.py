@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,8 @@ from .models import (
     may_give_input,
     people_of,
 )
+
+logger = logging.getLogger(__name__)
 
 INPUT_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED)
 
@@ -417,33 +420,58 @@ def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Deci
     return decision
 
 
+def _each(pks, step, what: str) -> int:
+    """Run `step` on each decision in its own transaction; one that fails is logged and skipped."""
+    done = 0
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                done += step(Decision.objects.select_for_update().get(pk=pk))
+        except Exception:
+            logger.exception("Decision %s: %s failed; the run goes on without it.", pk, what)
+    return done
+
+
 def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
     """Close windows on time and send each notice that has come due, once."""
     now = now or timezone.now()
-    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
-    for pk in Decision.objects.filter(
-        status=Status.OPEN_FOR_INPUT, input_closes__lte=now
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            decision = Decision.objects.select_for_update().get(pk=pk)
-            if decision.status == Status.OPEN_FOR_INPUT and decision.input_closes <= now:
-                decision.close_input(by=None)
-                refresh_flags(decision)
-                counts["closed"] += 1
-    open_now = Decision.objects.filter(
-        status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now
-    ).select_related("district")
-    for decision in open_now:
-        counts["opened"] += len(window_opened_send(decision))
+
+    def close(decision: Decision) -> int:
+        if decision.status != Status.OPEN_FOR_INPUT or decision.input_closes > now:
+            return 0
+        decision.close_input(by=None)
+        refresh_flags(decision)
+        return 1
+
+    def remind(decision: Decision) -> int:
+        sent = len(window_opened_send(decision))
         if decision.input_closes <= now + datetime.timedelta(hours=48):
             counts["closing"] += len(closing_soon_send(decision))
-    review_due = Decision.objects.filter(
-        status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
-        review_on__lte=timezone.localdate(now),
-        reflections__isnull=True,
-    ).select_related("decided_by")
-    for decision in review_due:
-        counts["reflection"] += len(reflection_due_send(decision))
+        return sent
+
+    def reflect(decision: Decision) -> int:
+        sent = len(reflection_due_send(decision))
         if "review_overdue" not in decision.flag_codes:
             refresh_flags(decision)
+        return sent
+
+    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
+    ids = Decision.objects.values_list("pk", flat=True)
+    counts["closed"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_closes__lte=now), close, "closing input"
+    )
+    counts["opened"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now),
+        remind,
+        "input reminders",
+    )
+    counts["reflection"] = _each(
+        ids.filter(
+            status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
+            review_on__lte=timezone.localdate(now),
+            reflections__isnull=True,
+        ),
+        reflect,
+        "reflection reminder",
+    )
     return counts
