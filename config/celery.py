@@ -17,6 +17,10 @@ app.autodiscover_tasks()
 # One static schedule in UTC. Per-district and per-person timing lives in the database;
 # the tasks below look up what is due, so beat never needs an entry per row.
 app.conf.beat_schedule = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.send_due_emails",
+        "schedule": 60,
+    },
     "decisions-dispatch": {
         "task": "decisions.tasks.dispatch_due",
         "schedule": 60 * 5,

@@ -242,6 +242,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", "console://"))}
 
 # Celery: Redis when CELERY_BROKER_URL is set, otherwise a folder-based broker under var/.
+# A request never waits long on the broker: a stopped or stalled Redis fails the publish within
+# about two seconds (it is logged; the outbox sweep sends what the message would have asked for).
+REDIS_BROKER_OPTIONS = {
+    "socket_timeout": 2,
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery"
@@ -254,10 +264,14 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://")):
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
+elif not CELERY_BROKER_URL.startswith("amqp://"):
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL must start with redis://, rediss:// or amqp://, not {CELERY_BROKER_URL!r}."
     )
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

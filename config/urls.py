@@ -7,6 +7,7 @@ from home import views as home_views
 urlpatterns = [
     path("", home_views.district_home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("healthz/background", home_views.healthz_background, name="healthz_background"),
     path("baseline/", home_views.baseline, name="baseline"),
     path(
         "accounts/login/",

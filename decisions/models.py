@@ -1022,26 +1022,10 @@ class DecisionEvent(models.Model):
         )
 
 
-class Reminder(models.Model):
-    """A notice claimed before it is sent, so beat firing twice sends it once."""
+class NoticeKind(models.TextChoices):
+    """The notices about a decision; each goes to a person once (notifications' `key`)."""
 
-    class Kind(models.TextChoices):
-        WINDOW_OPENED = "window_opened", "Input window opened"
-        CLOSING_SOON = "closing_soon", "Closing in 48 hours"
-        DECIDED = "decided", "Decision made"
-        REFLECTION_DUE = "reflection_due", "Reflection due"
-
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reminders")
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["decision", "person", "kind"], name="one_reminder_each")
-        ]
-        indexes = [models.Index(fields=["district", "decision", "kind"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.person_id} on {self.decision_id}"
+    WINDOW_OPENED = "window_opened", "Input window opened"
+    CLOSING_SOON = "closing_soon", "Closing in 48 hours"
+    DECIDED = "decided", "Decision made"
+    REFLECTION_DUE = "reflection_due", "Reflection due"

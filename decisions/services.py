@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -28,8 +29,8 @@ from .models import (
     DecisionPrinciple,
     Input,
     Involvement,
+    NoticeKind,
     Reflection,
-    Reminder,
     Stakeholder,
     Status,
     anonymous_key,
@@ -37,6 +38,8 @@ from .models import (
     may_give_input,
     people_of,
 )
+
+logger = logging.getLogger(__name__)
 
 INPUT_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED)
 
@@ -186,35 +189,16 @@ def notify_once(
     subject: str,
     body: str = "",
 ) -> list[User]:
-    """Claim a reminder row per person, then notify those newly claimed (e-mail after commit).
-
-    The decision row is locked first, so two beat ticks or a retried task send nothing twice.
-    """
-    with transaction.atomic():
-        Decision.objects.select_for_update().filter(pk=decision.pk).first()
-        people = {p.pk: p for p in people}
-        already = set(
-            Reminder.objects.filter(decision=decision, kind=kind, person_id__in=people).values_list(
-                "person_id", flat=True
-            )
-        )
-        fresh = [p for pk, p in people.items() if pk not in already]
-        if not fresh:
-            return []
-        Reminder.objects.bulk_create(
-            [
-                Reminder(district_id=decision.district_id, decision=decision, person=p, kind=kind)
-                for p in fresh
-            ]
-        )
-        notify(
-            recipients=fresh,
-            kind=f"decisions.{kind}",
-            subject=subject,
-            body=body,
-            url=decision.get_absolute_url(),
-        )
-    return fresh
+    """Notify each person once per decision and kind; returns those newly notified."""
+    written = notify(
+        recipients=people,
+        kind=f"decisions.{kind}",
+        subject=subject,
+        body=body,
+        url=decision.get_absolute_url(),
+        key=f"decision:{decision.pk}",
+    )
+    return [notice.recipient for notice in written]
 
 
 def window_opened_send(decision: Decision) -> list[User]:
@@ -224,7 +208,7 @@ def window_opened_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
-        kind=Reminder.Kind.WINDOW_OPENED,
+        kind=NoticeKind.WINDOW_OPENED,
         subject=f"Your input is invited: {decision.title}",
         body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
     )
@@ -245,7 +229,7 @@ def closing_soon_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=waiting,
-        kind=Reminder.Kind.CLOSING_SOON,
+        kind=NoticeKind.CLOSING_SOON,
         subject=f"Input closes within 48 hours: {decision.title}",
         body=(
             f"Input on {decision.number} closes soon and we have no named input from you. "
@@ -269,7 +253,7 @@ def reflection_due_send(decision: Decision) -> list[User]:
     return notify_once(
         decision=decision,
         people=deciders,
-        kind=Reminder.Kind.REFLECTION_DUE,
+        kind=NoticeKind.REFLECTION_DUE,
         subject=f"Time to reflect: {decision.title}",
         body=f"{decision.number} reached its review date. What happened, and what did we learn?",
     )
@@ -294,7 +278,7 @@ def decision_open_input(
             input_closes=closes or decision.input_closes,
         )
     decision.open_input(by=by)
-    transaction.on_commit(lambda: window_opened_send(decision))
+    window_opened_send(decision)
     return decision
 
 
@@ -394,7 +378,7 @@ def decision_inform(*, decision: Decision, by: User | None) -> int:
     sent = notify_once(
         decision=decision,
         people=people_of(decision),
-        kind=Reminder.Kind.DECIDED,
+        kind=NoticeKind.DECIDED,
         subject=f"Decided: {decision.title}",
         body=f"{decision.number}: {decision.outcome[:300]}",
     )
@@ -436,33 +420,58 @@ def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Deci
     return decision
 
 
+def _each(pks, step, what: str) -> int:
+    """Run `step` on each decision in its own transaction; one that fails is logged and skipped."""
+    done = 0
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                done += step(Decision.objects.select_for_update().get(pk=pk))
+        except Exception:
+            logger.exception("Decision %s: %s failed; the run goes on without it.", pk, what)
+    return done
+
+
 def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
     """Close windows on time and send each notice that has come due, once."""
     now = now or timezone.now()
-    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
-    for pk in Decision.objects.filter(
-        status=Status.OPEN_FOR_INPUT, input_closes__lte=now
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            decision = Decision.objects.select_for_update().get(pk=pk)
-            if decision.status == Status.OPEN_FOR_INPUT and decision.input_closes <= now:
-                decision.close_input(by=None)
-                refresh_flags(decision)
-                counts["closed"] += 1
-    open_now = Decision.objects.filter(
-        status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now
-    ).select_related("district")
-    for decision in open_now:
-        counts["opened"] += len(window_opened_send(decision))
+
+    def close(decision: Decision) -> int:
+        if decision.status != Status.OPEN_FOR_INPUT or decision.input_closes > now:
+            return 0
+        decision.close_input(by=None)
+        refresh_flags(decision)
+        return 1
+
+    def remind(decision: Decision) -> int:
+        sent = len(window_opened_send(decision))
         if decision.input_closes <= now + datetime.timedelta(hours=48):
             counts["closing"] += len(closing_soon_send(decision))
-    review_due = Decision.objects.filter(
-        status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
-        review_on__lte=timezone.localdate(now),
-        reflections__isnull=True,
-    ).select_related("decided_by")
-    for decision in review_due:
-        counts["reflection"] += len(reflection_due_send(decision))
+        return sent
+
+    def reflect(decision: Decision) -> int:
+        sent = len(reflection_due_send(decision))
         if "review_overdue" not in decision.flag_codes:
             refresh_flags(decision)
+        return sent
+
+    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
+    ids = Decision.objects.values_list("pk", flat=True)
+    counts["closed"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_closes__lte=now), close, "closing input"
+    )
+    counts["opened"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now),
+        remind,
+        "input reminders",
+    )
+    counts["reflection"] = _each(
+        ids.filter(
+            status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
+            review_on__lte=timezone.localdate(now),
+            reflections__isnull=True,
+        ),
+        reflect,
+        "reflection reminder",
+    )
     return counts

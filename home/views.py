@@ -1,5 +1,8 @@
+import datetime
+
+from celery import current_app
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -9,6 +12,9 @@ import districts.selectors
 import principals.selectors
 import rounding.selectors
 from districts.models import District
+from notifications.services import oldest_due_email_age
+
+EMAIL_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 @login_required
@@ -41,9 +47,52 @@ def baseline(request: HttpRequest) -> HttpResponse:
     return render(request, "home/baseline.html", {"district": district})
 
 
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return "unreachable"
+    return "ok"
+
+
+def broker_status() -> str:
+    """Whether a task could be published now; gives up within the broker's socket timeouts."""
+    try:
+        with current_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    except Exception:
+        return "unreachable"
+    return "ok"
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and `docker compose`: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer: 200 while this web process reaches its database.
+
+    The broker is reported but does not fail the check: pages and saves work without it, and
+    what it would carry waits in the database. `/healthz/background` is the monitor's check.
+    """
+    report = {"database": database_status(), "broker": broker_status()}
+    healthy = report["database"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **report}, status=200 if healthy else 503
+    )
+
+
+@never_cache
+def healthz_background(request: HttpRequest) -> HttpResponse:
+    """For a monitor: 503 when the database or broker is unreachable, or e-mail is stuck.
+
+    E-mail is stuck when the oldest one due has waited longer than `EMAIL_STUCK_AFTER`: the
+    worker or beat is not running, or the mail server has refused for that long.
+    """
+    report = {"database": database_status(), "broker": broker_status()}
+    waited = oldest_due_email_age() if report["database"] == "ok" else None
+    report["oldest_due_email_seconds"] = int(waited.total_seconds()) if waited else 0
+    healthy = report["database"] == report["broker"] == "ok" and (
+        waited is None or waited <= EMAIL_STUCK_AFTER
+    )
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **report}, status=200 if healthy else 503
+    )

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from districts.models import District, User
 
@@ -41,20 +42,40 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
+class Email(models.TextChoices):
+    """Where a notice's e-mail stands. The outbox sends every `DUE` row, one at a time."""
+
+    NONE = "none", "No e-mail (no address, or the inbox only)"
+    DUE = "due", "To be sent"
+    DIGEST = "digest", "Waits for the daily digest"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+
+
 class Notification(models.Model):
+    """A notice in one person's inbox, and the outbox row its e-mail is sent from.
+
+    It is written in the same transaction as the change that causes it; `key` names the item
+    (`decision:12`, `check_in:40`) so that a person gets each kind of notice about an item once.
+    """
+
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=60, help_text="What happened, e.g. decisions.window_opened.")
+    key = models.CharField(
+        max_length=60, blank=True, help_text="The item it is about, if once only."
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Claimed before the e-mail goes out, so a retried task never sends it twice.
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.NONE)
+    # Not to be picked up before this time: a sender's claim, or the wait before a retry.
+    email_after = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_failure = models.CharField(max_length=300, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    # An e-mail that can never go out stays on record with the reason, instead of vanishing.
-    failed_at = models.DateTimeField(null=True, blank=True)
-    failure = models.TextField(blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -66,6 +87,18 @@ class Notification(models.Model):
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
             models.Index(fields=["district", "-created_at"]),
+            models.Index(
+                fields=["email", "created_at"],
+                condition=Q(email__in=["due", "digest"]),
+                name="notification_email_waiting",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"],
+                condition=~Q(key=""),
+                name="notification_once_per_item",
+            )
         ]
 
     def __str__(self) -> str:

@@ -426,46 +426,12 @@ class Problem(models.Model):
         dates_in_range(self, "raised_on")
 
 
-class Reminder(models.Model):
-    """The claim that a reminder went to one person for one meeting: inserted once, before sending."""
+class ReminderKind(models.TextChoices):
+    """The reminders about a meeting; each goes to a person once (notifications' `key`)."""
 
-    class Kind(models.TextChoices):
-        BEFORE_48H = "before_48h", "48 hours before"
-        BEFORE_2H = "before_2h", "2 hours before"
-        NOTES_NUDGE = "notes_nudge", "Notes nudge"
-
-    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    # Which dispatch run inserted the row: the run reads back only its own claims.
-    claim = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    email_wanted = models.BooleanField(default=False)
-    # Set just before the e-mail goes out (and cleared again if the server refused it).
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # An e-mail refused for good: kept with the reason, and never picked up again.
-    failed_at = models.DateTimeField(null=True, blank=True)
-    failure = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["check_in", "recipient", "kind"], name="reminder_once_per_kind"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=Q(email_wanted=True, sent_at__isnull=True),
-                name="reminder_email_pending",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient_id} for {self.check_in_id}"
+    BEFORE_48H = "before_48h", "Two days before"
+    BEFORE_2H = "before_2h", "2 hours before"
+    NOTES_NUDGE = "notes_nudge", "Notes nudge"
 
 
 def new_feed_token() -> str:

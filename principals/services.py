@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from districts.bounds import check_date, one_line
+from districts.bounds import check_date
 from districts.models import District, School, Theme, User
-from notifications.models import EmailMode, Notification, NotificationSettings
-from notifications.services import (
-    absolute,
-    emails_failed,
-    failure_text,
-    is_permanent,
-    notify,
-    time_label,
-)
+from notifications.models import Notification
+from notifications.services import Notice, notices_write, notify, time_label
 
 from . import cadence
 from .models import (
@@ -38,7 +28,7 @@ from .models import (
     CheckInPair,
     PrivateNote,
     Problem,
-    Reminder,
+    ReminderKind,
     SchoolBreak,
 )
 
@@ -46,7 +36,6 @@ HORIZON_WEEKS = 8
 OVERDUE_MARGIN = datetime.timedelta(days=3)
 NUDGE_AFTER = datetime.timedelta(hours=1)
 NUDGE_UNTIL = datetime.timedelta(days=3)
-EMAIL_CHUNK = 500
 BATCH = 2000
 
 logger = logging.getLogger(__name__)
@@ -180,7 +169,7 @@ def school_break_create(
     return school_break
 
 
-# --- Reminders, exactly once ----------------------------------------------------------------
+# --- Reminders, once each ------------------------------------------------------------------
 
 
 @dataclass
@@ -190,22 +179,36 @@ class Due:
     recipients: list[User] = field(default_factory=list)
 
 
+def two_days_before(check_in: CheckIn) -> datetime.datetime:
+    """The same clock time two days earlier in the district's zone, across a clock change."""
+    local = timezone.localtime(check_in.scheduled_at, check_in.pair.zone)
+    return (local - datetime.timedelta(days=2)).astimezone(datetime.UTC)
+
+
 def due_reminders(now: datetime.datetime) -> list[Due]:
     """What should have gone out by `now`, in three queries whatever the number of pairs."""
     people = ("pair__supervisor", "pair__principal", "pair__school", "pair__district")
     upcoming = CheckIn.objects.filter(
         status=CheckIn.Status.SCHEDULED,
         scheduled_at__gt=now,
-        scheduled_at__lte=now + datetime.timedelta(hours=48),
+        # Two days of wall-clock time may be 49 hours across a clock change.
+        scheduled_at__lte=now + datetime.timedelta(hours=49),
         pair__active=True,
     ).select_related(*people)
     dues = []
     for check_in in upcoming:
         # One reminder per window: a meeting two hours away gets only the short reminder.
-        if check_in.scheduled_at - now > datetime.timedelta(hours=2):
-            kind = Reminder.Kind.BEFORE_48H
-        else:
-            kind = Reminder.Kind.BEFORE_2H
+        try:
+            if check_in.scheduled_at - now <= datetime.timedelta(hours=2):
+                kind = ReminderKind.BEFORE_2H
+            elif now >= two_days_before(check_in):
+                kind = ReminderKind.BEFORE_48H
+            else:
+                continue
+        except Exception:
+            # A meeting whose clock cannot be read (saved past the checks) is skipped alone.
+            logger.exception("Reminder for check-in %s cannot be written; skipped", check_in.pk)
+            continue
         pair = check_in.pair
         dues.append(Due(check_in, kind, [pair.supervisor, pair.principal]))
 
@@ -229,7 +232,7 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
             if (check_in.pk, person.pk) not in wrote
         ]
         if missing:
-            dues.append(Due(check_in, Reminder.Kind.NOTES_NUDGE, missing))
+            dues.append(Due(check_in, ReminderKind.NOTES_NUDGE, missing))
     return dues
 
 
@@ -240,7 +243,7 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
     pair = check_in.pair
     other = pair.principal if recipient.pk == pair.supervisor_id else pair.supervisor
     when = time_label(check_in.scheduled_at, pair.district.timezone)
-    if due.kind == Reminder.Kind.NOTES_NUDGE:
+    if due.kind == ReminderKind.NOTES_NUDGE:
         subject = f"Your notes on the check-in with {other.name}"
         body = (
             f"You met {other.name} ({pair.school.name}) on {when}. "
@@ -248,7 +251,7 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
             "your private notes are yours alone."
         )
         return subject, body
-    soon = "in two hours" if due.kind == Reminder.Kind.BEFORE_2H else "in two days"
+    soon = "in two hours" if due.kind == ReminderKind.BEFORE_2H else "in two days"
     subject = f"Check-in with {other.name} {soon}"
     body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}. " + _(
         "Open the meeting to read its agenda and add what matters to you."
@@ -256,158 +259,39 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
     return subject, body
 
 
-def email_modes(user_ids) -> dict[int, str]:
-    return dict(
-        NotificationSettings.objects.filter(user_id__in=user_ids).values_list(
-            "user_id", "email_mode"
-        )
-    )
-
-
-def reminders_send(*, now: datetime.datetime | None = None) -> list[int]:
-    """Claim every due reminder, put the notices in the inboxes and queue the e-mails.
-
-    The claim is an insert into the unique (check-in, recipient, kind) table that skips rows
-    another run already holds; this run then reads back only the rows stamped with its own
-    claim id. The in-app notice is written in the same transaction as the claim, and the
-    e-mails are queued only after it commits, so a crash leaves neither or both.
-    """
-    from .tasks import send_reminder_emails
-
+def reminders_send(*, now: datetime.datetime | None = None) -> list[Notification]:
+    """Write every due reminder into the outbox, once per meeting, person and kind."""
     now = now or timezone.now()
     dues = due_reminders(now)
     if not dues:
         return []
-    existing = set(
-        Reminder.objects.filter(check_in_id__in={due.check_in.pk for due in dues}).values_list(
-            "check_in_id", "recipient_id", "kind"
-        )
-    )
-    wanted = [
-        (due, person)
-        for due in dues
-        for person in due.recipients
-        if person.is_active and (due.check_in.pk, person.pk, due.kind) not in existing
-    ]
-    if not wanted:
-        return []
-    modes = email_modes({person.pk for _due, person in wanted})
-    claim = uuid.uuid4()
     # One reverse() for all: the check-in address is this prefix and the id.
     prefix = reverse("principals:index")
-    rows = []
-    district_of = {}
-    for due, person in wanted:
+    notices = []
+    for due in dues:
         try:
-            subject, body = reminder_text(due, person)
+            texts = [(person, *reminder_text(due, person)) for person in due.recipients]
         except Exception:
             # One meeting that cannot be described (saved past the checks) is skipped: the
             # other reminders of the run still go out.
             logger.exception("Reminder for check-in %s cannot be written; skipped", due.check_in.pk)
             continue
-        district_of[due.check_in.pk] = due.check_in.district_id
-        rows.append(
-            Reminder(
-                check_in_id=due.check_in.pk,
-                recipient_id=person.pk,
-                kind=due.kind,
-                claim=claim,
-                created_at=now,
-                subject=one_line(subject)[:200],
-                body=body,
-                url=f"{prefix}{due.check_in.pk}/",
-                email_wanted=bool(person.email)
-                and modes.get(person.pk, EmailMode.EACH) == EmailMode.EACH,
-            )
-        )
-    with transaction.atomic():
-        Reminder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-        mine = list(
-            Reminder.objects.filter(claim=claim).values_list(
-                "pk",
-                "check_in_id",
-                "recipient_id",
-                "kind",
-                "subject",
-                "body",
-                "url",
-                "email_wanted",
-            )
-        )
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    # The meeting's district: a person who has since left one still has theirs.
-                    district_id=district_of[check_in_id],
-                    recipient_id=recipient_id,
-                    kind=f"principals.{kind}",
+        for person, subject, body in texts:
+            notices.append(
+                Notice(
+                    recipient=person,
+                    kind=f"principals.{due.kind}",
                     subject=subject,
                     body=body,
-                    url=url,
-                    # The reminder e-mails itself, or the daily digest picks the notice up.
-                    emailed_at=now if email_wanted else None,
+                    url=f"{prefix}{due.check_in.pk}/",
+                    key=f"check_in:{due.check_in.pk}",
                 )
-                for _pk, check_in_id, recipient_id, kind, subject, body, url, email_wanted in mine
-            ],
-            batch_size=BATCH,
-        )
-        to_email = [row[0] for row in mine if row[7]]
-        for start in range(0, len(to_email), EMAIL_CHUNK):
-            send_reminder_emails.delay_on_commit(to_email[start : start + EMAIL_CHUNK])
-    return [row[0] for row in mine]
-
-
-def reminder_emails_send(reminder_ids: list[int]) -> tuple[list[int], list[int]]:
-    """E-mail the claimed reminders not sent yet. Returns (sent, failed) ids.
-
-    `sent_at` is set and committed before each e-mail goes out, so a second task, a redelivered
-    message or a worker killed mid-send never sends it again; a refused send clears it so the
-    retry sends it.
-    """
+            )
     with transaction.atomic():
-        claimed = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=reminder_ids, email_wanted=True, sent_at__isnull=True)
-            .select_related("recipient")
-        )
-        Reminder.objects.filter(pk__in=[r.pk for r in claimed]).update(sent_at=timezone.now())
-    sent, failed = [], []
-    for reminder in claimed:
-        body = f"{reminder.body}\n\nOpen the check-in: {absolute(reminder.url)}\n"
-        try:
-            EmailMessage(one_line(reminder.subject), body, to=[reminder.recipient.email]).send()
-        except Exception as error:
-            if is_permanent(error):
-                reminder_email_failed(reminder, reason=failure_text(error))
-            else:
-                failed.append(reminder.pk)
-        else:
-            sent.append(reminder.pk)
-    if failed:
-        Reminder.objects.filter(pk__in=failed).update(sent_at=None)
-    return sent, failed
-
-
-def reminder_email_failed(reminder: Reminder, *, reason: str) -> None:
-    """A reminder e-mail that can never go out: the claim stays, and the reason is kept on the
-    reminder and on the notice in the inbox, so neither retries nor the stranded pickup try it."""
-    Reminder.objects.filter(pk=reminder.pk).update(failed_at=timezone.now(), failure=reason)
-    notices = Notification.objects.filter(
-        recipient_id=reminder.recipient_id, kind=f"principals.{reminder.kind}", url=reminder.url
-    ).values_list("pk", flat=True)
-    emails_failed(list(notices), reason=reason)
-
-
-def stranded_reminder_ids(now: datetime.datetime) -> list[int]:
-    """E-mails claimed a while ago that never went out (a retry gave up, a message was lost)."""
-    return list(
-        Reminder.objects.filter(
-            email_wanted=True,
-            sent_at__isnull=True,
-            created_at__lt=now - datetime.timedelta(minutes=15),
-            created_at__gt=now - datetime.timedelta(days=2),
-        ).values_list("pk", flat=True)
-    )
+        # Two runs at once take turns here, so each reports only the reminders it wrote.
+        districts = {due.check_in.district_id for due in dues}
+        list(District.objects.select_for_update().filter(pk__in=districts).values_list("pk"))
+        return notices_write(notices, now=now)
 
 
 # --- Pairs past their cadence ---------------------------------------------------------------
@@ -467,24 +351,14 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def dispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """What beat runs every few minutes: plan, remind, flag, and pick up stranded e-mails.
+    """What beat runs every few minutes: plan, remind and flag.
 
     Each step runs whatever happened in the one before: a failure is logged, and the
     reminders of every district still go out.
     """
-    from .tasks import send_reminder_emails
-
     now = now or timezone.now()
-
-    def pick_up_stranded() -> list[int]:
-        stranded = stranded_reminder_ids(now)
-        for start in range(0, len(stranded), EMAIL_CHUNK):
-            send_reminder_emails.delay(stranded[start : start + EMAIL_CHUNK])
-        return stranded
-
     steps = {
         "planned": lambda: occurrences_plan(today=now.date()),
-        "stranded": lambda: len(pick_up_stranded()),
         "reminded": lambda: len(reminders_send(now=now)),
         "flagged": lambda: len(overdue_pairs_flag(now=now)),
     }
@@ -495,11 +369,7 @@ def dispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
         except Exception:
             logger.exception("Check-in dispatch: the %r step failed; the others still ran", name)
             done[name] = 0
-    return {name: done[name] for name in ("planned", "reminded", "flagged")}
-
-
-def retry_seconds() -> int:
-    return int(getattr(settings, "PRINCIPALS_EMAIL_RETRY_SECONDS", 60))
+    return done
 
 
 # --- Writing in a meeting -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from decisions import services, tasks
-from decisions.models import Reminder, Status
+from decisions.models import Status
 from notifications.models import Notification
 
 from .conftest import decided
@@ -36,7 +36,9 @@ def test_window_opened_notice_goes_out_once_even_when_beat_fires_twice(open_deci
     services.dispatch_due()
     services.dispatch_due()
     assert kinds_for(teacher).count("decisions.window_opened") == 1
-    assert Reminder.objects.filter(person=teacher, kind="window_opened").count() == 1
+    assert (
+        Notification.objects.filter(recipient=teacher, kind="decisions.window_opened").count() == 1
+    )
 
 
 def test_a_window_that_opens_later_is_announced_when_it_opens(

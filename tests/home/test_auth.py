@@ -93,4 +93,4 @@ def test_htmx_is_served_from_our_own_static_files(client):
 
 def test_health_check_answers(client):
     response = client.get(reverse("healthz"))
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}

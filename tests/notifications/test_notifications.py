@@ -1,12 +1,11 @@
 import datetime
-import smtplib
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from notifications import services
-from notifications.models import EmailMode, Notification, NotificationSettings
+from notifications.models import Email, EmailMode, Notification, NotificationSettings
 from notifications.tasks import send_daily_digests
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +42,30 @@ def test_a_notice_is_emailed_once_even_if_the_task_runs_twice(teacher):
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_releases_the_claim_so_the_retry_sends(teacher, settings):
+def test_a_refused_send_waits_and_the_sweep_sends_it_once_later(teacher, settings, time_machine):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Retry me")
     settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
-    with pytest.raises(smtplib.SMTPException):
-        services.notification_email_send(notice.pk)
+    assert services.due_emails_send() == 0
     notice.refresh_from_db()
-    assert notice.emailed_at is None
+    assert notice.email == Email.DUE
+    assert "connection lost" in notice.email_failure
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert services.notification_email_send(notice.pk) is True
+    assert services.due_emails_send() == 0  # not before its retry time
+    time_machine.move_to("2026-12-01 12:03Z", tick=False)
+    assert services.due_emails_send() == 1
+    assert services.due_emails_send() == 0
+    notice.refresh_from_db()
+    assert (notice.email, notice.email_failure) == (Email.SENT, "")
+    assert len(mail.outbox) == 1
+
+
+def test_a_second_notice_with_the_same_key_is_not_written(teacher):
+    assert len(services.notify(recipients=[teacher], kind="k", subject="s", key="decision:1")) == 1
+    assert services.notify(recipients=[teacher], kind="k", subject="s", key="decision:1") == []
+    assert len(services.notify(recipients=[teacher], kind="k", subject="s", key="decision:2")) == 1
+    assert Notification.objects.count() == 2
+    assert services.due_emails_send() == 2
 
 
 def test_people_without_email_get_the_inbox_only(student, django_capture_on_commit_callbacks):
@@ -152,23 +166,13 @@ def test_a_real_worker_delivers_the_email(real_worker, teacher, mailoutbox):
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [m.subject for m in mail.outbox] == ["Through the broker"]
-    assert Notification.objects.get(recipient=teacher).emailed_at is not None
+    assert Notification.objects.get(recipient=teacher).email == Email.SENT
 
 
 # --- E-mail that cannot be sent ------------------------------------------------------------
 
 FAILING = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
 REFUSING = {"default": {"BACKEND": "tests.notifications.failing_backend.RefusingBackend"}}
-
-
-@pytest.fixture
-def eager_retries():
-    """Inline tasks retry inline too (as a worker would, without the wait)."""
-    from config.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
 
 
 def test_a_subject_with_a_line_break_is_sent_on_one_line(teacher):
@@ -197,8 +201,8 @@ def test_an_email_refused_for_good_is_kept_on_the_notice_with_its_reason(
     with django_capture_on_commit_callbacks(execute=True):
         [notice] = services.notify(recipients=[teacher], kind="k", subject="Never arrives")
     notice.refresh_from_db()
-    assert notice.failed_at is not None
-    assert "550" in notice.failure and "No such mailbox" in notice.failure
+    assert notice.email == Email.FAILED
+    assert "550" in notice.email_failure and "No such mailbox" in notice.email_failure
     assert RefusingBackend.attempts == 1
     # Nothing sends it again: not a second task, not the digest.
     assert services.notification_email_send(notice.pk) is False
@@ -207,32 +211,19 @@ def test_an_email_refused_for_good_is_kept_on_the_notice_with_its_reason(
     assert RefusingBackend.attempts == 1
 
 
-def test_a_lost_connection_is_retried_and_the_email_sent_once(
-    teacher, settings, eager_retries, django_capture_on_commit_callbacks
-):
-    from tests.principals import flaky_backend
-
-    flaky_backend.EmailBackend.failures_left = 1
-    flaky_backend.EmailBackend.refused = []
-    settings.MAILERS = {"default": {"BACKEND": "tests.principals.flaky_backend.EmailBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        [notice] = services.notify(recipients=[teacher], kind="k", subject="Second try")
-    assert flaky_backend.EmailBackend.refused == ["Second try"]
-    assert [m.subject for m in mail.outbox] == ["Second try"]
-    notice.refresh_from_db()
-    assert notice.emailed_at is not None and notice.failed_at is None
-
-
 def test_an_email_that_keeps_failing_is_kept_as_failed_after_the_last_retry(
-    teacher, settings, eager_retries, django_capture_on_commit_callbacks
+    teacher, settings, time_machine
 ):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
     settings.MAILERS = FAILING
-    with django_capture_on_commit_callbacks(execute=True):
-        [notice] = services.notify(recipients=[teacher], kind="k", subject="Server down")
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Server down")
+    for _ in range(services.MAX_ATTEMPTS):
+        services.due_emails_send()
+        time_machine.shift(datetime.timedelta(hours=7))
     notice.refresh_from_db()
-    assert notice.failed_at is not None
-    assert notice.failure.startswith("Gave up after 6 attempts")
-    assert "connection lost" in notice.failure
+    assert notice.email == Email.FAILED
+    assert notice.email_failure.startswith(f"Gave up after {services.MAX_ATTEMPTS} attempts")
+    assert "connection lost" in notice.email_failure
 
 
 def test_a_digest_refused_for_good_keeps_the_reason_on_each_notice(teacher, settings):
@@ -242,19 +233,20 @@ def test_a_digest_refused_for_good_keeps_the_reason_on_each_notice(teacher, sett
     settings.MAILERS = REFUSING
     assert services.daily_digest_send(teacher.pk) == 0
     notices = Notification.objects.filter(recipient=teacher)
-    assert all(n.failed_at is not None and "550" in n.failure for n in notices)
+    assert all(n.email == Email.FAILED and "550" in n.email_failure for n in notices)
     assert services.daily_digest_send(teacher.pk) == 0
 
 
-def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings):
+def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings, time_machine):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
     NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
     services.notify(recipients=[teacher], kind="k", subject="First")
     settings.MAILERS = FAILING
-    with pytest.raises(smtplib.SMTPException):
-        services.daily_digest_send(teacher.pk)
+    assert services.daily_digest_send(teacher.pk) == 0
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    time_machine.move_to("2026-12-02 12:00Z", tick=False)
     assert services.daily_digest_send(teacher.pk) == 1
-    assert Notification.objects.get(recipient=teacher).failed_at is None
+    assert Notification.objects.get(recipient=teacher).email == Email.SENT
 
 
 # --- Times people read ---------------------------------------------------------------------
@@ -303,5 +295,5 @@ def test_a_notice_whose_email_cannot_be_written_is_kept_as_failed_and_the_rest_g
         services.notify(recipients=[teacher, outsider], kind="k", subject="Hello")
     assert [m.to for m in mail.outbox] == [["olga@harbor.example"]]
     failed = Notification.objects.get(recipient=teacher)
-    assert failed.failed_at is not None and "Mars/Olympus_Mons" in failed.failure
+    assert failed.email == Email.FAILED and "Mars/Olympus_Mons" in failed.email_failure
     assert "failed for good" in caplog.text

@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from districts.models import District
-from notifications.models import Notification
+from notifications.models import Email, Notification
+from notifications.services import due_emails_send
 from principals import services
-from principals.models import CalendarFeed, CheckIn, CheckInPair, Reminder
+from principals.models import CalendarFeed, CheckIn, CheckInPair
 from principals.tasks import dispatch
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_the_dispatcher_reminds_every_other_district_past_a_bad_row(
         result = services.dispatch(now=NOW)
     assert harbor_reminders() == ["olga@harbor.example", "pia@harbor.example"]
     assert result["reminded"] == 2
-    assert not Reminder.objects.filter(check_in__pair=pair).exists()
+    assert not Notification.objects.filter(recipient=pair.principal).exists()
     assert "cannot be written; skipped" in caplog.text
 
 
@@ -187,23 +188,19 @@ def test_a_reminder_refused_for_good_keeps_its_reason_and_is_not_picked_up_again
         "default": {"BACKEND": "tests.notifications.failing_backend.RefusingBackend"}
     }
     make_check_in(datetime.datetime(2026, 3, 17, 14, tzinfo=UTC))
-    ids = services.reminders_send(now=NOW)
-    assert services.reminder_emails_send(ids) == ([], [])
+    services.reminders_send(now=NOW)
+    assert due_emails_send() == 0
     assert RefusingBackend.attempts == 2
-    for reminder in Reminder.objects.all():
-        assert reminder.failed_at is not None and "550" in reminder.failure
     notices = Notification.objects.filter(kind="principals.before_48h")
     assert len(notices) == 2
-    assert all(n.failed_at is not None and "No such mailbox" in n.failure for n in notices)
-    assert services.stranded_reminder_ids(NOW + datetime.timedelta(hours=1)) == []
-    assert services.reminder_emails_send(ids) == ([], [])
+    assert all(n.email == Email.FAILED and "No such mailbox" in n.email_failure for n in notices)
+    assert due_emails_send() == 0
     assert RefusingBackend.attempts == 2
 
 
 def test_a_stored_reminder_subject_with_a_line_break_is_sent_on_one_line(pair, make_check_in):
     make_check_in(datetime.datetime(2026, 3, 17, 14, tzinfo=UTC))
-    ids = services.reminders_send(now=NOW)
-    Reminder.objects.filter(pk__in=ids).update(subject="Check-in\nBcc: x@example.com")
-    sent, failed = services.reminder_emails_send(ids)
-    assert sorted(sent) == sorted(ids) and failed == []
+    services.reminders_send(now=NOW)
+    Notification.objects.update(subject="Check-in\nBcc: x@example.com")
+    assert due_emails_send() == 2
     assert {m.subject for m in mail.outbox} == {"Check-in Bcc: x@example.com"}

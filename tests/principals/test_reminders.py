@@ -1,16 +1,16 @@
 import datetime
 import threading
 import time
-import uuid
 
 import pytest
 from django.core import mail
 from django.db import connection
 
-from notifications.models import EmailMode, Notification, NotificationSettings
+from notifications.models import Email, EmailMode, Notification, NotificationSettings
+from notifications.tasks import send_due_emails
 from principals import services
-from principals.models import AgendaItem, CheckIn, CheckInPair, PrivateNote, Reminder
-from principals.tasks import dispatch, send_reminder_emails
+from principals.models import AgendaItem, CheckIn, CheckInPair, PrivateNote
+from principals.tasks import dispatch
 
 UTC = datetime.UTC
 MEETING = datetime.datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 9:00 in Chicago
@@ -32,7 +32,7 @@ def test_both_people_get_the_48_hour_reminder_with_a_link_to_the_meeting(
     assert "Mar 10, 2026 09:00 CDT" in mail.outbox[0].body
     notices = Notification.objects.filter(kind="principals.before_48h")
     assert {n.recipient_id for n in notices} == {principal.pk, superintendent.pk}
-    assert all(n.emailed_at is not None for n in notices)
+    assert all(n.email == Email.SENT for n in notices)
     assert all(n.url == f"/check-ins/{meeting.pk}/" for n in notices)
 
 
@@ -59,7 +59,6 @@ def test_no_reminder_or_notice_quotes_the_agenda_or_notes(
     assert Notification.objects.filter(kind__startswith="principals.").count() == 5
     written = [
         *(f"{n.subject} {n.body}" for n in Notification.objects.all()),
-        *(f"{r.subject} {r.body}" for r in Reminder.objects.all()),
         *(f"{m.subject} {m.body}" for m in mail.outbox),
     ]
     assert len(mail.outbox) == 5
@@ -81,8 +80,31 @@ def test_two_hours_before_only_the_short_reminder_goes_out(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send(now=MEETING - datetime.timedelta(minutes=90))
-    assert set(Reminder.objects.values_list("kind", flat=True)) == {"before_2h"}
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"principals.before_2h"}
     assert all("in two hours" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("meeting_at", "early", "on_time"),
+    [
+        # Monday 9 March 2026, 09:00 CDT: two days before is Saturday 09:00 CST, 49 hours.
+        ("2026-03-09 14:00Z", "2026-03-07 14:30Z", "2026-03-07 15:00Z"),
+        # Monday 2 November 2026, 09:00 CST: two days before is Saturday 09:00 CDT, 47 hours.
+        ("2026-11-02 15:00Z", "2026-10-31 13:30Z", "2026-10-31 14:00Z"),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+def test_the_two_day_reminder_keeps_the_meetings_clock_time_across_a_clock_change(
+    make_check_in, meeting_at, early, on_time
+):
+    def at(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    meeting = make_check_in(at(meeting_at))
+    assert services.reminders_send(now=at(early)) == []
+    sent = services.reminders_send(now=at(on_time))
+    assert {n.kind for n in sent} == {"principals.before_48h"}
+    assert all(n.key == f"check_in:{meeting.pk}" for n in sent)
 
 
 def test_reminders_skip_moved_and_far_away_meetings(make_check_in):
@@ -98,7 +120,7 @@ def test_after_the_meeting_only_who_has_not_written_notes_is_nudged(
     with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send(now=MEETING + datetime.timedelta(hours=3))
     assert [m.to for m in mail.outbox] == [["bob@cedar.example"]]
-    assert Reminder.objects.get().kind == "notes_nudge"
+    assert Notification.objects.get().kind == "principals.notes_nudge"
 
 
 def test_a_daily_digest_reader_gets_the_inbox_notice_and_no_single_email(
@@ -108,20 +130,7 @@ def test_a_daily_digest_reader_gets_the_inbox_notice_and_no_single_email(
     with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
     assert [m.to for m in mail.outbox] == [["alice@cedar.example"]]
-    assert Notification.objects.get(recipient=principal).emailed_at is None
-
-
-def test_a_refused_email_is_released_and_the_retry_sends_it_once(meeting, settings):
-    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
-    ids = services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
-    sent, failed = services.reminder_emails_send(ids)
-    assert sent == [] and sorted(failed) == sorted(ids)
-    assert not Reminder.objects.filter(sent_at__isnull=False).exists()
-    settings.MAILERS = LOCMEM
-    sent, _failed = services.reminder_emails_send(ids)
-    assert sorted(sent) == sorted(ids)
-    assert services.reminder_emails_send(ids) == ([], [])
-    assert len(mail.outbox) == 2
+    assert Notification.objects.get(recipient=principal).email == Email.DIGEST
 
 
 def test_a_pair_past_its_cadence_is_flagged_once_and_the_supervisor_told(pair, make_check_in):
@@ -215,14 +224,15 @@ def test_beat_firing_twice_sends_each_reminder_once(real_worker, meeting, locmem
     time_machine.move_to(MEETING - datetime.timedelta(hours=30), tick=True)
     dispatch.apply_async()
     dispatch.apply_async()
-    assert wait_for(lambda: Reminder.objects.filter(sent_at__isnull=False).count() == 2)
+    reminders = Notification.objects.filter(kind="principals.before_48h")
+    assert wait_for(lambda: reminders.filter(email=Email.SENT).count() == 2)
     time.sleep(1.5)
     assert len(reminder_emails()) == 2
-    assert Reminder.objects.count() == 2
+    assert reminders.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
+def test_after_an_smtp_failure_the_sweep_sends_exactly_one_email(
     real_worker, meeting, settings, time_machine
 ):
     from tests.principals import flaky_backend
@@ -231,25 +241,26 @@ def test_after_an_smtp_failure_the_retry_sends_exactly_one_email(
     flaky_backend.EmailBackend.failures_left = 1
     flaky_backend.EmailBackend.refused = []
     settings.MAILERS = {"default": {"BACKEND": "tests.principals.flaky_backend.EmailBackend"}}
-    settings.PRINCIPALS_EMAIL_RETRY_SECONDS = 1
     mail.outbox = []
     time_machine.move_to(MEETING - datetime.timedelta(hours=30), tick=True)
     dispatch.apply_async()
-    assert wait_for(lambda: len(reminder_emails()) >= 2)
-    time.sleep(2)
-    assert len(flaky_backend.EmailBackend.refused) == 1
+    assert wait_for(
+        lambda: len(flaky_backend.EmailBackend.refused) == 1 and len(reminder_emails()) == 1
+    )
     assert flaky_backend.EmailBackend.refused[0].startswith("Check-in with")
+    # Beat's sweep, once the refused one's wait is over.
+    time_machine.move_to(MEETING - datetime.timedelta(hours=29, minutes=55), tick=True)
+    send_due_emails.apply_async()
+    assert wait_for(lambda: len(reminder_emails()) >= 2)
+    send_due_emails.apply_async()
+    time.sleep(1.5)
     assert sorted(m.to[0] for m in reminder_emails()) == [
         "alice@cedar.example",
         "bob@cedar.example",
     ]
-    # A stray redelivery of the original message sends nothing more.
-    send_reminder_emails.apply_async(args=[list(Reminder.objects.values_list("pk", flat=True))])
-    time.sleep(1.5)
-    assert len(reminder_emails()) == 2
 
 
-def test_the_migration_takes_the_agenda_out_of_reminders_already_written(meeting, principal):
+def test_the_migration_takes_the_agenda_out_of_notices_already_written(meeting, principal):
     import importlib
 
     from django.apps import apps
@@ -258,18 +269,14 @@ def test_the_migration_takes_the_agenda_out_of_reminders_already_written(meeting
         "Your check-in with Alice Okafor (Alder Creek Elementary) is on Tuesday 10 March at 09:00"
         " (America/Chicago).\n\nAgenda so far:\n- Critical conversation: Ms. Ortiz may be let go"
     )
-    Reminder.objects.create(
-        check_in=meeting, recipient=principal, kind="before_48h", claim=uuid.uuid4(), body=old
-    )
     Notification.objects.create(
         district=meeting.district, recipient=principal, kind="principals.before_48h", body=old
     )
     Notification.objects.create(
         district=meeting.district, recipient=principal, kind="decisions.other", body=old
     )
-    migration = importlib.import_module("principals.migrations.0003_reminders_without_agenda")
+    migration = importlib.import_module("principals.migrations.0002_reminders_without_agenda")
     migration.drop_agenda_from_reminders(apps, None)
     first_line = old.split("\n")[0] + migration.INSTEAD
-    assert Reminder.objects.get().body == first_line
     assert Notification.objects.get(kind="principals.before_48h").body == first_line
     assert "Ortiz" in Notification.objects.get(kind="decisions.other").body

@@ -8,11 +8,12 @@ INSTEAD = " Open the meeting to read its agenda and add what matters to you."
 
 
 def drop_agenda_from_reminders(apps, schema_editor):
-    """Reminders written before quoted the agenda; the admin shows them. Keep the first line."""
-    Reminder = apps.get_model("principals", "Reminder")
+    """Reminders written before quoted the agenda; the admin shows them. Keep the first line.
+
+    Only the notices: the reminder rows themselves go in the next migration.
+    """
     Notification = apps.get_model("notifications", "Notification")
     shortened = Concat(Substr("body", 1, StrIndex("body", Value(AGENDA)) - 1), Value(INSTEAD))
-    Reminder.objects.filter(body__contains=AGENDA).update(body=shortened)
     Notification.objects.filter(kind__startswith="principals.", body__contains=AGENDA).update(
         body=shortened
     )
@@ -20,8 +21,8 @@ def drop_agenda_from_reminders(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("principals", "0002_reminder_email_failure"),
-        ("notifications", "0002_email_failure"),
+        ("principals", "0001_initial"),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
