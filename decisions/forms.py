@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import Bounded
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
@@ -102,7 +103,7 @@ class DecisionForm(Bounded, forms.ModelForm):
         return [f for f in STEPS[step][1] if f in self.fields]
 
     def first_step_with_errors(self) -> int | None:
-        for index, (_, names) in enumerate(STEPS):
+        for index, (_title, names) in enumerate(STEPS):
             if any(name in self.errors for name in names):
                 return index
         return None
@@ -271,6 +272,11 @@ class SupersedeForm(Bounded, forms.Form):
     newer = forms.CharField(
         label="Number of the newer decision", help_text="For example D-2026-014."
     )
+
+
+class WithdrawForm(Bounded, forms.Form):
+    # The reason becomes the history event's note, which holds 300 characters.
+    reason = forms.CharField(label=_("Why it is withdrawn"), required=False, max_length=300)
 
 
 class OpenInputForm(Bounded, forms.Form):

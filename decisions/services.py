@@ -1,4 +1,9 @@
-"""Writes across the decision's rows. Each validates before it saves and writes its history."""
+"""Writes across the decision's rows. Each validates before it saves and writes its history.
+
+Every write to a decision, its stakeholders, input, events or reflections ends with
+`refresh_flags(decision)`, so the stored flag codes that lists, exports and the home page
+read never drift from `integrity_flags(decision)`. The admin goes through these functions too.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from districts.bounds import one_line
 from districts.models import (
     District,
     GuidingPrinciple,
@@ -70,6 +77,7 @@ def decision_create(
     DecisionEvent.record(decision=decision, actor=by, kind=DecisionEvent.Kind.CREATED)
     for stakeholder in stakeholders:
         stakeholder_add(decision=decision, by=by, **stakeholder)
+    refresh_flags(decision)
     return decision
 
 
@@ -131,11 +139,41 @@ def stakeholder_add(
             new=str(stakeholder),
             note="added",
         )
+    refresh_flags(decision)
     return stakeholder
 
 
 @transaction.atomic
-def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
+def stakeholder_change(*, stakeholder: Stakeholder, by: User | None, before: str) -> Stakeholder:
+    """Save a stakeholder changed in place (the admin's inline); `before` is how it read."""
+    decision = stakeholder.decision
+    for field, keep in (
+        ("person", Stakeholder.Kind.PERSON),
+        ("team", Stakeholder.Kind.TEAM),
+    ):
+        if stakeholder.kind != keep:
+            setattr(stakeholder, field, None)
+    if stakeholder.kind not in (Stakeholder.Kind.SCHOOL, Stakeholder.Kind.ROLE):
+        stakeholder.school = None
+    if stakeholder.kind != Stakeholder.Kind.ROLE:
+        stakeholder.role = ""
+    stakeholder.full_clean()
+    stakeholder.save()
+    if decision.status != Status.DRAFT and str(stakeholder) != before:
+        DecisionEvent.record(
+            decision=decision,
+            actor=by,
+            kind=DecisionEvent.Kind.STAKEHOLDER,
+            old=before,
+            new=str(stakeholder),
+            note="changed",
+        )
+    refresh_flags(decision)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, by: User | None) -> None:
     decision = stakeholder.decision
     if decision.status != Status.DRAFT:
         DecisionEvent.record(
@@ -146,6 +184,7 @@ def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
             note="removed",
         )
     stakeholder.delete()
+    refresh_flags(decision)
 
 
 @transaction.atomic
@@ -172,6 +211,7 @@ def principle_test(
         DecisionEvent.record(
             decision=decision, actor=by, new=note.strip(), note=f"Tested against “{principle}”"
         )
+    refresh_flags(decision)
     return link
 
 
@@ -225,7 +265,7 @@ def window_opened_send(decision: Decision) -> list[User]:
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
         kind=Reminder.Kind.WINDOW_OPENED,
-        subject=f"Your input is invited: {decision.title}",
+        subject=_("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
     )
 
@@ -246,7 +286,7 @@ def closing_soon_send(decision: Decision) -> list[User]:
         decision=decision,
         people=waiting,
         kind=Reminder.Kind.CLOSING_SOON,
-        subject=f"Input closes within 48 hours: {decision.title}",
+        subject=_("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)},
         body=(
             f"Input on {decision.number} closes soon and we have no named input from you. "
             "If you gave anonymous input, you can ignore this: anonymous input is not linked "
@@ -270,7 +310,7 @@ def reflection_due_send(decision: Decision) -> list[User]:
         decision=decision,
         people=deciders,
         kind=Reminder.Kind.REFLECTION_DUE,
-        subject=f"Time to reflect: {decision.title}",
+        subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number} reached its review date. What happened, and what did we learn?",
     )
 
@@ -294,6 +334,7 @@ def decision_open_input(
             input_closes=closes or decision.input_closes,
         )
     decision.open_input(by=by)
+    refresh_flags(decision)
     transaction.on_commit(lambda: window_opened_send(decision))
     return decision
 
@@ -346,6 +387,8 @@ def input_give(
     if themes:
         entry.themes.set(themes)
     # Deliberately no history event and no notice: their time would point at the author.
+    # The flags read named input only, so refreshing them tells nothing of anonymous input.
+    refresh_flags(decision)
     return entry
 
 
@@ -377,13 +420,14 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
             + (" and marked it as changing the decision" if changed_decision else "")
         ),
     )
+    refresh_flags(entry.decision)
     return entry
 
 
 @transaction.atomic
 def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
     decision.decide(by=by, outcome=outcome, rationale=rationale)
-    decision_inform(decision=decision, by=by)
+    _inform(decision=decision, by=by)
     refresh_flags(decision)
     return decision
 
@@ -391,11 +435,17 @@ def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: st
 @transaction.atomic
 def decision_inform(*, decision: Decision, by: User | None) -> int:
     """Tell every stakeholder what was decided, and keep that as an event."""
+    sent = _inform(decision=decision, by=by)
+    refresh_flags(decision)
+    return sent
+
+
+def _inform(*, decision: Decision, by: User | None) -> int:
     sent = notify_once(
         decision=decision,
         people=people_of(decision),
         kind=Reminder.Kind.DECIDED,
-        subject=f"Decided: {decision.title}",
+        subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number}: {decision.outcome[:300]}",
     )
     DecisionEvent.record(
@@ -433,6 +483,33 @@ def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Deci
     DecisionEvent.record(
         decision=newer, actor=by, note=f"Supersedes {decision.number} {decision.title}"
     )
+    refresh_flags(decision)
+    refresh_flags(newer)
+    return decision
+
+
+# The lifecycle steps a button (or the admin) may take, each a method of the decision.
+MOVES = {
+    "close_input": Decision.close_input,
+    "implement": Decision.start_implementing,
+    "review": Decision.start_review,
+    "close": Decision.close,
+    "withdraw": Decision.withdraw,
+}
+
+
+@transaction.atomic
+def decision_move(
+    *, decision: Decision, by: User | None, action: str, reason: str = ""
+) -> Decision:
+    """One step of the lifecycle (close input, implement, review, close, withdraw)."""
+    if action not in MOVES:
+        raise ValidationError(_("That is not a step a decision can take."))
+    if action == "withdraw":
+        decision.withdraw(by=by, reason=reason)
+    else:
+        MOVES[action](decision, by=by)
+    refresh_flags(decision)
     return decision
 
 

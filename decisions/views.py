@@ -29,6 +29,7 @@ from .forms import (
     RespondForm,
     StakeholderForm,
     SupersedeForm,
+    WithdrawForm,
     picker_choices,
 )
 from .integrity import LABELS, integrity_flags
@@ -413,27 +414,24 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     action = request.POST.get("action", "")
     user = request.user
-    if action in ("implement", "review", "close", "withdraw", "close_input"):
+    if action in services.MOVES:
         allowed = can_decide(user, decision) or can_edit(user, decision)
     else:
         allowed = False
     if not allowed:
         raise PermissionDenied("Only the owning team or the deciders move a decision on.")
-    steps = {
-        "close_input": lambda: decision.close_input(by=user),
-        "implement": lambda: decision.start_implementing(by=user),
-        "review": lambda: decision.start_review(by=user),
-        "close": lambda: decision.close(by=user),
-        "withdraw": lambda: decision.withdraw(by=user, reason=request.POST.get("reason", "")),
-    }
+    reason = ""
+    if action == "withdraw":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(decision)
+        reason = form.cleaned_data["reason"]
     try:
-        steps[action]()
+        services.decision_move(decision=decision, by=user, action=action, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        from .integrity import refresh_flags
-
-        refresh_flags(decision)
         messages.success(
             request, f"{decision.number} is now {decision.get_status_display().lower()}."
         )
