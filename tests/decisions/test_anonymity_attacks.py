@@ -65,14 +65,6 @@ def overlap_team(district, teacher, teacher_b, roster) -> LeadershipTeam:
     return team
 
 
-@pytest.fixture
-def admin_user(make_person_in, district):
-    user = make_person_in(district, "district_leader", "Ada Admin", "ada@cedar.example")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 _NOISE = [
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     (re.compile(r"[0-9a-f]{32}"), "<uuid>"),
