@@ -85,7 +85,8 @@ class DecisionForm(Bounded, forms.ModelForm):
         opens, closes = data.get("input_opens"), data.get("input_closes")
         if opens and closes and closes <= opens:
             self.add_error("input_closes", "The input window must close after it opens.")
-        if bool(opens) != bool(closes) and "input_closes" not in self.errors:
+        typed_wrong = "input_opens" in self.errors or "input_closes" in self.errors
+        if bool(opens) != bool(closes) and not typed_wrong:
             self.add_error(
                 "input_closes" if opens else "input_opens",
                 "Give both when input opens and when it closes, or neither.",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
+from districts.bounds import query_text
 from districts.models import District, Theme
 from districts.paging import cursor_page
 from districts.views import HtmxHttpRequest, paginate, render_list
@@ -73,6 +74,7 @@ def _flag_labels(decisions):
 
 @login_required
 def decision_list(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")  # 400 for a search no person types (a NUL, a page of text)
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
         selectors.with_list_relations(Decision.objects.visible_to(request.user)).order_by(
@@ -106,6 +108,7 @@ def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
         selectors.with_list_relations(

@@ -141,3 +141,23 @@ def admin_change_data(response) -> dict:
                 data.update(_form_data(form))
     data["_save"] = "Save"
     return data
+
+
+def wizard_data(**overrides):
+    data = {
+        "title": "Four-day week pilot",
+        "context": "Families asked for it.",
+        "domain": "schedule",
+        "process_type": "advice",
+        "visibility": "district",
+        "input_opens": "",
+        "input_closes": "",
+        "options": "",
+        "impact_students": "",
+        "budget_amount": "",
+        "staff_time": "",
+        "school": "",
+        "owning_team": "",
+    }
+    data.update(overrides)
+    return data
