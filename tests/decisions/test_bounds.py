@@ -1,11 +1,13 @@
 """Nothing anyone types breaks a decision page: far-off dates, control characters, line breaks."""
 
 import datetime
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,3 +248,23 @@ def test_every_notice_subject_is_one_line(
     for subject in subjects:
         assert "\n" not in subject and "\r" not in subject
         assert "Bus times Bcc: all X-Evil: 1" in subject
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL stored times past year 9999"
+)
+def test_windows_stored_past_the_year_9999_are_brought_back_into_range(
+    west_coast, open_decision, superintendent, admin_user, client_for
+):
+    repair = importlib.import_module("decisions.migrations.0004_readable_input_windows").repair
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE decisions_decision SET input_closes = %s WHERE id = %s",
+            ["10000-01-01 07:00+00", open_decision.pk],
+        )
+    with connection.schema_editor(atomic=False) as editor:
+        repair(None, editor)
+    stored = Decision.objects.get(pk=open_decision.pk)
+    assert stored.input_closes == datetime.datetime(2100, 12, 31, tzinfo=datetime.UTC)
+    assert stored.input_opens == open_decision.input_opens
+    assert set(pages_answer(client_for(superintendent), stored, west_coast).values()) == {200}
