@@ -2,11 +2,12 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import services, tasks
 from .integrity import refresh_flags
 from .models import (
     TRACKED_FIELDS,
@@ -179,10 +180,37 @@ class InputAdmin(admin.ModelAdmin):
         return obj.author_label
 
 
+def _refresh_after_rights_change(district_id: int, domains) -> None:
+    domains = sorted(set(domains))
+    transaction.on_commit(lambda: tasks.refresh_flags_for_rights.delay(district_id, domains))
+
+
 @admin.register(DecisionRight)
 class DecisionRightAdmin(admin.ModelAdmin):
+    """A change to the map may give or take the right to decide: the flags follow it."""
+
     list_display = ["domain", "level", "team", "role", "authority", "district"]
     list_filter = ["district", "domain", "level", "authority"]
+
+    def save_model(self, request, obj, form, change):
+        before = DecisionRight.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        domains = {obj.domain, before.domain if before else obj.domain}
+        _refresh_after_rights_change(obj.district_id, domains)
+        if before and before.district_id != obj.district_id:
+            _refresh_after_rights_change(before.district_id, {before.domain})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _refresh_after_rights_change(obj.district_id, {obj.domain})
+
+    def delete_queryset(self, request, queryset):
+        touched = set(queryset.values_list("district_id", "domain"))
+        super().delete_queryset(request, queryset)
+        for district_id in {d for d, _domain in touched}:
+            _refresh_after_rights_change(
+                district_id, {dom for d, dom in touched if d == district_id}
+            )
 
 
 @admin.register(Reflection)

@@ -29,6 +29,7 @@ from notifications.services import notify
 
 from .integrity import refresh_flags
 from .models import (
+    DECIDED_STATUSES,
     TRACKED_FIELDS,
     Decision,
     DecisionEvent,
@@ -511,6 +512,21 @@ def decision_move(
         MOVES[action](decision, by=by)
     refresh_flags(decision)
     return decision
+
+
+def flags_refresh_for_rights(*, district_id: int, domains: Iterable[str]) -> int:
+    """The rights map changed: the "no right" flag of decisions decided in these domains may too."""
+    decisions = Decision.objects.filter(
+        district_id=district_id,
+        domain__in=list(domains),
+        status__in=DECIDED_STATUSES,
+        decided_at__isnull=False,
+    ).select_related("district", "decided_by")
+    refreshed = 0
+    for decision in decisions.iterator(chunk_size=200):
+        refresh_flags(decision)
+        refreshed += 1
+    return refreshed
 
 
 def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:

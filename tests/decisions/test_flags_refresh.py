@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.integrity import integrity_flags
-from decisions.models import Decision, Involvement, Stakeholder, Status
+from decisions.models import Decision, DecisionRight, Involvement, Stakeholder, Status
 from districts.models import GuidingPrinciple
 
 from .conftest import admin_change_data, decided
@@ -291,3 +291,48 @@ def test_adding_a_consulted_group_after_deciding_shows_in_the_flagged_list(ctx, 
     assert "consulted_not_heard" in stored_codes(decision)
     body = client_for(ctx.superintendent).get(reverse("decisions:flagged")).content.decode()
     assert decision.title in body
+
+
+def test_giving_the_right_in_the_admin_clears_the_no_right_flag(
+    make_decision,
+    district,
+    team,
+    superintendent,
+    admin_user,
+    client_for,
+    django_capture_on_commit_callbacks,
+):
+    decision = decided(make_decision(status="deciding"), superintendent)
+    assert "no_right" in stored_codes(decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(admin_user).post(
+            reverse("admin:decisions_decisionright_add"),
+            {
+                "district": district.pk,
+                "domain": decision.domain,
+                "level": "district",
+                "team": team.pk,
+                "role": "",
+                "authority": "decides",
+                "note": "",
+            },
+        )
+    assert response.status_code == 302
+    assert "no_right" not in stored_codes(decision)
+    assert stored_codes(decision) == live_codes(decision)
+
+
+def test_taking_the_right_away_in_the_admin_raises_the_no_right_flag(
+    ctx, admin_user, client_for, django_capture_on_commit_callbacks
+):
+    decision = start(ctx, "decided")
+    Decision.objects.filter(pk=decision.pk).update(flag_codes=live_codes(decision))
+    assert "no_right" not in stored_codes(decision)
+    right = DecisionRight.objects.get(district=ctx.district, domain=decision.domain)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(admin_user).post(
+            reverse("admin:decisions_decisionright_delete", args=[right.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert "no_right" in stored_codes(decision)
+    assert stored_codes(decision) == live_codes(decision)
