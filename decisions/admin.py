@@ -232,15 +232,17 @@ class ReflectionAdmin(admin.ModelAdmin):
 
 @admin.register(Stakeholder)
 class StakeholderAdmin(admin.ModelAdmin):
-    """Not listed on its own (stakeholders are edited on their decision's page). Registered so
-    that deleting a person, school or team in the admin cannot silently take stakeholder rows,
-    and the decisions' history, with it: the admin refuses such a delete."""
+    """Read-only and off the index (stakeholders are edited on their decision's page).
+
+    Registered so that deleting a person, school or team in the admin cannot silently take
+    stakeholder rows with it, unrecorded: the admin refuses such a delete.
+    """
 
     def has_module_permission(self, request):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return False
+    list_display = ["decision", "kind", "involvement"]
+    list_select_related = ["decision"]
 
     def has_add_permission(self, request):
         return False
