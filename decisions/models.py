@@ -410,10 +410,8 @@ class Decision(models.Model):
             check_line(self.title)
         except ValidationError as error:
             errors["title"] = error.messages
-        if errors:
-            raise ValidationError(errors)
         if self.input_opens and self.input_closes and self.input_closes <= self.input_opens:
-            errors["input_closes"] = "The input window must close after it opens."
+            errors.setdefault("input_closes", "The input window must close after it opens.")
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
             errors["school"] = "Choose a school of this district."
         if (

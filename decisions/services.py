@@ -148,15 +148,15 @@ def stakeholder_add(
 def stakeholder_change(*, stakeholder: Stakeholder, by: User | None, before: str) -> Stakeholder:
     """Save a stakeholder changed in place (the admin's inline); `before` is how it read."""
     decision = stakeholder.decision
-    for field, keep in (
-        ("person", Stakeholder.Kind.PERSON),
-        ("team", Stakeholder.Kind.TEAM),
-    ):
-        if stakeholder.kind != keep:
-            setattr(stakeholder, field, None)
-    if stakeholder.kind not in (Stakeholder.Kind.SCHOOL, Stakeholder.Kind.ROLE):
+    # The same rule as `stakeholder_add`: only the fields its kind names are kept.
+    kind = stakeholder.kind
+    if kind != Stakeholder.Kind.PERSON:
+        stakeholder.person = None
+    if kind != Stakeholder.Kind.TEAM:
+        stakeholder.team = None
+    if kind not in (Stakeholder.Kind.SCHOOL, Stakeholder.Kind.ROLE):
         stakeholder.school = None
-    if stakeholder.kind != Stakeholder.Kind.ROLE:
+    if kind != Stakeholder.Kind.ROLE:
         stakeholder.role = ""
     stakeholder.full_clean()
     stakeholder.save()
@@ -491,11 +491,11 @@ def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Deci
 
 # The lifecycle steps a button (or the admin) may take, each a method of the decision.
 MOVES = {
-    "close_input": Decision.close_input,
-    "implement": Decision.start_implementing,
-    "review": Decision.start_review,
-    "close": Decision.close,
-    "withdraw": Decision.withdraw,
+    "close_input": lambda decision, by, reason: decision.close_input(by=by),
+    "implement": lambda decision, by, reason: decision.start_implementing(by=by),
+    "review": lambda decision, by, reason: decision.start_review(by=by),
+    "close": lambda decision, by, reason: decision.close(by=by),
+    "withdraw": lambda decision, by, reason: decision.withdraw(by=by, reason=reason),
 }
 
 
@@ -506,10 +506,7 @@ def decision_move(
     """One step of the lifecycle (close input, implement, review, close, withdraw)."""
     if action not in MOVES:
         raise ValidationError(_("That is not a step a decision can take."))
-    if action == "withdraw":
-        decision.withdraw(by=by, reason=reason)
-    else:
-        MOVES[action](decision, by=by)
+    MOVES[action](decision, by, reason)
     refresh_flags(decision)
     return decision
 
