@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import Bounded
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
@@ -84,7 +85,8 @@ class DecisionForm(Bounded, forms.ModelForm):
         opens, closes = data.get("input_opens"), data.get("input_closes")
         if opens and closes and closes <= opens:
             self.add_error("input_closes", "The input window must close after it opens.")
-        if bool(opens) != bool(closes) and "input_closes" not in self.errors:
+        typed_wrong = "input_opens" in self.errors or "input_closes" in self.errors
+        if bool(opens) != bool(closes) and not typed_wrong:
             self.add_error(
                 "input_closes" if opens else "input_opens",
                 "Give both when input opens and when it closes, or neither.",
@@ -102,7 +104,7 @@ class DecisionForm(Bounded, forms.ModelForm):
         return [f for f in STEPS[step][1] if f in self.fields]
 
     def first_step_with_errors(self) -> int | None:
-        for index, (_, names) in enumerate(STEPS):
+        for index, (_title, names) in enumerate(STEPS):
             if any(name in self.errors for name in names):
                 return index
         return None
@@ -271,6 +273,11 @@ class SupersedeForm(Bounded, forms.Form):
     newer = forms.CharField(
         label="Number of the newer decision", help_text="For example D-2026-014."
     )
+
+
+class WithdrawForm(Bounded, forms.Form):
+    # The reason becomes the history event's note, which holds 300 characters.
+    reason = forms.CharField(label=_("Why it is withdrawn"), required=False, max_length=300)
 
 
 class OpenInputForm(Bounded, forms.Form):

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     DECIDED_STATUSES,
@@ -15,13 +16,8 @@ from .models import (
     Involvement,
     ProcessType,
     Status,
-    anonymous_key,
     holds_right,
 )
-
-# Anonymous input counts towards a consulted group only when the group is at least this big;
-# for a smaller group, clearing the flag would say who wrote it.
-ANONYMOUS_GROUP_MINIMUM = 3
 
 
 @dataclass(frozen=True)
@@ -33,7 +29,7 @@ class Flag:
 LABELS = {
     "decided_early": "Decided before the input window closed",
     "no_right": "Decided by someone without the decision right",
-    "consulted_not_heard": "A consulted stakeholder was never heard",
+    "consulted_not_heard": "A consulted stakeholder gave no named input",
     "not_informed": "Affected people never informed",
     "no_input_sought": "No input sought",
     "no_rationale": "No rationale",
@@ -106,28 +102,28 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
                 )
             )
 
+    # A consulted group is heard only through named input from its members. Anonymous input
+    # counts toward the decision's total and toward no single group: were it to clear a
+    # group's flag, a decider could add small or overlapping groups after the window closed
+    # and read off which one the anonymous writer belongs to.
     window_over = decision.status not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.WITHDRAWN)
     consulted = [s for s in stakeholders if s.involvement == Involvement.CONSULTED]
     if window_over and consulted:
-        inputs = list(decision.inputs.values_list("author_id", "anonymous_key"))
-        named_authors = {author for author, key in inputs if author is not None}
-        keys = {key for author, key in inputs if key is not None}
+        named_authors = set(
+            decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True)
+        )
         for stakeholder in consulted:
-            people = list(stakeholder.people().values_list("pk", flat=True))
-            heard = any(pk in named_authors for pk in people)
-            if not heard and keys and len(people) >= ANONYMOUS_GROUP_MINIMUM:
-                heard = any(anonymous_key(decision.pk, pk) in keys for pk in people)
+            heard = named_authors and stakeholder.people().filter(pk__in=named_authors).exists()
             if not heard:
                 flags.append(
                     Flag(
                         "consulted_not_heard",
-                        f"{stakeholder.describe()} was consulted but gave no input"
-                        + (
-                            " (anonymous input counts only for groups of three or more, "
-                            "so nobody is identified)."
-                            if len(people) < ANONYMOUS_GROUP_MINIMUM
-                            else "."
-                        ),
+                        _(
+                            "%(who)s was consulted but gave no named input. Anonymous input "
+                            "counts toward the decision's total, never toward one group, so "
+                            "it cannot point at anyone."
+                        )
+                        % {"who": stakeholder.describe()},
                     )
                 )
     return flags

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from districts.bounds import check_date, check_datetime, check_line
 from districts.models import (
     STAFF_ROLES,
     District,
@@ -391,8 +392,26 @@ class Decision(models.Model):
 
     def clean(self):
         errors = {}
+        # Whatever path writes a decision (a page, the admin, a service), its dates stay in the
+        # range every page can show: a window closing at 23:00 on Dec 31, 9999 in California is
+        # past the year 10,000 in UTC, which no page, export or list could read back.
+        for field, check in (
+            ("input_opens", check_datetime),
+            ("input_closes", check_datetime),
+            ("decide_by", check_date),
+            ("review_on", check_date),
+        ):
+            try:
+                check(getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error.messages
+        # The title goes into e-mail subjects: one line of plain text.
+        try:
+            check_line(self.title)
+        except ValidationError as error:
+            errors["title"] = error.messages
         if self.input_opens and self.input_closes and self.input_closes <= self.input_opens:
-            errors["input_closes"] = "The input window must close after it opens."
+            errors.setdefault("input_closes", "The input window must close after it opens.")
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
             errors["school"] = "Choose a school of this district."
         if (

@@ -1,4 +1,9 @@
-"""Writes across the decision's rows. Each validates before it saves and writes its history."""
+"""Writes across the decision's rows. Each validates before it saves and writes its history.
+
+Every write to a decision, its stakeholders, input, events or reflections ends with
+`refresh_flags(decision)`, so the stored flag codes that lists, exports and the home page
+read never drift from `integrity_flags(decision)`. The admin goes through these functions too.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from districts.bounds import one_line
 from districts.models import (
     District,
     GuidingPrinciple,
@@ -23,6 +30,7 @@ from notifications.services import notify
 
 from .integrity import refresh_flags
 from .models import (
+    DECIDED_STATUSES,
     TRACKED_FIELDS,
     Decision,
     DecisionEvent,
@@ -73,6 +81,7 @@ def decision_create(
     DecisionEvent.record(decision=decision, actor=by, kind=DecisionEvent.Kind.CREATED)
     for stakeholder in stakeholders:
         stakeholder_add(decision=decision, by=by, **stakeholder)
+    refresh_flags(decision)
     return decision
 
 
@@ -134,11 +143,41 @@ def stakeholder_add(
             new=str(stakeholder),
             note="added",
         )
+    refresh_flags(decision)
     return stakeholder
 
 
 @transaction.atomic
-def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
+def stakeholder_change(*, stakeholder: Stakeholder, by: User | None, before: str) -> Stakeholder:
+    """Save a stakeholder changed in place (the admin's inline); `before` is how it read."""
+    decision = stakeholder.decision
+    # The same rule as `stakeholder_add`: only the fields its kind names are kept.
+    kind = stakeholder.kind
+    if kind != Stakeholder.Kind.PERSON:
+        stakeholder.person = None
+    if kind != Stakeholder.Kind.TEAM:
+        stakeholder.team = None
+    if kind not in (Stakeholder.Kind.SCHOOL, Stakeholder.Kind.ROLE):
+        stakeholder.school = None
+    if kind != Stakeholder.Kind.ROLE:
+        stakeholder.role = ""
+    stakeholder.full_clean()
+    stakeholder.save()
+    if decision.status != Status.DRAFT and str(stakeholder) != before:
+        DecisionEvent.record(
+            decision=decision,
+            actor=by,
+            kind=DecisionEvent.Kind.STAKEHOLDER,
+            old=before,
+            new=str(stakeholder),
+            note="changed",
+        )
+    refresh_flags(decision)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, by: User | None) -> None:
     decision = stakeholder.decision
     if decision.status != Status.DRAFT:
         DecisionEvent.record(
@@ -149,6 +188,7 @@ def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
             note="removed",
         )
     stakeholder.delete()
+    refresh_flags(decision)
 
 
 @transaction.atomic
@@ -175,6 +215,7 @@ def principle_test(
         DecisionEvent.record(
             decision=decision, actor=by, new=note.strip(), note=f"Tested against “{principle}”"
         )
+    refresh_flags(decision)
     return link
 
 
@@ -209,7 +250,7 @@ def window_opened_send(decision: Decision) -> list[User]:
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
         kind=NoticeKind.WINDOW_OPENED,
-        subject=f"Your input is invited: {decision.title}",
+        subject=_("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
     )
 
@@ -230,7 +271,7 @@ def closing_soon_send(decision: Decision) -> list[User]:
         decision=decision,
         people=waiting,
         kind=NoticeKind.CLOSING_SOON,
-        subject=f"Input closes within 48 hours: {decision.title}",
+        subject=_("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)},
         body=(
             f"Input on {decision.number} closes soon and we have no named input from you. "
             "If you gave anonymous input, you can ignore this: anonymous input is not linked "
@@ -254,7 +295,7 @@ def reflection_due_send(decision: Decision) -> list[User]:
         decision=decision,
         people=deciders,
         kind=NoticeKind.REFLECTION_DUE,
-        subject=f"Time to reflect: {decision.title}",
+        subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number} reached its review date. What happened, and what did we learn?",
     )
 
@@ -278,6 +319,7 @@ def decision_open_input(
             input_closes=closes or decision.input_closes,
         )
     decision.open_input(by=by)
+    refresh_flags(decision)
     window_opened_send(decision)
     return decision
 
@@ -330,6 +372,8 @@ def input_give(
     if themes:
         entry.themes.set(themes)
     # Deliberately no history event and no notice: their time would point at the author.
+    # The flags read named input only, so refreshing them tells nothing of anonymous input.
+    refresh_flags(decision)
     return entry
 
 
@@ -361,13 +405,14 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
             + (" and marked it as changing the decision" if changed_decision else "")
         ),
     )
+    refresh_flags(entry.decision)
     return entry
 
 
 @transaction.atomic
 def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
     decision.decide(by=by, outcome=outcome, rationale=rationale)
-    decision_inform(decision=decision, by=by)
+    _inform(decision=decision, by=by)
     refresh_flags(decision)
     return decision
 
@@ -375,11 +420,17 @@ def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: st
 @transaction.atomic
 def decision_inform(*, decision: Decision, by: User | None) -> int:
     """Tell every stakeholder what was decided, and keep that as an event."""
+    sent = _inform(decision=decision, by=by)
+    refresh_flags(decision)
+    return sent
+
+
+def _inform(*, decision: Decision, by: User | None) -> int:
     sent = notify_once(
         decision=decision,
         people=people_of(decision),
         kind=NoticeKind.DECIDED,
-        subject=f"Decided: {decision.title}",
+        subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
         body=f"{decision.number}: {decision.outcome[:300]}",
     )
     DecisionEvent.record(
@@ -417,6 +468,8 @@ def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Deci
     DecisionEvent.record(
         decision=newer, actor=by, note=f"Supersedes {decision.number} {decision.title}"
     )
+    refresh_flags(decision)
+    refresh_flags(newer)
     return decision
 
 
@@ -430,6 +483,43 @@ def _each(pks, step, what: str) -> int:
         except Exception:
             logger.exception("Decision %s: %s failed; the run goes on without it.", pk, what)
     return done
+
+
+# The lifecycle steps a button (or the admin) may take, each a method of the decision.
+MOVES = {
+    "close_input": lambda decision, by, reason: decision.close_input(by=by),
+    "implement": lambda decision, by, reason: decision.start_implementing(by=by),
+    "review": lambda decision, by, reason: decision.start_review(by=by),
+    "close": lambda decision, by, reason: decision.close(by=by),
+    "withdraw": lambda decision, by, reason: decision.withdraw(by=by, reason=reason),
+}
+
+
+@transaction.atomic
+def decision_move(
+    *, decision: Decision, by: User | None, action: str, reason: str = ""
+) -> Decision:
+    """One step of the lifecycle (close input, implement, review, close, withdraw)."""
+    if action not in MOVES:
+        raise ValidationError(_("That is not a step a decision can take."))
+    MOVES[action](decision, by, reason)
+    refresh_flags(decision)
+    return decision
+
+
+def flags_refresh_for_rights(*, district_id: int, domains: Iterable[str]) -> int:
+    """The rights map changed: the "no right" flag of decisions decided in these domains may too."""
+    decisions = Decision.objects.filter(
+        district_id=district_id,
+        domain__in=list(domains),
+        status__in=DECIDED_STATUSES,
+        decided_at__isnull=False,
+    ).select_related("district", "decided_by")
+    refreshed = 0
+    for decision in decisions.iterator(chunk_size=200):
+        refresh_flags(decision)
+        refreshed += 1
+    return refreshed
 
 
 def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -7,3 +7,11 @@ def dispatch_due() -> int:
     from .services import dispatch_due as dispatch
 
     return sum(dispatch().values())
+
+
+@shared_task
+def refresh_flags_for_rights(district_id: int, domains: list[str]) -> int:
+    """After the rights map changes: refresh the flags of the decisions it concerns."""
+    from .services import flags_refresh_for_rights
+
+    return flags_refresh_for_rights(district_id=district_id, domains=domains)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
+from districts.bounds import query_text
 from districts.models import District, Theme
 from districts.paging import cursor_page
 from districts.views import HtmxHttpRequest, paginate, render_list
@@ -29,6 +30,7 @@ from .forms import (
     RespondForm,
     StakeholderForm,
     SupersedeForm,
+    WithdrawForm,
     picker_choices,
 )
 from .integrity import LABELS, integrity_flags
@@ -72,6 +74,7 @@ def _flag_labels(decisions):
 
 @login_required
 def decision_list(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")  # 400 for a search no person types (a NUL, a page of text)
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
         selectors.with_list_relations(Decision.objects.visible_to(request.user)).order_by(
@@ -105,6 +108,7 @@ def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")
     form = FilterForm(request.GET or None, user=request.user)
     decisions = form.apply(
         selectors.with_list_relations(
@@ -413,27 +417,24 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     action = request.POST.get("action", "")
     user = request.user
-    if action in ("implement", "review", "close", "withdraw", "close_input"):
+    if action in services.MOVES:
         allowed = can_decide(user, decision) or can_edit(user, decision)
     else:
         allowed = False
     if not allowed:
         raise PermissionDenied("Only the owning team or the deciders move a decision on.")
-    steps = {
-        "close_input": lambda: decision.close_input(by=user),
-        "implement": lambda: decision.start_implementing(by=user),
-        "review": lambda: decision.start_review(by=user),
-        "close": lambda: decision.close(by=user),
-        "withdraw": lambda: decision.withdraw(by=user, reason=request.POST.get("reason", "")),
-    }
+    reason = ""
+    if action == "withdraw":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(decision)
+        reason = form.cleaned_data["reason"]
     try:
-        steps[action]()
+        services.decision_move(decision=decision, by=user, action=action, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        from .integrity import refresh_flags
-
-        refresh_flags(decision)
         messages.success(
             request, f"{decision.number} is now {decision.get_status_display().lower()}."
         )

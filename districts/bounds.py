@@ -43,7 +43,10 @@ def check_date(value: datetime.date | None) -> None:
 def check_datetime(value: datetime.datetime | None) -> None:
     if value is None:
         return
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    try:
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+    except OverflowError:  # past the year 9999 (or before year 1) in the current time zone
+        raise _range_error() from None
     check_date(local.date())
 
 

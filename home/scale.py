@@ -23,7 +23,6 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from decisions.integrity import ANONYMOUS_GROUP_MINIMUM
 from decisions.models import (
     DECIDED_STATUSES,
     Authority,
@@ -943,10 +942,9 @@ class Builder:
                 for stake in stakes:
                     if stake[5] != Involvement.CONSULTED:
                         continue
-                    members, group_size = self._group(stake, district_size)
+                    members, _size = self._group(stake, district_size)
+                    # Named input only: anonymous input counts toward no single group.
                     heard = any(members(k) for k in named)
-                    if not heard and anonymous and group_size >= ANONYMOUS_GROUP_MINIMUM:
-                        heard = any(members(k) for k in anonymous)
                     if not heard:
                         flags.add("consulted_not_heard")
                         break

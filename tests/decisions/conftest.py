@@ -1,8 +1,10 @@
 """Decisions at every stage of the process, for the Cedar Valley personas."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms
 from django.utils import timezone
 
 from decisions import services
@@ -93,3 +95,69 @@ def decided(decision: Decision, by, *, outcome="Start at 8:45.", rationale="Slee
     services.decision_decide(decision=decision, by=by, outcome=outcome, rationale=rationale)
     decision.refresh_from_db()
     return decision
+
+
+@pytest.fixture
+def admin_user(make_person_in, district):
+    user = make_person_in(district, "district_leader", "Ada Admin", "ada@cedar.example")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+def _form_data(form) -> dict:
+    """What a browser would post back for this (admin) form, unchanged."""
+    data = {}
+    for bound in form:
+        widget, value = bound.field.widget, bound.value()
+        if isinstance(widget, forms.MultiWidget):
+            parts = widget.decompress(value) if value else [None] * len(widget.widgets)
+            for i, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                data[f"{bound.html_name}{widget.widgets_names[i]}"] = sub.format_value(part) or ""
+        elif isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+        elif value is None:
+            data[bound.html_name] = ""
+        else:
+            data[bound.html_name] = widget.format_value(value) or ""
+    return data
+
+
+def admin_change_data(response) -> dict:
+    """The admin change page's form and inline formsets as they would be posted back unchanged.
+
+    Times are written as the page shows them, in the signed-in person's district time zone.
+    """
+    zone = ZoneInfo(response.wsgi_request.user.district.timezone)
+    with timezone.override(zone):
+        data = _form_data(response.context["adminform"].form)
+        for inline in response.context["inline_admin_formsets"]:
+            formset = inline.formset
+            data.update(_form_data(formset.management_form))
+            for form in formset.initial_forms:
+                data.update(_form_data(form))
+    data["_save"] = "Save"
+    return data
+
+
+def wizard_data(**overrides):
+    data = {
+        "title": "Four-day week pilot",
+        "context": "Families asked for it.",
+        "domain": "schedule",
+        "process_type": "advice",
+        "visibility": "district",
+        "input_opens": "",
+        "input_closes": "",
+        "options": "",
+        "impact_students": "",
+        "budget_amount": "",
+        "staff_time": "",
+        "school": "",
+        "owning_team": "",
+    }
+    data.update(overrides)
+    return data

@@ -7,7 +7,7 @@ from django.utils import timezone
 from decisions import selectors, services
 from decisions.models import Decision, DecisionRight, Stakeholder, Status, Visibility
 
-from .conftest import decided
+from .conftest import decided, wizard_data
 
 pytestmark = pytest.mark.django_db
 
@@ -170,26 +170,6 @@ def test_teacher_cannot_answer_input(open_decision, teacher, client_for):
         reverse("decisions:respond", args=[open_decision.pk, entry.pk]), {"response": "hm"}
     )
     assert response.status_code == 403
-
-
-def wizard_data(**overrides):
-    data = {
-        "title": "Four-day week pilot",
-        "context": "Families asked for it.",
-        "domain": "schedule",
-        "process_type": "advice",
-        "visibility": "district",
-        "input_opens": "",
-        "input_closes": "",
-        "options": "",
-        "impact_students": "",
-        "budget_amount": "",
-        "staff_time": "",
-        "school": "",
-        "owning_team": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_guided_form_keeps_everything_typed_between_steps(superintendent, client_for):

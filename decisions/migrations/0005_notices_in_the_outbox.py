@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0002_outbox'),
-        ('decisions', '0003_list_indexes'),
+        ('decisions', '0004_readable_input_windows'),
     ]
 
     operations = [
