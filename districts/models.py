@@ -530,7 +530,7 @@ def memberships_of(user) -> Memberships:
     Kept on the user object, which lives for one request: the pages that ask who may see a
     decision ask several times, and literal ids make smaller SQL than nested subqueries, and
     SQL Django builds and PostgreSQL plans faster. A change of membership shows from the
-    person's next request; the sign-in backend loads them with the user on PostgreSQL.
+    person's next request; the sign-in backend loads them with the user.
     """
     cached = getattr(user, "_memberships", None)
     if cached is not None:

@@ -11,6 +11,7 @@ from django_htmx.middleware import HtmxDetails
 
 from . import pickers, services
 from .access import visible_or_404
+from .bounds import query_id, query_text
 from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
 from .models import (
     STAFF_ROLES,
@@ -55,7 +56,7 @@ def revision_history(revisions):
 
 @login_required
 def school_list(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     schools = (
         School.objects.visible_to(request.user)
         .annotate(people_count=Count("people"))
@@ -103,6 +104,7 @@ def people_list(request: HtmxHttpRequest) -> HttpResponse:
         if request.user.is_staff_member
         else [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
     )
+    query_text(request, "q")  # 400 for text nobody types; the form explains the rest
     form = PeopleFilterForm(request.GET or None, roles=roles, schools=schools)
     people = User.objects.visible_to(request.user).prefetch_related(
         Prefetch("schools", queryset=School.objects.only("id", "name"))
@@ -141,7 +143,7 @@ def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_list(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     teams = (
         LeadershipTeam.objects.visible_to(request.user)
         .select_related("school")
@@ -395,8 +397,9 @@ def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
     if not pickers.FIELD_NAME.match(name):
         return HttpResponseBadRequest("Which field is this for?")
     found = pickers.SOURCES[source]
-    text = request.GET.get(f"{name}_find", "")
-    rows, more = pickers.suggestions(found, found.rows(request.user, request.GET), text)
+    text = query_text(request, f"{name}_find")
+    params = {"school": query_id(request, "school")}
+    rows, more = pickers.suggestions(found, found.rows(request.user, params), text)
     return HttpResponse(
         pickers.found_html(name, rows, more, text, multiple=request.GET.get("multiple") == "1")
     )
