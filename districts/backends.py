@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
@@ -43,3 +44,14 @@ class RosterBackend(ModelBackend):
             _split(user.member_team_ids), _split(user.member_school_ids)
         )
         return user if self.user_can_authenticate(user) else None
+
+
+class ThrottledSignIn(AxesStandaloneBackend):
+    """First in AUTHENTICATION_BACKENDS: refuses sign-ins while an account or address is
+    locked out (see `districts.signin`). Checks with no request (`Client.login` in tests, a
+    shell) are not web sign-ins and pass on to the next backend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -1,5 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 
+from . import tasks
 from .bounds import Bounded
 from .models import GuidingPrinciple, School, User
 from .pickers import MultiplePicker, Picker
@@ -117,3 +121,33 @@ class PeopleFilterForm(Bounded, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "All roles"), *roles]
         self.fields["school"].queryset = schools
+
+
+class LockoutAware:
+    """A sign-in form that says so when the sign-in was refused for too many failures."""
+
+    def get_invalid_login_error(self):
+        from .signin import locked_out_message
+
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(locked_out_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class SignInForm(Bounded, LockoutAware, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(Bounded, LockoutAware, AdminAuthenticationForm):
+    pass
+
+
+class QueuedPasswordResetForm(Bounded, PasswordResetForm):
+    """Queues the reset e-mail for the worker, which looks the address up and sends.
+
+    The page answers the same, in the same time, for an address the roster has and one it
+    does not: the request itself never reads the roster.
+    """
+
+    def save(self, **kwargs):
+        tasks.send_password_reset.delay(self.cleaned_data["email"])
