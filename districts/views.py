@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
@@ -15,6 +16,7 @@ from .bounds import query_id, query_text
 from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
 from .models import (
     STAFF_ROLES,
+    AuditEntry,
     CodeOfCooperation,
     CodeOfCooperationRevision,
     GuidingPrinciple,
@@ -28,8 +30,10 @@ from .models import (
     User,
     can_edit_code,
     can_revise_purpose,
+    is_district_leader,
     memberships_of,
 )
+from .paging import cursor_page
 
 PAGE_SIZE = 50
 
@@ -403,3 +407,12 @@ def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
     return HttpResponse(
         pickers.found_html(name, rows, more, text, multiple=request.GET.get("multiple") == "1")
     )
+
+
+@login_required
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
+    """What platform staff changed in the admin for this district, newest first."""
+    if not is_district_leader(request.user):
+        raise PermissionDenied(_("The admin log is for the district's leaders."))
+    entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
+    return render(request, "districts/audit_log.html", {"page": cursor_page(request, [entries])})
