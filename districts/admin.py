@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import tasks
 from .audit import AuditedAdmin, audit
@@ -94,7 +94,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             raise PermissionDenied(_("Send a password reset link instead."))
         return super().user_change_password(request, id, form_url)
 
-    @admin.action(description="Send a password reset link")
+    @admin.action(description=gettext_lazy("Send a password reset link"))
     def send_password_reset_link(self, request, queryset):
         people = [person for person in queryset if person.email]
         for person in people:
@@ -180,7 +180,7 @@ class CodeOfCooperationAdmin(AuditedAdmin, admin.ModelAdmin):
     readonly_fields = ["wording"]
     raw_id_fields = ["teacher", "school"]
 
-    @admin.display(description="wording")
+    @admin.display(description=gettext_lazy("wording"))
     def wording(self, obj):
         return _("(hidden: the teacher and the class read it in Roundtable)")
 

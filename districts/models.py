@@ -12,6 +12,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
@@ -562,9 +563,9 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        ADD = "add", "Added"
-        CHANGE = "change", "Changed"
-        DELETE = "delete", "Deleted"
+        ADD = "add", _("Added")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
 
     # Null for rows no district owns (platform staff, a district being set up); kept when a
     # district or person is deleted so the log outlives what it describes.
