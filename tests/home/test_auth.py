@@ -119,3 +119,16 @@ def test_the_reset_link_points_at_the_site_url_not_the_requested_host(client, te
         reverse("password_reset"), {"email": "charlie@cedar.example"}, HTTP_HOST="localhost"
     )
     assert "https://roundtable.cedar.example/accounts/reset/" in mail.outbox[0].body
+
+
+def test_a_real_worker_sends_the_reset_email_queued_by_the_page(
+    real_worker, client, teacher, mailoutbox
+):
+    import time
+
+    response = client.post(reverse("password_reset"), {"email": "charlie@cedar.example"})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [message.to for message in mail.outbox] == [["charlie@cedar.example"]]
