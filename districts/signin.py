@@ -2,9 +2,9 @@
 on SQLite or PostgreSQL sees the same counts.
 
 An account is locked after `AXES_FAILURE_LIMIT` failures and an address after
-`SIGN_IN_ADDRESS_FAILURE_LIMIT`, each for `AXES_COOLOFF_TIME` after the last failure. An address gets more
-tries than an account because a whole school signs in from one address (its network's), and
-one teacher's typos must not lock out the building. The sign-in page says what happened and
+`SIGN_IN_ADDRESS_FAILURE_LIMIT`, each for `AXES_COOLOFF_TIME` after the last failure. An
+address gets more tries than an account because a whole school signs in from one address
+(its network's), and one teacher's typos must not lock out the building. The sign-in page says what happened and
 keeps the typed e-mail (`SignInForm`).
 """
 
