@@ -6,6 +6,7 @@ PostgreSQL and Redis. Every variable may also be given as NAME_FILE, the path of
 a file holding the value (for Docker secrets).
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -163,6 +164,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "axes",
     "districts",
     "notifications",
     "decisions",
@@ -183,6 +185,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, per django-axes: turns a refused sign-in into the sign-in page with a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,7 +213,10 @@ DATABASES = {"default": database_from_url(env("DATABASE_URL", "sqlite:///"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "districts.User"
-AUTHENTICATION_BACKENDS = ["districts.backends.RosterBackend"]
+AUTHENTICATION_BACKENDS = [
+    "districts.backends.ThrottledSignIn",
+    "districts.backends.RosterBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -219,6 +226,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling with django-axes, counted in the database (see districts/signin.py).
+AXES_HANDLER = "districts.signin.SignInThrottle"
+AXES_FAILURE_LIMIT = 5  # failures per account
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30  # failures per address: a school shares one
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # SignInThrottle reads them in this order
+AXES_USERNAME_CALLABLE = "districts.signin.account_of"
+AXES_CLIENT_IP_CALLABLE = "districts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "districts.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful sign-ins are in the session table already; no second log of them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# A success must not clear failures: an attacker signing in to their own account from the
+# same address would wipe the count on the accounts they are guessing at.
+AXES_RESET_ON_SUCCESS = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
@@ -293,9 +317,15 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-Host and appends to
+# X-Forwarded-For, those headers tell the scheme, host and client address. Without one, any
+# client could send them, so they are read only when this says the proxy is there.
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 if env_bool("HTTPS", False):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -305,6 +335,14 @@ if env_bool("HTTPS", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "config.logfilters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_on_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Failed sign-ins and lockouts are warnings; a line per successful one is noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from districts.forms import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from home import views as home_views
 
 urlpatterns = [
@@ -11,8 +12,15 @@ urlpatterns = [
     path("baseline/", home_views.baseline, name="baseline"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("districts.urls")),
@@ -25,3 +33,4 @@ urlpatterns = [
 
 admin.site.site_header = "Roundtable administration"
 admin.site.site_title = "Roundtable admin"
+admin.site.login_form = AdminSignInForm

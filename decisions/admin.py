@@ -7,6 +7,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from districts.audit import AuditedAdmin, audit
+from districts.models import AuditEntry
+
 from . import services, tasks
 from .integrity import refresh_flags
 from .models import (
@@ -54,6 +57,7 @@ def withdraw(modeladmin, request, queryset):
             refused += 1
         else:
             withdrawn += 1
+            audit(request, decision, AuditEntry.Action.CHANGE, "status: withdrawn")
     if withdrawn:
         modeladmin.message_user(
             request,
@@ -74,7 +78,7 @@ def withdraw(modeladmin, request, queryset):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AuditedAdmin, admin.ModelAdmin):
     """Decisions are withdrawn, never deleted: deleting would take their history with them."""
 
     list_display = ["number", "title", "district", "status", "visibility", "decided_at"]
@@ -144,7 +148,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Input)
-class InputAdmin(admin.ModelAdmin):
+class InputAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only: the author column says "Anonymous", ordering is by kind, never by time."""
 
     list_display = ["decision", "kind", "author_label", "given_day", "changed_decision"]
@@ -186,7 +190,7 @@ def _refresh_after_rights_change(district_id: int, domains) -> None:
 
 
 @admin.register(DecisionRight)
-class DecisionRightAdmin(admin.ModelAdmin):
+class DecisionRightAdmin(AuditedAdmin, admin.ModelAdmin):
     """A change to the map may give or take the right to decide: the flags follow it."""
 
     list_display = ["domain", "level", "team", "role", "authority", "district"]
@@ -214,7 +218,7 @@ class DecisionRightAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
+class ReflectionAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only: a reflection is part of the decision's history."""
 
     list_display = ["decision", "verdict", "created_at"]
@@ -231,7 +235,7 @@ class ReflectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(admin.ModelAdmin):
+class StakeholderAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only and off the index (stakeholders are edited on their decision's page).
 
     Registered so that deleting a person, school or team in the admin cannot silently take
@@ -255,7 +259,7 @@ class StakeholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(DecisionEvent)
-class DecisionEventAdmin(admin.ModelAdmin):
+class DecisionEventAdmin(AuditedAdmin, admin.ModelAdmin):
     """History is read here, never written."""
 
     list_display = ["decision", "kind", "field", "actor", "created_at"]

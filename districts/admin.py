@@ -1,10 +1,22 @@
-from django.contrib import admin
+"""Admin screens for platform staff: set-up and roster, never what people wrote to each other.
+
+Codes of cooperation show their class, teacher and school but not their wording; nobody sets
+another person's password here (the "send a password reset link" action mails them one).
+Every change is kept in AuditEntry (`AuditedAdmin`) for the district's leaders to read.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from . import tasks
+from .audit import AuditedAdmin, audit
 from .models import (
+    AuditEntry,
     CodeOfCooperation,
-    CodeOfCooperationRevision,
     District,
     GuidingPrinciple,
     GuidingPrincipleRevision,
@@ -19,14 +31,14 @@ from .models import (
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "timezone"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "district", "level", "sourced_id"]
     list_filter = ["district", "level"]
     search_fields = ["name", "sourced_id"]
@@ -46,7 +58,7 @@ class RosterChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     form = RosterChangeForm
     add_form = RosterCreationForm
     ordering = ["name"]
@@ -55,8 +67,10 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["district"]
     search_fields = ["name", "email", "title", "sourced_id"]
     autocomplete_fields = ["schools"]
+    actions = ["send_password_reset_link"]
+    # No password field: its link opens a form that sets someone else's password.
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         ("Roster", {"fields": ["name", "district", "role", "title", "schools", "sourced_id"]}),
         (
             "Access",
@@ -74,6 +88,29 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    def user_change_password(self, request, id, form_url=""):
+        """Only your own password; for anyone else, send them a reset link."""
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied(_("Send a password reset link instead."))
+        return super().user_change_password(request, id, form_url)
+
+    @admin.action(description=gettext_lazy("Send a password reset link"))
+    def send_password_reset_link(self, request, queryset):
+        people = [person for person in queryset if person.email]
+        for person in people:
+            tasks.send_password_reset.delay(person.email)
+            audit(request, person, AuditEntry.Action.CHANGE, "Sent a password reset link")
+        self.message_user(
+            request,
+            ngettext(
+                "A password reset link is on its way to %(count)d person with a sign-in.",
+                "Password reset links are on their way to %(count)d people with a sign-in.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+
 
 class TeamMembershipInline(admin.TabularInline):
     model = TeamMembership
@@ -82,7 +119,7 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(LeadershipTeam)
-class LeadershipTeamAdmin(admin.ModelAdmin):
+class LeadershipTeamAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "district", "school"]
     list_filter = ["district"]
     search_fields = ["name"]
@@ -91,7 +128,7 @@ class LeadershipTeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "district"]
     list_filter = ["district"]
     search_fields = ["name"]
@@ -117,19 +154,15 @@ class PrincipleRevisionInline(ReadOnlyRevisionInline):
     model = GuidingPrincipleRevision
 
 
-class CodeRevisionInline(ReadOnlyRevisionInline):
-    model = CodeOfCooperationRevision
-
-
 @admin.register(SharedPurpose)
-class SharedPurposeAdmin(admin.ModelAdmin):
+class SharedPurposeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "district", "school"]
     list_filter = ["district"]
     inlines = [PurposeRevisionInline]
 
 
 @admin.register(GuidingPrinciple)
-class GuidingPrincipleAdmin(admin.ModelAdmin):
+class GuidingPrincipleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "district", "school", "position", "retired_on"]
     list_filter = ["district"]
     search_fields = ["title"]
@@ -137,8 +170,35 @@ class GuidingPrincipleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CodeOfCooperation)
-class CodeOfCooperationAdmin(admin.ModelAdmin):
+class CodeOfCooperationAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Which class, teacher and school; the wording belongs to the teacher and the class."""
+
     list_display = ["class_name", "teacher", "school", "district"]
     list_filter = ["district"]
     list_select_related = ["teacher", "school", "district"]
-    inlines = [CodeRevisionInline]
+    fields = ["district", "school", "teacher", "class_name", "wording"]
+    readonly_fields = ["wording"]
+    raw_id_fields = ["teacher", "school"]
+
+    @admin.display(description=gettext_lazy("wording"))
+    def wording(self, obj):
+        return _("(hidden: the teacher and the class read it in Roundtable)")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the other admin screens and never edited."""
+
+    list_display = ["at", "district", "actor_name", "action", "object_type", "object_label"]
+    list_filter = ["action", "district"]
+    list_select_related = ["district"]
+    search_fields = ["object_label", "actor_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,32 +1,57 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 
 from .models import Memberships, User, current_team_ids, school_ids
+
+
+def _joined(ids, column: str) -> Subquery:
+    """The ids of a per-person subquery as one text cell ("3,7,12"), on SQLite and PostgreSQL.
+
+    A string aggregate is the one both databases share (SQLite has no arrays), so the
+    teams and schools ride on the user's own query on either database.
+    """
+    return Subquery(
+        ids.values("user_id")
+        .annotate(joined=StringAgg(Cast(column, CharField()), Value(",")))
+        .values("joined")
+    )
+
+
+def _split(joined: str | None) -> list[int]:
+    return [int(pk) for pk in (joined or "").split(",") if pk]
 
 
 class RosterBackend(ModelBackend):
     """Sign-in by e-mail; the signed-in person comes with their district in the same query.
 
     Every page shows the district and works in its time zone, and most ask what the person's
-    teams and schools are (`memberships_of`), so loading both with the user saves two queries
-    on each request. The teams and schools come as arrays on PostgreSQL; elsewhere
-    `memberships_of` reads them when first asked.
+    teams and schools are (`memberships_of`), so loading both with the user saves a query on
+    each request.
     """
 
     def get_user(self, user_id):
-        users = User._default_manager.select_related("district")
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.expressions import ArraySubquery
-            from django.db.models import OuterRef
-
-            users = users.annotate(
-                member_team_ids=ArraySubquery(current_team_ids(OuterRef("pk"))),
-                member_school_ids=ArraySubquery(school_ids(OuterRef("pk"))),
-            )
+        users = User._default_manager.select_related("district").annotate(
+            member_team_ids=_joined(current_team_ids(OuterRef("pk")), "team_id"),
+            member_school_ids=_joined(school_ids(OuterRef("pk")), "school_id"),
+        )
         try:
             user = users.get(pk=user_id)
         except User.DoesNotExist:
             return None
-        if hasattr(user, "member_team_ids"):
-            user._memberships = Memberships.of(user.member_team_ids, user.member_school_ids)
+        user._memberships = Memberships.of(
+            _split(user.member_team_ids), _split(user.member_school_ids)
+        )
         return user if self.user_can_authenticate(user) else None
+
+
+class ThrottledSignIn(AxesStandaloneBackend):
+    """First in AUTHENTICATION_BACKENDS: refuses sign-ins while an account or address is
+    locked out (see `districts.signin`). Checks with no request (`Client.login` in tests, a
+    shell) are not web sign-ins and pass on to the next backend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

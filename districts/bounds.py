@@ -98,12 +98,23 @@ class Bounded:
                 field.widget.attrs.setdefault("max", LATEST.isoformat())
 
 
-def query_text(request, name: str, max_length: int = QUERY_TEXT_LENGTH) -> str:
-    """A search box's text from the query string; 400 for text no person types."""
-    value = request.GET.get(name, "")
+def query_text(request, name: str, max_length: int = QUERY_TEXT_LENGTH, *, source=None) -> str:
+    """A search box's text from the query string (or `source`, such as a form's data); 400 for
+    text no person types."""
+    value = str((source if source is not None else request.GET).get(name, "") or "")
     if len(value) > max_length or _CONTROL.search(value):
         raise BadRequest(f"Bad value for {name!r}")
     return value.strip()
+
+
+def as_id(value) -> int | None:
+    """`value` as a row id, or None when it cannot be one (not digits, zero, past `MAX_ID`)."""
+    value = str(value)
+    if len(value) > len(str(MAX_ID)) or not value.isascii() or not value.isdigit():
+        return None
+    if not 0 < int(value) <= MAX_ID:
+        return None
+    return int(value)
 
 
 def query_id(request, name: str, *, source=None) -> int | None:
@@ -111,6 +122,7 @@ def query_id(request, name: str, *, source=None) -> int | None:
     value = (source if source is not None else request.GET).get(name, "")
     if value in ("", None):
         return None
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    found = as_id(value)
+    if found is None:
         raise BadRequest(f"Bad value for {name!r}")
-    return int(value)
+    return found

@@ -1,8 +1,16 @@
-from django import forms
+import logging
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+
+from . import tasks
 from .bounds import Bounded
 from .models import GuidingPrinciple, School, User
 from .pickers import MultiplePicker, Picker
+
+logger = logging.getLogger(__name__)
 
 
 class DateInput(forms.DateInput):
@@ -117,3 +125,38 @@ class PeopleFilterForm(Bounded, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "All roles"), *roles]
         self.fields["school"].queryset = schools
+
+
+class LockoutAware:
+    """A sign-in form that says so when the sign-in was refused for too many failures."""
+
+    def get_invalid_login_error(self):
+        from .signin import locked_out_message
+
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(locked_out_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class SignInForm(Bounded, LockoutAware, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(Bounded, LockoutAware, AdminAuthenticationForm):
+    pass
+
+
+class QueuedPasswordResetForm(Bounded, PasswordResetForm):
+    """Queues the reset e-mail for the worker, which looks the address up and sends.
+
+    The page answers the same, in the same time, for an address the roster has and one it
+    does not: the request itself never reads the roster.
+    """
+
+    def save(self, **kwargs):
+        try:
+            tasks.send_password_reset.delay(self.cleaned_data["email"])
+        except Exception:
+            # The broker is away: the page answers as always (it must not tell whether the
+            # address is known), and the person can ask again.
+            logger.warning("Could not queue a password reset e-mail", exc_info=True)

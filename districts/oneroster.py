@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -28,6 +28,11 @@ from .models import District, Role, School, User
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 500
+# The four files are read into memory whole: a roster of 100,000 people is 10 to 20 MB. A
+# file (or a zip member, whatever its header claims) past these sizes is refused.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_ROSTER_BYTES = 200 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
 
 MANIFEST = "manifest.csv"
 ORGS = "orgs.csv"
@@ -40,6 +45,7 @@ USER_COLUMNS = ("sourcedId", "givenName", "familyName")
 ROLE_COLUMNS = ("userSourcedId", "orgSourcedId", "role")
 
 USER_FIELDS = ("name", "email", "role", "title", "is_active", "sourced_id")
+READ_FILES = (MANIFEST, ORGS, USERS, ROLES)
 
 Progress = Callable[[str, int, int], None]
 
@@ -51,11 +57,41 @@ class RosterError(Exception):
 # Reading the files
 
 
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def too_big(path: Path, what: str, size: int, limit: int) -> RosterError:
+    return RosterError(
+        f"{what} in {path} unpacks to more than {megabytes(limit)} (at least {megabytes(size)}); "
+        f"the import reads at most {megabytes(MAX_FILE_BYTES)} per file and "
+        f"{megabytes(MAX_ROSTER_BYTES)} for manifest.csv, orgs.csv, users.csv and roles.csv "
+        "together."
+    )
+
+
+def read_capped(stream: BinaryIO, limit: int) -> bytes | None:
+    """Up to `limit` bytes of `stream`, a chunk at a time; None when there is more."""
+    chunks, size = [], 0
+    while chunk := stream.read(min(CHUNK_BYTES, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(chunks)
+
+
 class RosterSource:
-    """The files of a roster folder or zip: those beside manifest.csv, at the top or one down."""
+    """The files of a roster folder or zip: those beside manifest.csv, at the top or one down.
+
+    The files the import reads must stay under `MAX_FILE_BYTES` each and `MAX_ROSTER_BYTES`
+    together: checked on the sizes a folder or zip states before anything is read, and again
+    while reading, so a zip member whose header understates its size is still stopped.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._left = MAX_ROSTER_BYTES
         if path.is_dir():
             self._files = self._folder_files(path)
             self._zip = False
@@ -66,18 +102,45 @@ class RosterSource:
             raise RosterError(f"{path} is neither a folder nor a zip file.")
         else:
             raise RosterError(f"{path} does not exist.")
+        self._check_stated_sizes()
+
+    def _stated_sizes(self) -> dict[str, int]:
+        wanted = {name: self._files[name] for name in READ_FILES if name in self._files}
+        try:
+            if not self._zip:
+                return {name: Path(member).stat().st_size for name, member in wanted.items()}
+            with zipfile.ZipFile(self.path) as archive:
+                return {name: archive.getinfo(member).file_size for name, member in wanted.items()}
+        except (OSError, KeyError, zipfile.BadZipFile) as error:
+            raise RosterError(f"cannot read {self.path}: {error}") from None
+
+    def _check_stated_sizes(self) -> None:
+        sizes = self._stated_sizes()
+        for name, size in sizes.items():
+            if size > MAX_FILE_BYTES:
+                raise too_big(self.path, name, size, MAX_FILE_BYTES)
+        if sum(sizes.values()) > MAX_ROSTER_BYTES:
+            raise too_big(self.path, "the roster", sum(sizes.values()), MAX_ROSTER_BYTES)
 
     def read(self, name: str) -> bytes:
         member = self._files.get(name)
         if member is None:
             raise RosterError(f"{name} is missing from {self.path}.")
+        limit = min(MAX_FILE_BYTES, self._left)
         try:
             if not self._zip:
-                return Path(member).read_bytes()
-            with zipfile.ZipFile(self.path) as archive:
-                return archive.read(member)
+                with open(member, "rb") as stream:
+                    data = read_capped(stream, limit)
+            else:
+                with zipfile.ZipFile(self.path) as archive, archive.open(member) as stream:
+                    data = read_capped(stream, limit)
         except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
             raise RosterError(f"cannot read {name} from {self.path}: {error}") from None
+        if data is None:
+            what = name if limit == MAX_FILE_BYTES else "the roster"
+            raise too_big(self.path, what, limit + 1, limit)
+        self._left -= len(data)
+        return data
 
     @staticmethod
     def _folder_files(path: Path) -> dict[str, str]:
@@ -226,6 +289,7 @@ class ImportReport:
     roles_bad: int = 0
     other_orgs: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def bad(self, kind: str, file: str, line: int, reason: str) -> None:
         if kind == "roles":
@@ -247,6 +311,7 @@ class ImportReport:
         lines.append(f"{'roles:':<11}{self.roles_read} read, {plural(self.roles_bad, 'bad row')}")
         if self.other_orgs:
             lines.append(f"{plural(self.other_orgs, 'org')} neither district nor school, skipped")
+        lines.extend(f"Note: {note}" for note in self.notes)
         file_order = {ORGS: 0, USERS: 1, ROLES: 2}
         if self.bad_rows:
             lines.append(f"{plural(len(self.bad_rows), 'bad row')}, not imported:")
@@ -648,15 +713,23 @@ def unique_slug(name: str, taken: set[str]) -> str:
 
 def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
     existing = list(District.objects.only("id", "name", "slug", "sourced_id"))
+    # Matched on sourcedId alone: a roster naming a district like an existing one must not
+    # take over its people, schools and decisions. To import into a district set up by hand,
+    # give it the roster's sourcedId in the admin first.
     by_sourced_id = {district.sourced_id: district for district in existing if district.sourced_id}
-    # A district set up by hand before its first import is taken over, not duplicated.
-    unclaimed = {d.name.casefold(): d for d in existing if not d.sourced_id}
+    names = {district.name.casefold() for district in existing}
     slugs = {district.slug for district in existing}
     counts = report.counts["districts"]
     saved, created, changed = {}, [], []
     for org in orgs.districts.values():
-        district = by_sourced_id.get(org.sourced_id) or unclaimed.pop(org.name.casefold(), None)
+        district = by_sourced_id.get(org.sourced_id)
         if district is None:
+            if org.name.casefold() in names:
+                report.notes.append(
+                    f"district '{org.name}' ({org.sourced_id}) is new: a district of that name "
+                    "already exists with another sourcedId, or none. To import into that one "
+                    "instead, set its sourcedId in the admin and import again."
+                )
             district = District(
                 name=org.name, slug=unique_slug(org.name, slugs), sourced_id=org.sourced_id
             )

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from .bounds import as_id, query_text
 from .models import STAFF_ROLES, LeadershipTeam, School, User
 
 PICKER_THRESHOLD = 150
@@ -45,7 +45,7 @@ def person_label(person: User) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    rows: Callable  # (user, params) -> QuerySet of what this person may see
+    rows: Callable  # (user, params: {"school": id or None}) -> QuerySet of what they may see
     search: Callable  # (queryset, text) -> QuerySet
     # Read as plain values: a model instance per row would cost more than the whole picker.
     columns: tuple[str, ...] = ("name",)
@@ -70,10 +70,10 @@ def _teams(user, params):
 
 def _people(user, params):
     people = User.objects.visible_to(user)
-    school = params.get("school")
+    school = params.get("school")  # an id, already bounded by the view
     if school:
         # A school the person may not see finds nobody rather than an error.
-        schools = School.objects.visible_to(user).filter(pk=school if school.isdigit() else None)
+        schools = School.objects.visible_to(user).filter(pk=school)
         people = people.filter(schools__in=schools)
     return people
 
@@ -154,7 +154,8 @@ class Picker(forms.Select):
     def value_from_datadict(self, data, files, name):
         # The search box travels with the form, so a page sent without JavaScript can show
         # what it found. Read here because render() only gets the field's value.
-        self.find_text = str(data.get(f"{name}_find", ""))[:100]
+        # Text no person types (a NUL, a page of it) is a bad request, not a database error.
+        self.find_text = query_text(None, f"{name}_find", source=data)[:100]
         return super().value_from_datadict(data, files, name)
 
     def _model_field(self):
@@ -201,14 +202,13 @@ class Picker(forms.Select):
     def _chosen(self, values, rows, queryset):
         """The chosen rows with their labels; ids that are not among the choices drop out."""
         labels = {str(pk): label for pk, label in rows}
-        missing = [v for v in values if v not in labels]
+        # Values that cannot be an id (text, or past what the database holds) are not looked
+        # up: the field's own error says so.
+        missing = [pk for v in values if v not in labels and (pk := as_id(v)) is not None]
         if missing:
             source = SOURCES[self.source]
-            try:
-                for pk, label in source.labels(source.read(queryset.filter(pk__in=missing))):
-                    labels[str(pk)] = label
-            except (ValueError, TypeError, ValidationError):
-                pass  # not an id at all: the field's own error says so
+            for pk, label in source.labels(source.read(queryset.filter(pk__in=missing))):
+                labels[str(pk)] = label
         return [(v, labels[v]) for v in dict.fromkeys(values) if v in labels]
 
     def _picker(self, name, values, attrs, rows, empty_label, queryset):

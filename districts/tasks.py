@@ -1,4 +1,8 @@
+from urllib.parse import urlsplit
+
 from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -7,3 +11,15 @@ from django.utils import timezone
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def send_password_reset(email: str) -> None:
+    """Send a reset link to each active person with a usable password at `email`.
+
+    The link points at SITE_URL, never at whatever host a request named.
+    """
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        site = urlsplit(settings.SITE_URL)
+        form.save(domain_override=site.netloc, use_https=site.scheme == "https")

@@ -25,4 +25,5 @@ urlpatterns = [
     path("codes/new/", views.code_create, name="code_create"),
     path("codes/<int:pk>/", views.code_detail, name="code"),
     path("pick/<slug:source>/", views.picker_suggestions, name="picker"),
+    path("admin-log/", views.audit_log, name="audit_log"),
 ]

@@ -6,14 +6,17 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from . import pickers, services
 from .access import visible_or_404
+from .bounds import query_id, query_text
 from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
 from .models import (
     STAFF_ROLES,
+    AuditEntry,
     CodeOfCooperation,
     CodeOfCooperationRevision,
     GuidingPrinciple,
@@ -27,8 +30,10 @@ from .models import (
     User,
     can_edit_code,
     can_revise_purpose,
+    is_district_leader,
     memberships_of,
 )
+from .paging import cursor_page
 
 PAGE_SIZE = 50
 
@@ -55,7 +60,7 @@ def revision_history(revisions):
 
 @login_required
 def school_list(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     schools = (
         School.objects.visible_to(request.user)
         .annotate(people_count=Count("people"))
@@ -103,6 +108,7 @@ def people_list(request: HtmxHttpRequest) -> HttpResponse:
         if request.user.is_staff_member
         else [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
     )
+    query_text(request, "q")  # 400 for text nobody types; the form explains the rest
     form = PeopleFilterForm(request.GET or None, roles=roles, schools=schools)
     people = User.objects.visible_to(request.user).prefetch_related(
         Prefetch("schools", queryset=School.objects.only("id", "name"))
@@ -141,7 +147,7 @@ def person_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_list(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     teams = (
         LeadershipTeam.objects.visible_to(request.user)
         .select_related("school")
@@ -395,8 +401,18 @@ def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
     if not pickers.FIELD_NAME.match(name):
         return HttpResponseBadRequest("Which field is this for?")
     found = pickers.SOURCES[source]
-    text = request.GET.get(f"{name}_find", "")
-    rows, more = pickers.suggestions(found, found.rows(request.user, request.GET), text)
+    text = query_text(request, f"{name}_find")
+    params = {"school": query_id(request, "school")}
+    rows, more = pickers.suggestions(found, found.rows(request.user, params), text)
     return HttpResponse(
         pickers.found_html(name, rows, more, text, multiple=request.GET.get("multiple") == "1")
     )
+
+
+@login_required
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
+    """What platform staff changed in the admin for this district, newest first."""
+    if not is_district_leader(request.user):
+        raise PermissionDenied(_("The admin log is for the district's leaders."))
+    entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
+    return render(request, "districts/audit_log.html", {"page": cursor_page(request, [entries])})

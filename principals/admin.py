@@ -3,17 +3,19 @@ shared notes belong to the pair and the leaders above, private notes to their wr
 
 from django.contrib import admin
 
+from districts.audit import AuditedAdmin
+
 from .models import CheckInPair, SchoolBreak
 
 
 @admin.register(SchoolBreak)
-class SchoolBreakAdmin(admin.ModelAdmin):
+class SchoolBreakAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "district", "starts_on", "ends_on"]
     list_filter = ["district"]
 
 
 @admin.register(CheckInPair)
-class CheckInPairAdmin(admin.ModelAdmin):
+class CheckInPairAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["principal", "supervisor", "school", "weekday", "local_time", "active"]
     list_filter = ["district", "active"]
     raw_id_fields = ["supervisor", "principal", "school"]

@@ -1,5 +1,10 @@
+"""Set-up and stoplight rows for platform staff. What people said in rounding conversations,
+and the visit's summary, belong to the visitors and district leaders: not shown here."""
+
 from django.contrib import admin
 from django.db import transaction
+
+from districts.audit import AuditedAdmin
 
 from . import services
 from .models import Celebration, Conversation, FollowUp, FollowUpStatusChange, RoundingVisit
@@ -8,15 +13,17 @@ from .models import Celebration, Conversation, FollowUp, FollowUpStatusChange, R
 class ConversationInline(admin.StackedInline):
     model = Conversation
     extra = 0
+    fields = ["person", "name", "role_group", "themes"]
     raw_id_fields = ["person"]
     filter_horizontal = ["themes"]
 
 
 @admin.register(RoundingVisit)
-class RoundingVisitAdmin(admin.ModelAdmin):
+class RoundingVisitAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["school", "date", "district"]
     list_filter = ["district"]
     date_hierarchy = "date"
+    exclude = ["summary"]
     filter_horizontal = ["visitors"]
     inlines = [ConversationInline]
 
@@ -48,7 +55,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["what", "school", "owner", "due_on", "status"]
     list_filter = ["district", "status"]
     raw_id_fields = ["conversation", "owner"]
@@ -57,7 +64,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(Celebration)
-class CelebrationAdmin(admin.ModelAdmin):
+class CelebrationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["who", "school", "shared", "acknowledged_on"]
     list_filter = ["district", "shared"]
     raw_id_fields = ["person", "visit"]

@@ -134,3 +134,86 @@ def test_with_nothing_set_every_migration_runs_on_sqlite(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "roundtable.sqlite3").stat().st_size > 0
+
+
+def settings_values(tmp_path, names: list[str], **env) -> list[str]:
+    """The repr of each named setting, read in a fresh interpreter with the given variables."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "HTTPS", "TRUST_PROXY_HEADERS")
+    }
+    clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "from django.conf import settings\n"
+        f"for name in {names!r}: print(repr(getattr(settings, name)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+PROXY_SETTINGS = ["SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST", "SECURE_SSL_REDIRECT"]
+
+
+def test_with_https_alone_no_client_can_claim_https_through_a_header(tmp_path):
+    assert settings_values(tmp_path, PROXY_SETTINGS, HTTPS="1") == ["None", "False", "True"]
+
+
+def test_trust_proxy_headers_reads_the_scheme_and_host_from_the_proxy(tmp_path):
+    values = settings_values(tmp_path, PROXY_SETTINGS, HTTPS="1", TRUST_PROXY_HEADERS="1")
+    assert values == ["('HTTP_X_FORWARDED_PROTO', 'https')", "True", "True"]
+
+
+@pytest.fixture
+def console_log():
+    """What the console handler of settings.LOGGING writes, as text."""
+    import io
+    import logging
+
+    handler = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    yield stream
+    handler.setStream(old)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/no-such-page/", "/decisions/999999/"])
+def test_a_404_is_logged_on_one_line_without_a_traceback(path, client_for, teacher, console_log):
+    assert client_for(teacher).get(path).status_code == 404
+    lines = console_log.getvalue().splitlines()
+    assert lines == [f"Not Found: {path}"]
+
+
+@pytest.mark.django_db
+def test_a_403_is_logged_on_one_line_without_a_traceback(client_for, principal, console_log):
+    from django.urls import reverse
+
+    assert client_for(principal).get(reverse("districts:code_create")).status_code == 403
+    assert console_log.getvalue().splitlines() == ["Forbidden (Permission denied): /codes/new/"]
+
+
+@pytest.mark.django_db
+def test_a_400_is_logged_on_one_line_without_a_traceback(client_for, principal, console_log):
+    from django.urls import reverse
+
+    response = client_for(principal).get(reverse("districts:schools"), {"q": "a\x00"})
+    assert response.status_code == 400
+    assert console_log.getvalue().splitlines() == ["Bad value for 'q': /schools/"]
+
+
+def test_a_500_keeps_its_traceback(console_log):
+    import logging
+
+    try:
+        raise RuntimeError("the database went away")
+    except RuntimeError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /", exc_info=True, extra={"status_code": 500}
+        )
+    text = console_log.getvalue()
+    assert "Traceback (most recent call last)" in text
+    assert "RuntimeError: the database went away" in text

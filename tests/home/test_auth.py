@@ -94,3 +94,41 @@ def test_htmx_is_served_from_our_own_static_files(client):
 def test_health_check_answers(client):
     response = client.get(reverse("healthz"))
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses_without_reading_the_roster(
+    client, teacher, monkeypatch, django_assert_num_queries
+):
+    from districts import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_password_reset, "delay", queued.append)
+    answers = []
+    for email in ("charlie@cedar.example", "nobody@cedar.example"):
+        with django_assert_num_queries(0):
+            response = client.post(reverse("password_reset"), {"email": email})
+        answers.append((response.status_code, response["Location"], response.content))
+    assert answers[0] == answers[1]
+    assert queued == ["charlie@cedar.example", "nobody@cedar.example"]
+    assert mail.outbox == []
+
+
+def test_the_reset_link_points_at_the_site_url_not_the_requested_host(client, teacher, settings):
+    settings.SITE_URL = "https://roundtable.cedar.example"
+    client.post(
+        reverse("password_reset"), {"email": "charlie@cedar.example"}, HTTP_HOST="localhost"
+    )
+    assert "https://roundtable.cedar.example/accounts/reset/" in mail.outbox[0].body
+
+
+def test_a_real_worker_sends_the_reset_email_queued_by_the_page(
+    real_worker, client, teacher, mailoutbox
+):
+    import time
+
+    response = client.post(reverse("password_reset"), {"email": "charlie@cedar.example"})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [message.to for message in mail.outbox] == [["charlie@cedar.example"]]
