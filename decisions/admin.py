@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from districts.audit import AuditedAdmin, audit
+from districts.audit import AuditedAdmin, ReadOnlyAdmin, audit
 from districts.models import AuditEntry
 
 from . import services, tasks
@@ -148,7 +148,7 @@ class DecisionAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Input)
-class InputAdmin(AuditedAdmin, admin.ModelAdmin):
+class InputAdmin(ReadOnlyAdmin):
     """Read-only: the author column says "Anonymous", ordering is by kind, never by time."""
 
     list_display = ["decision", "kind", "author_label", "given_day", "changed_decision"]
@@ -159,15 +159,6 @@ class InputAdmin(AuditedAdmin, admin.ModelAdmin):
     ordering = ["kind", "id"]
     sortable_by = ["kind"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         if "anonymous_key" in lookup or lookup.startswith(("author", "given_on", "id")):
@@ -218,24 +209,15 @@ class DecisionRightAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Reflection)
-class ReflectionAdmin(AuditedAdmin, admin.ModelAdmin):
+class ReflectionAdmin(ReadOnlyAdmin):
     """Read-only: a reflection is part of the decision's history."""
 
     list_display = ["decision", "verdict", "created_at"]
     raw_id_fields = ["decision", "author"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(AuditedAdmin, admin.ModelAdmin):
+class StakeholderAdmin(ReadOnlyAdmin):
     """Read-only and off the index (stakeholders are edited on their decision's page).
 
     Registered so that deleting a person, school or team in the admin cannot silently take
@@ -248,29 +230,11 @@ class StakeholderAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["decision", "kind", "involvement"]
     list_select_related = ["decision"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DecisionEvent)
-class DecisionEventAdmin(AuditedAdmin, admin.ModelAdmin):
+class DecisionEventAdmin(ReadOnlyAdmin):
     """History is read here, never written."""
 
     list_display = ["decision", "kind", "field", "actor", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["decision", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import tasks
-from .audit import AuditedAdmin, audit
+from .audit import AuditedAdmin, ReadOnlyAdmin, audit
 from .models import (
     AuditEntry,
     CodeOfCooperation,
@@ -186,19 +186,10 @@ class CodeOfCooperationAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is written by the other admin screens and never edited."""
 
     list_display = ["at", "district", "actor_name", "action", "object_type", "object_label"]
     list_filter = ["action", "district"]
     list_select_related = ["district"]
     search_fields = ["object_label", "actor_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,7 @@ log: `HIDDEN_FIELDS` (and a ModelAdmin's own `audit_hidden_fields`) are written 
 
 from collections.abc import Iterable
 
+from django.contrib import admin
 from django.db import models
 
 from .models import AuditEntry, District
@@ -197,3 +198,16 @@ class AuditedAdmin:
             entry_for(request, obj, AuditEntry.Action.DELETE) for obj in queryset
         )
         return super().log_deletions(request, queryset)
+
+
+class ReadOnlyAdmin(AuditedAdmin, admin.ModelAdmin):
+    """History and logs: read in the admin, never added to, edited or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -238,6 +238,7 @@ def test_every_notice_subject_is_one_line(
     # A title stored before titles were bounded (or by a bulk import) still makes one-line subjects.
     Decision.objects.filter(pk=open_decision.pk).update(title="Bus times\nBcc: all\r\nX-Evil: 1")
     open_decision.refresh_from_db()
+    Notification.objects.all().delete()  # the notices of opening it, under its first title
     services.window_opened_send(open_decision)
     services.closing_soon_send(open_decision)
     decided(open_decision, superintendent)
