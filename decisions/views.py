@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from districts.access import visible_or_404
 from districts.bounds import query_text
 from districts.models import District, Theme
-from districts.paging import cursor_page
-from districts.views import HtmxHttpRequest, paginate, render_list
+from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_page
 
 from . import selectors, services
 from .forms import (
@@ -83,10 +82,11 @@ def decision_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     page = cursor_page(request, [decisions])
     _flag_labels(page.object_list)
-    return render_list(
+    return render_page(
         request,
         "decisions/decision_list.html",
         {"form": form, "page": page, "export_query": request.GET.urlencode()},
+        partial="results",
     )
 
 
@@ -96,12 +96,13 @@ def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     status = form.cleaned_data.get("status") if form.is_valid() else None
     chain = [form.apply(stage) for stage in selectors.affects_me(request.user, status)]
     page = cursor_page(request, chain)
-    return render_list(request, "decisions/affects_me.html", {"form": form, "page": page})
+    context = {"form": form, "page": page}
+    return render_page(request, "decisions/affects_me.html", context, partial="results")
 
 
 @login_required
 def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.flagged(request.user))
+    page = counted_page(selectors.flagged(request.user), request.GET.get("page"))
     _flag_labels(page.object_list)
     return render(request, "decisions/flagged.html", {"page": page})
 
@@ -206,7 +207,7 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "decisions/public.html",
-            {"district": district, "page": paginate(request, decisions)},
+            {"district": district, "page": counted_page(decisions, request.GET.get("page"))},
         )
 
 
@@ -677,10 +678,9 @@ def _guided(request, form, step, decision=None, status=200):
         "decision": decision,
         "last": step == len(STEPS) - 1 or (decision is not None and step == len(STEPS) - 2),
     }
-    template = "decisions/decision_form.html"
-    if request.htmx:
-        template += "#wizard"
-    return render(request, template, context, status=status)
+    return render_page(
+        request, "decisions/decision_form.html", context, partial="wizard", status=status
+    )
 
 
 @login_required

@@ -208,6 +208,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_district_leader(self) -> bool:
+        """Superintendents and district leaders: they supervise principals, log rounding visits
+        and read what spans the district's schools. Rules that let others in too
+        (`may_see_stoplight` and `may_see_themes` in rounding) are other rules, named apart."""
         return self.role in DISTRICT_LEADER_ROLES
 
     @property
@@ -482,10 +485,6 @@ class CodeOfCooperationRevision(Revision):
         return f"{self.code}, adopted {self.adopted_on}"
 
 
-def is_district_leader(user) -> bool:
-    return user.is_authenticated and user.is_district_leader
-
-
 def can_revise_purpose(user, school: School | None) -> bool:
     """District leaders revise district-wide words; a school's principal revises its variation."""
     if not user.is_authenticated:
@@ -549,7 +548,7 @@ def memberships_of(user) -> Memberships:
 class AuditEntryQuerySet(DistrictQuerySet):
     def visible_to(self, user):
         """A district's leaders read its admin log; nobody else does."""
-        if not is_district_leader(user):
+        if not (user.is_authenticated and user.is_district_leader):
             return self.none()
         return super().visible_to(user)
 

@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from . import pickers, services
 from .access import visible_or_404
@@ -30,28 +28,9 @@ from .models import (
     User,
     can_edit_code,
     can_revise_purpose,
-    is_district_leader,
     memberships_of,
 )
-from .paging import cursor_page
-
-PAGE_SIZE = 50
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-    user: User
-
-
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def render_list(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
-    """Full page normally; only the results when htmx asks (search as you type)."""
-    if request.htmx and not request.htmx.boosted:
-        template = f"{template}#results"
-    return render(request, template, context)
+from .web import HtmxHttpRequest, counted_page, cursor_page, render_page
 
 
 def revision_history(revisions):
@@ -68,8 +47,11 @@ def school_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if query:
         schools = schools.filter(name__icontains=query)
-    return render_list(
-        request, "districts/school_list.html", {"page": paginate(request, schools), "query": query}
+    return render_page(
+        request,
+        "districts/school_list.html",
+        {"page": counted_page(schools, request.GET.get("page")), "query": query},
+        partial="results",
     )
 
 
@@ -119,14 +101,15 @@ def people_list(request: HtmxHttpRequest) -> HttpResponse:
             people = people.filter(role=form.cleaned_data["role"])
         if form.cleaned_data["school"]:
             people = people.filter(schools=form.cleaned_data["school"])
-    return render_list(
+    return render_page(
         request,
         "districts/people_list.html",
         {
             "form": form,
-            "page": paginate(request, people),
+            "page": counted_page(people, request.GET.get("page")),
             "show_email": request.user.is_staff_member,
         },
+        partial="results",
     )
 
 
@@ -157,10 +140,11 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
     if query:
         teams = teams.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
     mine = set(memberships_of(request.user).team_ids)
-    return render_list(
+    return render_page(
         request,
         "districts/team_list.html",
-        {"page": paginate(request, teams), "query": query, "mine": mine},
+        {"page": counted_page(teams, request.GET.get("page")), "query": query, "mine": mine},
+        partial="results",
     )
 
 
@@ -344,7 +328,10 @@ def code_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "districts/code_list.html",
-        {"page": paginate(request, codes), "can_create": request.user.is_teacher},
+        {
+            "page": counted_page(codes, request.GET.get("page")),
+            "can_create": request.user.is_teacher,
+        },
     )
 
 
@@ -412,7 +399,7 @@ def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
 @login_required
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     """What platform staff changed in the admin for this district, newest first."""
-    if not is_district_leader(request.user):
+    if not request.user.is_district_leader:
         raise PermissionDenied(_("The admin log is for the district's leaders."))
     entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
     return render(request, "districts/audit_log.html", {"page": cursor_page(request, [entries])})

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+
+from districts.web import counted_page
 
 from . import services
 from .forms import NotificationSettingsForm
@@ -15,7 +16,7 @@ from .models import Notification, NotificationSettings
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     notices = Notification.objects.visible_to(request.user)
-    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    page = counted_page(notices, request.GET.get("page"), 30)
     settings, _ = NotificationSettings.objects.get_or_create(user=request.user)
     form = NotificationSettingsForm(request.POST or None, instance=settings)
     if form.is_valid():

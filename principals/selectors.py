@@ -18,10 +18,6 @@ PULSE_TREND = 5
 SMALLEST_NAMED_GROUP = 4  # a theme's schools are named only when there are more than three
 
 
-def supervises(user) -> bool:
-    return user.is_authenticated and user.role in (Role.SUPERINTENDENT, Role.DISTRICT_LEADER)
-
-
 def pairs_overview(pairs):
     """Annotate pairs with last met, next meeting, missed meetings and open action items.
 
@@ -197,7 +193,7 @@ def _pair_count(user, **filters):
 
 def home_annotations(user) -> dict:
     """A supervisor's pair counts as annotations on the district's own query."""
-    if not user.is_authenticated or user.district_id is None or not supervises(user):
+    if not user.is_authenticated or user.district_id is None or not user.is_district_leader:
         return {}
     return {
         "principals_total": _pair_count(user),
@@ -215,7 +211,7 @@ def home_summary(user, district=None) -> dict:
     summary: dict = {}
     if user.role == Role.PRINCIPAL:
         summary["next"] = next_check_in(user)
-    if supervises(user):
+    if user.is_district_leader:
         if hasattr(district, "principals_total"):
             counts = {"total": district.principals_total, "overdue": district.principals_overdue}
         else:

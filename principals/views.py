@@ -6,14 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
 from districts.models import Theme
-from districts.views import HtmxHttpRequest, paginate
+from districts.web import (
+    HtmxHttpRequest,
+    counted_page,
+    render_page,
+    require_district_leader,
+    url_for_each,
+)
 from rounding.selectors import open_follow_ups
 
 from . import ics, selectors, services
@@ -82,15 +87,10 @@ def editable_check_in(request: HtmxHttpRequest, pk: int) -> CheckIn:
     return check_in
 
 
-def require_leader(request: HtmxHttpRequest) -> None:
-    if not request.user.is_district_leader:
-        raise Http404("Only district leaders see this page.")
-
-
 @login_required
 def index(request: HtmxHttpRequest) -> HttpResponse:
     """Supervisors see their principals; principals see their next meeting and history."""
-    if not selectors.supervises(request.user):
+    if not request.user.is_district_leader:
         return principal_page(request)
     who = request.GET.get("who", "mine")
     pairs = CheckInPair.objects.visible_to(request.user).filter(active=True)
@@ -101,7 +101,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     # than the query. The supervisor's name shows only on the every-supervisor view.
     fields = [*CARD_FIELDS, *(["supervisor__name"] if who == "all" else [])]
     overview = selectors.pairs_overview(pairs).order_by("principal__name", "pk").values(*fields)
-    page = paginate(request, overview)
+    page = counted_page(overview, request.GET.get("page"))
     return render(
         request,
         "principals/supervisor.html",
@@ -109,18 +109,11 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def url_for_pk(name: str, *leading_args):
-    """One reverse() for a whole list: it costs as much as rendering a row of the page."""
-    marker = "987654321"
-    start, end = reverse(name, args=[*leading_args, marker]).split(marker)
-    return lambda pk: f"{start}{pk}{end}"
-
-
 def pair_cards(pairs, *, with_supervisor: bool) -> list[dict]:
     """What each pair's card shows, worked out here once rather than looked up in the loop."""
     pairs = list(pairs)
     trends = selectors.pulse_trends([pair["pk"] for pair in pairs])
-    pair_url, meeting_url = url_for_pk("principals:pair"), url_for_pk("principals:check_in")
+    pair_url, meeting_url = url_for_each("principals:pair"), url_for_each("principals:check_in")
     last_met_label, next_label = day_labels("j M Y"), day_labels("D j M")
     cards = []
     for pair in pairs:
@@ -175,7 +168,7 @@ def principal_page(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("-scheduled_at", "-pk")
     )
     # The latest few; the pages behind them hold the rest of the years of meetings.
-    page = paginate(request, history, per_page=RECENT_MEETINGS)
+    page = counted_page(history, request.GET.get("page"), RECENT_MEETINGS)
     context = {"next": next_meeting, "page": page, "meetings": meeting_rows(page, "j M Y")}
     if next_meeting is not None:
         context["agenda"] = selectors.agenda_for(next_meeting)
@@ -184,7 +177,7 @@ def principal_page(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def meeting_rows(meetings, format_string: str) -> list[dict]:
-    meeting_url = url_for_pk("principals:check_in")
+    meeting_url = url_for_each("principals:check_in")
     return [
         {
             "url": meeting_url(meeting.pk),
@@ -202,7 +195,7 @@ def pair_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     pair = visible_or_404(
         request, CheckInPair.objects.select_related("principal", "supervisor", "school"), pk=pk
     )
-    page = paginate(request, pair.check_ins.order_by("-scheduled_at", "-pk"))
+    page = counted_page(pair.check_ins.order_by("-scheduled_at", "-pk"), request.GET.get("page"))
     return render(
         request,
         "principals/pair.html",
@@ -213,7 +206,7 @@ def pair_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pair_new(request: HtmxHttpRequest) -> HttpResponse:
-    require_leader(request)
+    require_district_leader(request)
     form = PairForm(
         request.POST or None,
         instance=CheckInPair(district_id=request.user.district_id),
@@ -261,7 +254,7 @@ def rounding_suggestions(check_in: CheckIn, agenda: list[dict]) -> list[dict]:
 
 def agenda_rows(check_in: CheckIn, items) -> list[dict]:
     """The meeting's agenda as the page shows it, each value worked out once here."""
-    resolve_url = url_for_pk("principals:agenda_resolve", check_in.pk)
+    resolve_url = url_for_each("principals:agenda_resolve", check_in.pk)
     zone = check_in.pair.zone
     return [
         {
@@ -282,7 +275,7 @@ def agenda_rows(check_in: CheckIn, items) -> list[dict]:
 
 
 def action_rows(check_in: CheckIn, items) -> list[dict]:
-    done_url = url_for_pk("principals:action_done", check_in.pk)
+    done_url = url_for_each("principals:action_done", check_in.pk)
     zone = check_in.pair.zone
     return [
         {
@@ -366,10 +359,8 @@ def check_in_context(request: HtmxHttpRequest, check_in: CheckIn, **forms) -> di
 
 
 def render_check_in(request, check_in, partial: str | None = None, **forms) -> HttpResponse:
-    template = "principals/check_in.html"
-    if partial and request.htmx:
-        template = f"{template}#{partial}"
-    return render(request, template, check_in_context(request, check_in, **forms))
+    context = check_in_context(request, check_in, **forms)
+    return render_page(request, "principals/check_in.html", context, partial=partial)
 
 
 @login_required
@@ -534,7 +525,7 @@ def reschedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def breaks(request: HtmxHttpRequest) -> HttpResponse:
     form = SchoolBreakForm(request.POST or None)
     if request.method == "POST":
-        require_leader(request)
+        require_district_leader(request)
         if form.is_valid():
             try:
                 services.school_break_create(district=request.user.district, **form.cleaned_data)
@@ -548,7 +539,7 @@ def breaks(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "principals/breaks.html",
         {
-            "page": paginate(request, school_breaks),
+            "page": counted_page(school_breaks, request.GET.get("page")),
             "form": form if request.user.is_district_leader else None,
         },
     )
@@ -556,7 +547,7 @@ def breaks(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def emerging(request: HtmxHttpRequest) -> HttpResponse:
-    require_leader(request)
+    require_district_leader(request)
     try:
         days = int(request.GET.get("days", 28))
     except ValueError:

@@ -75,11 +75,6 @@ def role_group_of(person: User) -> str:
     }.get(person.role, RoleGroup.STAFF)
 
 
-def may_log_visits(user) -> bool:
-    """District leaders start visits, read briefings, coverage and themes across schools."""
-    return user.is_authenticated and user.is_district_leader
-
-
 def is_principal_of(user, school_id: int) -> bool:
     return (
         user.is_authenticated

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from districts.models import STAFF_ROLES, District, Role, School, Theme, User
+from districts.web import counted_page
 
 from .models import (
     COVERAGE_TARGET_DAYS,
@@ -22,7 +22,6 @@ from .models import (
     RoleGroup,
     RoundingVisit,
     SchoolCoverage,
-    may_log_visits,
     term_start,
 )
 
@@ -44,7 +43,7 @@ def open_follow_ups(*, school_ids: Iterable[int]) -> QuerySet[FollowUp]:
 
 def home_annotations(user) -> dict:
     """The leaders' counts as annotations on the district's own query (see `leader_counts`)."""
-    if not user.is_authenticated or user.district_id is None or not may_log_visits(user):
+    if not user.is_authenticated or user.district_id is None or not user.is_district_leader:
         return {}
     return {f"rounding_{name}": value for name, value in _leader_count_expressions().items()}
 
@@ -64,7 +63,7 @@ def home_summary(user, district=None) -> dict:
         .order_by("due_on", "pk")[:5]
     )
     summary = {"my_follow_ups": mine, "today": timezone.localdate()}
-    if may_log_visits(user):
+    if user.is_district_leader:
         summary["leader"] = True
         if hasattr(district, "rounding_overdue_schools"):
             summary["overdue_schools"] = district.rounding_overdue_schools
@@ -125,13 +124,14 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
     """
     today = today or timezone.localdate()
     start = term_start(today)
-    page = Paginator(
+    page = counted_page(
         School.objects.visible_to(user)
         .select_related("coverage")
         .only("name", "coverage__last_visit", "coverage__last_met", "coverage__met_by_term")
         .order_by("name", "pk"),
+        page_number,
         COVERAGE_PAGE_SIZE,
-    ).get_page(page_number)
+    )
     schools = list(page)
     summaries = {school.pk: getattr(school, "coverage", None) for school in schools}
     met = {

@@ -4,11 +4,9 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -17,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from districts.access import visible_or_404
 from districts.bounds import query_id, query_text
 from districts.models import Role, School, Theme, User
-from districts.views import HtmxHttpRequest, paginate
+from districts.web import (
+    HtmxHttpRequest,
+    counted_page,
+    render_page,
+    require_district_leader,
+    url_for_each,
+)
 
 from . import selectors, services
 from .forms import (
@@ -36,19 +40,12 @@ from .models import (
     RoundingVisit,
     may_acknowledge,
     may_change_status,
-    may_log_visits,
     may_see_stoplight,
     may_see_themes,
 )
 
 ROSTER_OPTIONS = 200
 FOLLOW_UP_DAYS = 14
-
-
-def require_leader(request: HtmxHttpRequest) -> None:
-    """Pages across schools (briefings, coverage) exist only for district leaders: others get 404."""
-    if not may_log_visits(request.user):
-        raise Http404("No such page.")
 
 
 def school_or_404(request: HtmxHttpRequest, pk: int) -> School:
@@ -88,7 +85,7 @@ def draft_key(visit: RoundingVisit, what: str) -> str:
 
 @login_required
 def visit_list(request: HtmxHttpRequest) -> HttpResponse:
-    if not may_log_visits(request.user) and not request.user.rounding_visits.exists():
+    if not request.user.is_district_leader and not request.user.rounding_visits.exists():
         return redirect("rounding:my_school")
     form = VisitFilterForm(request.GET or None, district_id=request.user.district_id)
     visits = (
@@ -105,16 +102,18 @@ def visit_list(request: HtmxHttpRequest) -> HttpResponse:
             visits = visits.filter(date__gte=form.cleaned_data["date_from"])
         if form.cleaned_data["date_to"]:
             visits = visits.filter(date__lte=form.cleaned_data["date_to"])
-    template = "rounding/visit_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, {"form": form, "page": paginate(request, visits)})
+    return render_page(
+        request,
+        "rounding/visit_list.html",
+        {"form": form, "page": counted_page(visits, request.GET.get("page"))},
+        partial="results",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_start(request: HtmxHttpRequest) -> HttpResponse:
-    require_leader(request)
+    require_district_leader(request)
     initial = {"date": timezone.localdate()}
     school_pk = query_id(request, "school")
     if school_pk:
@@ -211,8 +210,7 @@ def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = visit_context(request, visit, saved=saved)
         context["student_names"] = student_names
     context["visitors"] = visit.visitors.all()
-    template = "rounding/visit_detail.html"
-    return render(request, f"{template}#conversations" if request.htmx else template, context)
+    return render_page(request, "rounding/visit_detail.html", context, partial="conversations")
 
 
 def student_warning(names) -> str:
@@ -266,8 +264,7 @@ def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["celebration_saved"] = celebration
     else:
         context = visit_context(request, visit, celebration_form=form)
-    template = "rounding/visit_detail.html"
-    return render(request, f"{template}#celebrations" if request.htmx else template, context)
+    return render_page(request, "rounding/visit_detail.html", context, partial="celebrations")
 
 
 @login_required
@@ -375,7 +372,7 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "changes": follow_up.changes.select_related("by"),
             "form": form,
             "can_change": can_change,
-            "can_edit": may_log_visits(request.user),
+            "can_edit": request.user.is_district_leader,
             "conversation": conversation,
         },
     )
@@ -385,7 +382,7 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     follow_up = follow_up_for_user(request, pk)
-    if not may_log_visits(request.user):
+    if not request.user.is_district_leader:
         raise PermissionDenied("District leaders edit the wording of a follow-up.")
     initial = {f: getattr(follow_up, f) for f in ("what", "heard", "owner", "due_on")}
     form = FollowUpForm(request.POST or None, initial=initial, district_id=follow_up.district_id)
@@ -427,20 +424,6 @@ STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"
 CELEBRATION_FIELDS = ["what", "name", "shared", "person__name"]
 
 
-def counted_page(queryset, count: int, per_page: int, number):
-    """A page of `queryset` when its size is already known: no COUNT query of its own."""
-    paginator = Paginator(queryset, per_page)
-    paginator.count = count  # a cached property: set, it is never queried
-    return paginator.get_page(number)
-
-
-def url_for_each(name: str):
-    """Reverse a row's URL once for a whole list: reversing it per row costs more than the row."""
-    marker = str(2**31 - 1)
-    url = reverse(name, args=[marker])
-    return lambda pk: url.replace(marker, str(pk))
-
-
 @login_required
 def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The stoplight report, shareable with the school's staff: no names of who raised what.
@@ -459,9 +442,9 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         rows.filter(status=FollowUp.Status.GREEN).order_by(
             F("done_at").desc(nulls_last=True), "-pk"
         ),
-        counts.get(FollowUp.Status.GREEN, 0),
-        DONE_PAGE_SIZE,
         request.GET.get("done"),
+        DONE_PAGE_SIZE,
+        count=counts.get(FollowUp.Status.GREEN, 0),
     )
     follow_up_url = url_for_each("rounding:follow_up")
     for follow_up in done:
@@ -470,9 +453,9 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
     open_page = counted_page(
         rows.open().order_by("status", "due_on", "pk"),
-        counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
-        OPEN_PAGE_SIZE,
         request.GET.get("page"),
+        OPEN_PAGE_SIZE,
+        count=counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
     )
     for follow_up in open_page:
         follow_up.url = follow_up_url(follow_up.pk)
@@ -494,7 +477,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
     # As `Celebration.objects.visible_to`, for a school the reader is known to belong to:
     # leaders and its principal see every celebration, its staff the shared ones.
-    leader = may_log_visits(request.user)
+    leader = request.user.is_district_leader
     celebrations = Celebration.objects.filter(district_id=school.district_id, school=school)
     if not (leader or request.user.role == Role.PRINCIPAL):
         celebrations = celebrations.filter(shared=True)
@@ -519,7 +502,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    require_leader(request)
+    require_district_leader(request)
     school = school_or_404(request, pk)
     context = selectors.briefing(request.user, school)
     context["school"] = school
@@ -528,7 +511,7 @@ def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def coverage(request: HtmxHttpRequest) -> HttpResponse:
-    require_leader(request)
+    require_district_leader(request)
     context = selectors.coverage(request.user, page_number=request.GET.get("page"))
     briefing_url = url_for_each("rounding:briefing")
     for row in context["rows"]:
@@ -541,7 +524,7 @@ def themes(request: HtmxHttpRequest) -> HttpResponse:
     """Counts per theme per month; district leaders also read the conversations behind a count."""
     if not may_see_themes(request.user):
         raise Http404("No such page.")
-    leader = may_log_visits(request.user)
+    leader = request.user.is_district_leader
     school_ids = None if leader else list(request.user.schools.values_list("pk", flat=True))
     context = selectors.theme_counts(district_id=request.user.district_id, school_ids=school_ids)
     context["leader"] = leader
@@ -560,7 +543,9 @@ def themes(request: HtmxHttpRequest) -> HttpResponse:
                 .select_related("person", "visit__school")
                 .order_by("-visit__date", "pk")
             )
-            context.update(theme=theme, month=start, behind=paginate(request, behind))
+            context.update(
+                theme=theme, month=start, behind=counted_page(behind, request.GET.get("page"))
+            )
     return render(request, "rounding/themes.html", context)
 
 
@@ -573,9 +558,9 @@ def celebrations(request: HtmxHttpRequest, school_pk: int | None = None) -> Http
     rows = Celebration.objects.visible_to(request.user).select_related("school", "person")
     if school:
         rows = rows.filter(school=school)
-    page = paginate(request, rows.order_by("-created_at", "-pk"))
+    page = counted_page(rows.order_by("-created_at", "-pk"), request.GET.get("page"))
     # One query for the principal's schools, not one per celebration.
-    leader = may_log_visits(request.user)
+    leader = request.user.is_district_leader
     principal_of = (
         set(request.user.schools.values_list("pk", flat=True))
         if request.user.role == Role.PRINCIPAL
