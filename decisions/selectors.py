@@ -71,8 +71,8 @@ def flagged(user):
 
 
 def _stewardships(user):
-    return TeamMembership.objects.filter(
-        user=user, left_on__isnull=True, team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD
+    return TeamMembership.objects.current().filter(
+        user=user, team_role=TeamMembership.TeamRole.INTEGRITY_STEWARD
     )
 
 

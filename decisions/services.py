@@ -285,9 +285,9 @@ def reflection_due_send(decision: Decision) -> list[User]:
     if decision.owning_team_id:
         deciders |= {
             m.user
-            for m in TeamMembership.objects.filter(
-                team_id=decision.owning_team_id, left_on__isnull=True
-            ).select_related("user")
+            for m in TeamMembership.objects.current()
+            .filter(team_id=decision.owning_team_id)
+            .select_related("user")
         }
     if decision.decided_by:
         deciders.add(decision.decided_by)

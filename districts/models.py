@@ -43,12 +43,19 @@ class District(models.Model):
 
 
 class DistrictQuerySet(models.QuerySet):
-    """Rows owned by a district. `visible_to` is the first filter of every view."""
+    """Rows owned by a district. `visible_to` is the first filter of every view.
+
+    Nobody outside the district sees its rows; a model whose rows are not all for everyone in
+    the district narrows them in `narrow_to`, which only ever sees a signed-in member of it.
+    """
 
     def visible_to(self, user):
         if not user.is_authenticated or user.district_id is None:
             return self.none()
-        return self.filter(district_id=user.district_id)
+        return self.filter(district_id=user.district_id).narrow_to(user)
+
+    def narrow_to(self, user):
+        return self
 
 
 class School(models.Model):
@@ -113,12 +120,11 @@ TEACHING_ROLES = frozenset({Role.TEACHER, Role.TEACHER_LEADER})
 
 
 class UserQuerySet(DistrictQuerySet):
-    def visible_to(self, user):
+    def narrow_to(self, user):
         """The people directory: staff see everyone; students, families and the community see staff."""
-        people = super().visible_to(user)
-        if user.is_authenticated and not user.is_staff_member:
-            people = people.filter(role__in=STAFF_ROLES)
-        return people
+        if not user.is_staff_member:
+            return self.filter(role__in=STAFF_ROLES)
+        return self
 
     def search(self, text: str):
         text = text.strip()
@@ -248,7 +254,13 @@ class LeadershipTeam(models.Model):
         return reverse("districts:team", args=[self.pk])
 
     def current_memberships(self):
-        return self.memberships.filter(left_on__isnull=True).select_related("user")
+        return self.memberships.current().select_related("user")
+
+
+class TeamMembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Memberships nobody has left yet."""
+        return self.filter(left_on__isnull=True)
 
 
 class TeamMembership(models.Model):
@@ -263,6 +275,8 @@ class TeamMembership(models.Model):
     team_role = models.CharField(max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
     joined_on = models.DateField(default=datetime.date.today)
     left_on = models.DateField(null=True, blank=True)
+
+    objects = TeamMembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_on", "pk"]
@@ -440,16 +454,13 @@ class GuidingPrincipleRevision(Revision):
 
 
 class CodeOfCooperationQuerySet(DistrictQuerySet):
-    def visible_to(self, user):
+    def narrow_to(self, user):
         """The teacher who wrote it, the school's principal and district leaders."""
-        codes = super().visible_to(user)
-        if not user.is_authenticated:
-            return codes
         if user.is_district_leader:
-            return codes
+            return self
         if user.role == Role.PRINCIPAL:
-            return codes.filter(Q(teacher=user) | Q(school__in=user.schools.all()))
-        return codes.filter(teacher=user)
+            return self.filter(Q(teacher=user) | Q(school__in=user.schools.all()))
+        return self.filter(teacher=user)
 
 
 class CodeOfCooperation(RevisedDocument):
@@ -514,9 +525,7 @@ class Memberships:
 
 def current_team_ids(user):
     """Ids of the teams `user` (a person, a pk or an OuterRef) is a member of today."""
-    return (
-        TeamMembership.objects.filter(user=user, left_on__isnull=True).order_by().values("team_id")
-    )
+    return TeamMembership.objects.current().filter(user=user).order_by().values("team_id")
 
 
 def school_ids(user):
@@ -546,11 +555,9 @@ def memberships_of(user) -> Memberships:
 
 
 class AuditEntryQuerySet(DistrictQuerySet):
-    def visible_to(self, user):
+    def narrow_to(self, user):
         """A district's leaders read its admin log; nobody else does."""
-        if not (user.is_authenticated and user.is_district_leader):
-            return self.none()
-        return super().visible_to(user)
+        return self if user.is_district_leader else self.none()
 
 
 class AuditEntry(models.Model):

@@ -93,7 +93,8 @@ def district_overview(user: User, **annotations) -> dict:
         .order_by("review_on")[:5]
     )
     my_teams = (
-        TeamMembership.objects.filter(user=user, left_on__isnull=True)
+        TeamMembership.objects.current()
+        .filter(user=user)
         .select_related("team__school")
         .order_by("team__name")
     )

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from districts.models import District, User
+from districts.models import District, DistrictQuerySet, User
 
 
 class EmailMode(models.TextChoices):
@@ -32,10 +32,8 @@ def email_mode_of(user: User) -> str:
         return EmailMode.EACH
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
+class NotificationQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         return self.filter(recipient=user)
 
     def unread(self):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.bounds import check_date, check_datetime
-from districts.models import District, Role, School, Theme, User
+from districts.models import District, DistrictQuerySet, Role, School, Theme, User
 
 
 def dates_in_range(instance, *fields: str) -> None:
@@ -48,13 +48,6 @@ def sees_every_check_in(user) -> bool:
     return user.is_authenticated and user.role == Role.SUPERINTENDENT
 
 
-class SchoolBreakQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        return self.filter(district_id=user.district_id)
-
-
 class SchoolBreak(models.Model):
     """Days the district's schools are closed: no check-in is planned inside them."""
 
@@ -63,7 +56,7 @@ class SchoolBreak(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
 
-    objects = SchoolBreakQuerySet.as_manager()
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_on"]
@@ -83,14 +76,11 @@ class SchoolBreak(models.Model):
         dates_in_range(self, "starts_on", "ends_on")
 
 
-class CheckInPairQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        pairs = self.filter(district_id=user.district_id)
+class CheckInPairQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         if sees_every_check_in(user):
-            return pairs
-        return pairs.filter(Q(supervisor=user) | Q(principal=user))
+            return self
+        return self.filter(Q(supervisor=user) | Q(principal=user))
 
 
 class CheckInPair(models.Model):
@@ -158,14 +148,11 @@ def cadence_label(interval_weeks: int, weekday: int, local_time: datetime.time) 
     return f"{every} on {Weekday(weekday).label} at {local_time:%H:%M}"
 
 
-class CheckInQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        check_ins = self.filter(district_id=user.district_id)
+class CheckInQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         if sees_every_check_in(user):
-            return check_ins
-        return check_ins.filter(Q(pair__supervisor=user) | Q(pair__principal=user))
+            return self
+        return self.filter(Q(pair__supervisor=user) | Q(pair__principal=user))
 
     def upcoming(self):
         return self.filter(status=CheckIn.Status.SCHEDULED, scheduled_at__gte=timezone.now())
@@ -285,8 +272,8 @@ class PrivateNote(models.Model):
         return "Private note"
 
 
-class AgendaItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class AgendaItemQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         return self.filter(check_in__in=CheckIn.objects.visible_to(user))
 
     def for_check_in(self, check_in: CheckIn):
@@ -366,8 +353,8 @@ PROMPTS = {
 }
 
 
-class ActionItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ActionItemQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         return self.filter(check_in__in=CheckIn.objects.visible_to(user))
 
     def open(self):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.bounds import check_date
-from districts.models import STAFF_ROLES, District, Role, School, Theme, User
+from districts.models import STAFF_ROLES, District, DistrictQuerySet, Role, School, Theme, User
 
 
 def check_field(check, value, name: str) -> None:
@@ -96,15 +96,12 @@ def may_see_themes(user) -> bool:
     return user.is_authenticated and (user.is_district_leader or user.role == Role.PRINCIPAL)
 
 
-class RoundingVisitQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class RoundingVisitQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         """The visitors and district leaders; nobody else opens a visit."""
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        visits = self.filter(district_id=user.district_id)
         if user.is_district_leader:
-            return visits
-        return visits.filter(visitors=user).distinct()
+            return self
+        return self.filter(visitors=user).distinct()
 
 
 class RoundingVisit(models.Model):
@@ -175,15 +172,12 @@ class SchoolCoverage(models.Model):
         return datetime.date.fromisoformat(date) if date else None
 
 
-class ConversationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ConversationQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         """Who said what: the visit's visitors and district leaders only."""
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        conversations = self.filter(district_id=user.district_id)
         if user.is_district_leader:
-            return conversations
-        return conversations.filter(visit__visitors=user).distinct()
+            return self
+        return self.filter(visit__visitors=user).distinct()
 
 
 class Conversation(models.Model):
@@ -240,17 +234,14 @@ class Conversation(models.Model):
             raise ValidationError("This person is not in the district's roster.")
 
 
-class CelebrationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CelebrationQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         """Shared celebrations: everyone in the district. Unshared: leaders and the school's principal."""
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        celebrations = self.filter(district_id=user.district_id)
         if user.is_district_leader:
-            return celebrations
+            return self
         if user.role == Role.PRINCIPAL:
-            return celebrations.filter(Q(shared=True) | Q(school__in=user.schools.all()))
-        return celebrations.filter(shared=True)
+            return self.filter(Q(shared=True) | Q(school__in=user.schools.all()))
+        return self.filter(shared=True)
 
 
 class Celebration(models.Model):
@@ -317,17 +308,14 @@ def may_acknowledge(user, celebration: Celebration) -> bool:
     )
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class FollowUpQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
         """Leaders: all; a school's staff: their school's (the stoplight); anyone: what they own."""
-        if not user.is_authenticated or user.district_id is None:
-            return self.none()
-        follow_ups = self.filter(district_id=user.district_id)
         if user.is_district_leader:
-            return follow_ups
+            return self
         if user.role in STAFF_ROLES:
-            return follow_ups.filter(Q(school__in=user.schools.all()) | Q(owner=user)).distinct()
-        return follow_ups.none()
+            return self.filter(Q(school__in=user.schools.all()) | Q(owner=user)).distinct()
+        return self.none()
 
     def open(self):
         return self.exclude(status=FollowUp.Status.GREEN)
