@@ -1,17 +1,15 @@
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def dispatch_due() -> int:
     """Beat runs this every few minutes: close input windows on time and send what is due."""
-    from .services import dispatch_due as dispatch
-
-    return sum(dispatch().values())
+    return sum(services.dispatch_due().values())
 
 
 @shared_task
 def refresh_flags_for_rights(district_id: int, domains: list[str]) -> int:
     """After the rights map changes: refresh the flags of the decisions it concerns."""
-    from .services import flags_refresh_for_rights
-
-    return flags_refresh_for_rights(district_id=district_id, domains=domains)
+    return services.flags_refresh_for_rights(district_id=district_id, domains=domains)

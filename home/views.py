@@ -12,7 +12,7 @@ import districts.selectors
 import principals.selectors
 import rounding.selectors
 from districts.models import District
-from notifications.services import oldest_due_email_age
+from notifications.outbox import oldest_due_email_age
 
 EMAIL_STUCK_AFTER = datetime.timedelta(minutes=15)
 

@@ -1,13 +1,27 @@
+import logging
+
 from celery import shared_task
 
-from . import services
+from . import outbox
 from .models import Email, Notification
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
 def send_due_emails() -> int:
     """Asked for after each notice commits, and run by beat every minute as the sweep."""
-    return services.due_emails_send()
+    return outbox.due_emails_send()
+
+
+def ask_for_sending() -> None:
+    """Best effort: if the broker is away the sweep on the next beat tick sends them instead."""
+    try:
+        send_due_emails.delay()
+    except Exception:
+        logger.warning(
+            "Could not reach the broker; e-mail waits for the next sweep.", exc_info=True
+        )
 
 
 @shared_task
@@ -25,4 +39,4 @@ def send_daily_digests() -> int:
 
 @shared_task
 def send_daily_digest(user_id: int) -> int:
-    return services.daily_digest_send(user_id)
+    return outbox.daily_digest_send(user_id)

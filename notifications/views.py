@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.web import counted_page
 
-from . import services
+from . import outbox, services
 from .forms import NotificationSettingsForm
 from .models import Notification, NotificationSettings
 
@@ -27,7 +27,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "form": form, "read_format": services.READ_FORMAT},
+        {"page": page, "form": form, "read_format": outbox.READ_FORMAT},
     )
 
 

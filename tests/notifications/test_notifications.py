@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from notifications import services
+from notifications import outbox, services
 from notifications.models import Email, EmailMode, Notification, NotificationSettings
 from notifications.tasks import send_daily_digests
 
@@ -37,8 +37,8 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(
 
 def test_a_notice_is_emailed_once_even_if_the_task_runs_twice(teacher):
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Once")
-    assert services.notification_email_send(notice.pk) is True
-    assert services.notification_email_send(notice.pk) is False
+    assert outbox.notification_email_send(notice.pk) is True
+    assert outbox.notification_email_send(notice.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -46,15 +46,15 @@ def test_a_refused_send_waits_and_the_sweep_sends_it_once_later(teacher, setting
     time_machine.move_to("2026-12-01 12:00Z", tick=False)
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Retry me")
     settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
-    assert services.due_emails_send() == 0
+    assert outbox.due_emails_send() == 0
     notice.refresh_from_db()
     assert notice.email == Email.DUE
     assert "connection lost" in notice.email_failure
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert services.due_emails_send() == 0  # not before its retry time
+    assert outbox.due_emails_send() == 0  # not before its retry time
     time_machine.move_to("2026-12-01 12:03Z", tick=False)
-    assert services.due_emails_send() == 1
-    assert services.due_emails_send() == 0
+    assert outbox.due_emails_send() == 1
+    assert outbox.due_emails_send() == 0
     notice.refresh_from_db()
     assert (notice.email, notice.email_failure) == (Email.SENT, "")
     assert len(mail.outbox) == 1
@@ -65,7 +65,7 @@ def test_a_second_notice_with_the_same_key_is_not_written(teacher):
     assert services.notify(recipients=[teacher], kind="k", subject="s", key="decision:1") == []
     assert len(services.notify(recipients=[teacher], kind="k", subject="s", key="decision:2")) == 1
     assert Notification.objects.count() == 2
-    assert services.due_emails_send() == 2
+    assert outbox.due_emails_send() == 2
 
 
 def test_people_without_email_get_the_inbox_only(student, django_capture_on_commit_callbacks):
@@ -81,10 +81,10 @@ def test_daily_digest_gathers_notices_into_one_email(teacher, django_capture_on_
         services.notify(recipients=[teacher], kind="k", subject="First")
         services.notify(recipients=[teacher], kind="k", subject="Second")
     assert mail.outbox == []
-    assert services.daily_digest_send(teacher.pk) == 2
+    assert outbox.daily_digest_send(teacher.pk) == 2
     assert len(mail.outbox) == 1
     assert "First" in mail.outbox[0].body and "Second" in mail.outbox[0].body
-    assert services.daily_digest_send(teacher.pk) == 0
+    assert outbox.daily_digest_send(teacher.pk) == 0
 
 
 def test_daily_digest_task_finds_who_is_waiting(teacher, principal):
@@ -177,7 +177,7 @@ REFUSING = {"default": {"BACKEND": "tests.notifications.failing_backend.Refusing
 
 def test_a_subject_with_a_line_break_is_sent_on_one_line(teacher):
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Lunch\nschedule\r\nvote")
-    assert services.notification_email_send(notice.pk) is True
+    assert outbox.notification_email_send(notice.pk) is True
     assert mail.outbox[0].subject == "Lunch schedule vote"
     notice.refresh_from_db()
     assert notice.subject == "Lunch schedule vote"
@@ -186,7 +186,7 @@ def test_a_subject_with_a_line_break_is_sent_on_one_line(teacher):
 def test_a_stored_subject_with_a_line_break_is_still_sent(teacher):
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Lunch")
     Notification.objects.filter(pk=notice.pk).update(subject="Lunch\nBcc: x@example.com")
-    assert services.notification_email_send(notice.pk) is True
+    assert outbox.notification_email_send(notice.pk) is True
     assert mail.outbox[0].subject == "Lunch Bcc: x@example.com"
     assert mail.outbox[0].bcc == []
 
@@ -205,7 +205,7 @@ def test_an_email_refused_for_good_is_kept_on_the_notice_with_its_reason(
     assert "550" in notice.email_failure and "No such mailbox" in notice.email_failure
     assert RefusingBackend.attempts == 1
     # Nothing sends it again: not a second task, not the digest.
-    assert services.notification_email_send(notice.pk) is False
+    assert outbox.notification_email_send(notice.pk) is False
     NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
     assert send_daily_digests() == 0
     assert RefusingBackend.attempts == 1
@@ -217,12 +217,12 @@ def test_an_email_that_keeps_failing_is_kept_as_failed_after_the_last_retry(
     time_machine.move_to("2026-12-01 12:00Z", tick=False)
     settings.MAILERS = FAILING
     [notice] = services.notify(recipients=[teacher], kind="k", subject="Server down")
-    for _ in range(services.MAX_ATTEMPTS):
-        services.due_emails_send()
+    for _ in range(outbox.MAX_ATTEMPTS):
+        outbox.due_emails_send()
         time_machine.shift(datetime.timedelta(hours=7))
     notice.refresh_from_db()
     assert notice.email == Email.FAILED
-    assert notice.email_failure.startswith(f"Gave up after {services.MAX_ATTEMPTS} attempts")
+    assert notice.email_failure.startswith(f"Gave up after {outbox.MAX_ATTEMPTS} attempts")
     assert "connection lost" in notice.email_failure
 
 
@@ -231,10 +231,10 @@ def test_a_digest_refused_for_good_keeps_the_reason_on_each_notice(teacher, sett
     services.notify(recipients=[teacher], kind="k", subject="First")
     services.notify(recipients=[teacher], kind="k", subject="Second")
     settings.MAILERS = REFUSING
-    assert services.daily_digest_send(teacher.pk) == 0
+    assert outbox.daily_digest_send(teacher.pk) == 0
     notices = Notification.objects.filter(recipient=teacher)
     assert all(n.email == Email.FAILED and "550" in n.email_failure for n in notices)
-    assert services.daily_digest_send(teacher.pk) == 0
+    assert outbox.daily_digest_send(teacher.pk) == 0
 
 
 def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings, time_machine):
@@ -242,10 +242,10 @@ def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings
     NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
     services.notify(recipients=[teacher], kind="k", subject="First")
     settings.MAILERS = FAILING
-    assert services.daily_digest_send(teacher.pk) == 0
+    assert outbox.daily_digest_send(teacher.pk) == 0
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     time_machine.move_to("2026-12-02 12:00Z", tick=False)
-    assert services.daily_digest_send(teacher.pk) == 1
+    assert outbox.daily_digest_send(teacher.pk) == 1
     assert Notification.objects.get(recipient=teacher).email == Email.SENT
 
 
@@ -259,7 +259,7 @@ def test_an_email_tells_the_time_in_the_districts_zone(teacher, outsider, time_m
     time_machine.move_to(EVENING)
     notices = services.notify(recipients=[teacher, outsider], kind="k", subject="Hello")
     for notice in notices:
-        services.notification_email_send(notice.pk)
+        outbox.notification_email_send(notice.pk)
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "Dec 15, 2026 16:00 CST" in bodies["charlie@cedar.example"]
     assert "Dec 15, 2026 17:00 EST" in bodies["olga@harbor.example"]
@@ -269,7 +269,7 @@ def test_a_digest_tells_the_time_in_the_districts_zone(teacher, time_machine):
     time_machine.move_to(EVENING)
     NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
     services.notify(recipients=[teacher], kind="k", subject="First")
-    services.daily_digest_send(teacher.pk)
+    outbox.daily_digest_send(teacher.pk)
     assert "First (Dec 15, 2026 16:00 CST)" in mail.outbox[0].body
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from districts.models import District
 from notifications.models import Email, Notification
-from notifications.services import due_emails_send
+from notifications.outbox import due_emails_send
 from principals import services
 from principals.models import CalendarFeed, CheckIn, CheckInPair
 from principals.tasks import dispatch
@@ -23,19 +23,11 @@ NOW = datetime.datetime(2026, 3, 16, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def harbor_pair(other_district, other_school, outsider, make_person_in):
+def harbor_pair(other_district, other_school, outsider, make_person_in, make_pair):
     principal = make_person_in(
         other_district, "principal", "Pia Moss", "pia@harbor.example", [other_school]
     )
-    return CheckInPair.objects.create(
-        district=other_district,
-        supervisor=outsider,
-        principal=principal,
-        school=other_school,
-        weekday=1,
-        local_time=datetime.time(9, 0),
-        starts_on=datetime.date(2026, 1, 6),
-    )
+    return make_pair(outsider, principal, other_school)
 
 
 def harbor_reminders():
@@ -146,14 +138,13 @@ def test_the_dispatcher_reminds_every_other_district_past_a_bad_row(
 
 
 def test_the_calendar_feed_leaves_out_a_pair_with_an_absurd_start(
-    pair, superintendent, district, school, make_person_in, caplog, client
+    pair, superintendent, district, school, make_person_in, make_pair, caplog, client
 ):
     other_principal = make_person_in(district, "principal", "Cy Hart", "cy@cedar.example", [school])
-    good = CheckInPair.objects.create(
-        district=district,
-        supervisor=superintendent,
-        principal=other_principal,
-        school=school,
+    good = make_pair(
+        superintendent,
+        other_principal,
+        school,
         weekday=3,
         local_time=datetime.time(10),
         starts_on=datetime.date(2026, 1, 8),
