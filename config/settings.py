@@ -8,7 +8,6 @@ a file holding the value (for Docker secrets).
 
 import datetime
 import os
-import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import available_timezones
@@ -88,7 +87,6 @@ def database_from_url(url: str) -> dict:
 
 
 def sqlite_database(path: Path) -> dict:
-    path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
@@ -137,19 +135,17 @@ def mailer_from_url(url: str) -> dict:
 
 
 def secret_key() -> str:
+    """SECRET_KEY, else the key kept under var/ (empty until start-up makes one)."""
     key = env("SECRET_KEY")
     if key:
         return key
-    # No key given: keep a random one under var/ so sessions survive restarts on one machine.
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    kept = GENERATED_SECRET_KEY_PATH
+    return kept.read_text().strip() if kept.exists() else ""
 
 
 DEBUG = env_bool("DEBUG", False)
+# No key given: start-up keeps a random one here, so sessions survive restarts on one machine.
+GENERATED_SECRET_KEY_PATH = VAR_DIR / "secret_key"
 SECRET_KEY = secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -255,7 +251,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders when collectstatic has not been run (laptops, tests).
 WHITENOISE_USE_FINDERS = True
@@ -279,8 +274,6 @@ REDIS_BROKER_OPTIONS = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery"
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

@@ -19,7 +19,10 @@ def load_settings(tmp_path, **env):
         if key not in ("DATABASE_URL", "CELERY_BROKER_URL")
     }
     clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )
@@ -31,6 +34,32 @@ def test_nothing_set_runs_on_sqlite_and_a_file_broker(tmp_path):
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
     assert (tmp_path / "celery" / "queue").is_dir()
     assert (tmp_path / "secret_key").exists()
+
+
+def test_importing_the_settings_writes_nothing(tmp_path):
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "STATIC_ROOT")
+    }
+    clean.update(ROUNDTABLE_VAR_DIR=str(tmp_path / "var"))
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_start_up_keeps_one_secret_key_across_restarts(tmp_path):
+    first, second = load_settings(tmp_path), load_settings(tmp_path)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 40
+    assert (tmp_path / "secret_key").read_text() == key
 
 
 def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
