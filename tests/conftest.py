@@ -9,6 +9,7 @@ from django.conf import settings
 from config.celery import app as celery_app
 from districts import services
 from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
+from principals.models import CheckInPair
 
 PASSWORD = "a-long-test-password"
 
@@ -161,3 +162,26 @@ def pytest_report_header(config):
 def make_person_in(db):
     """Add someone to a district's roster: `make_person_in(district, "teacher", "Name", email, [school])`."""
     return make_person
+
+
+@pytest.fixture
+def make_pair(db):
+    """A supervisor and a principal who meet: `make_pair(supervisor, principal, school)`, by
+    default on Tuesdays at 9:00 from 6 January 2026."""
+
+    def make(supervisor, principal, school, **fields):
+        fields = {
+            "weekday": 1,
+            "local_time": datetime.time(9),
+            "starts_on": datetime.date(2026, 1, 6),
+            **fields,
+        }
+        return CheckInPair.objects.create(
+            district_id=school.district_id,
+            supervisor=supervisor,
+            principal=principal,
+            school=school,
+            **fields,
+        )
+
+    return make

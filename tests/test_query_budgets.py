@@ -17,7 +17,7 @@ from decisions.models import Decision, Involvement, Stakeholder
 from decisions.views import INPUT_PAGE_SIZE
 from districts.models import School, Theme
 from principals import services as principal_services
-from principals.models import ActionItem, CheckIn, CheckInPair
+from principals.models import ActionItem, CheckIn
 from rounding import services as rounding_services
 from rounding.models import RoundingVisit
 
@@ -25,7 +25,7 @@ BUDGET = 12
 
 
 @pytest.fixture
-def built(district, school, team, superintendent, principal, teacher, make_person_in):
+def built(district, school, team, superintendent, principal, teacher, make_person_in, make_pair):
     def build(rows: int) -> dict:
         now = timezone.now()
         # The district's today: a visit dated after it (UTC runs ahead of Chicago) is refused.
@@ -87,15 +87,7 @@ def built(district, school, team, superintendent, principal, teacher, make_perso
             rounding_services.celebration_record(
                 school=school, by=superintendent, person=people[i], what="w"
             )
-        pair = CheckInPair.objects.create(
-            district=district,
-            supervisor=superintendent,
-            principal=principal,
-            school=school,
-            weekday=1,
-            local_time=datetime.time(9),
-            starts_on=datetime.date(2026, 1, 6),
-        )
+        pair = make_pair(superintendent, principal, school)
         held = None
         for i in range(rows):
             held = CheckIn.objects.create(
@@ -113,15 +105,7 @@ def built(district, school, team, superintendent, principal, teacher, make_perso
             )
         for i in range(rows):  # more principals for the supervisor's page
             other = make_person_in(district, "principal", f"P{i}", f"p{i}@cedar.example", [school])
-            CheckInPair.objects.create(
-                district=district,
-                supervisor=superintendent,
-                principal=other,
-                school=school,
-                weekday=2,
-                local_time=datetime.time(10),
-                starts_on=datetime.date(2026, 1, 6),
-            )
+            make_pair(superintendent, other, school, weekday=2, local_time=datetime.time(10))
         upcoming = CheckIn.objects.create(
             district=district, pair=pair, scheduled_at=now + datetime.timedelta(days=2)
         )

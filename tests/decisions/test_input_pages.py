@@ -102,11 +102,11 @@ def test_the_fragment_follows_the_decisions_visibility(
     assert client_for(outsider).get(more_url(open_decision, 2)).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999999999999999999", "9999"])
-def test_odd_page_numbers_never_fail(open_decision, voices, superintendent, client_for, page):
+@pytest.mark.parametrize("number", ["abc", "-3", "0", "99999999999999999999", "9999"])
+def test_odd_page_numbers_never_fail(open_decision, voices, superintendent, client_for, number):
     client = client_for(superintendent)
-    assert client.get(open_decision.get_absolute_url(), {"input": page}).status_code == 200
-    assert client.get(more_url(open_decision, page)).status_code == 200
+    assert client.get(open_decision.get_absolute_url(), {"input": number}).status_code == 200
+    assert client.get(more_url(open_decision, number)).status_code == 200
 
 
 def test_one_anonymous_input_each_is_still_known_on_a_long_page(

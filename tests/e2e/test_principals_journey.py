@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from principals.models import CheckIn, CheckInPair
+from principals.models import CheckIn
 
 PASSWORD = "a-long-test-password"
 
@@ -21,16 +21,12 @@ def sign_in(page, live_server, email):
 
 
 def test_agenda_notes_and_an_action_carry_to_the_next_check_in(
-    page, live_server, screenshot, district, school, superintendent, principal
+    page, live_server, screenshot, district, school, superintendent, principal, make_pair
 ):
-    pair = CheckInPair.objects.create(
-        district=district,
-        supervisor=superintendent,
-        principal=principal,
-        school=school,
-        weekday=1,
-        local_time=datetime.time(9),
-        starts_on=datetime.date(2026, 1, 6),
+    pair = make_pair(
+        superintendent,
+        principal,
+        school,
         planned_through=timezone.localdate() + datetime.timedelta(weeks=20),
     )
     soon = timezone.now() + datetime.timedelta(hours=1)

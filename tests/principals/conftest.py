@@ -8,16 +8,8 @@ from principals.models import CheckIn, CheckInPair
 
 
 @pytest.fixture
-def pair(district, superintendent, principal, school) -> CheckInPair:
-    return CheckInPair.objects.create(
-        district=district,
-        supervisor=superintendent,
-        principal=principal,
-        school=school,
-        weekday=1,
-        local_time=datetime.time(9, 0),
-        starts_on=datetime.date(2026, 1, 6),
-    )
+def pair(make_pair, superintendent, principal, school) -> CheckInPair:
+    return make_pair(superintendent, principal, school)
 
 
 @pytest.fixture

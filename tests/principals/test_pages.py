@@ -54,16 +54,14 @@ def test_a_pair_past_its_rhythm_is_marked_late(pair, superintendent, client_for)
 
 
 def test_missed_and_last_met_count_only_their_own_pairs_meetings(
-    pair, make_check_in, superintendent, district, school, make_person_in, client_for
+    pair, make_check_in, make_pair, superintendent, district, school, make_person_in, client_for
 ):
-    other = CheckInPair.objects.create(
-        district=district,
-        supervisor=superintendent,
-        principal=make_person_in(district, "principal", "Cy Adams", "cy@cedar.example", [school]),
-        school=school,
+    other = make_pair(
+        superintendent,
+        make_person_in(district, "principal", "Cy Adams", "cy@cedar.example", [school]),
+        school,
         weekday=2,
         local_time=datetime.time(10),
-        starts_on=datetime.date(2026, 1, 6),
     )
     now = timezone.now()
     for days in (5, 19):

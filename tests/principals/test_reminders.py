@@ -151,21 +151,12 @@ def test_a_pair_within_its_cadence_is_not_flagged(pair, make_check_in):
 
 @pytest.mark.parametrize("count", [5, 50])
 def test_dispatch_queries_stay_flat_as_pairs_grow(
-    count, pair, make_person_in, district, school, django_assert_max_num_queries
+    count, pair, make_person_in, make_pair, district, school, django_assert_max_num_queries
 ):
     supervisor = pair.supervisor
     for i in range(count):
         person = make_person_in(district, "principal", f"P {i}", f"p{i}@cedar.example", [school])
-        other = CheckInPair.objects.create(
-            district=district,
-            supervisor=supervisor,
-            principal=person,
-            school=school,
-            weekday=1,
-            local_time=datetime.time(9),
-            starts_on=datetime.date(2026, 1, 6),
-            active=True,
-        )
+        other = make_pair(supervisor, person, school, active=True)
         assert other
     now = datetime.datetime(2026, 3, 16, 12, tzinfo=UTC)
     with django_assert_max_num_queries(30):

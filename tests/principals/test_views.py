@@ -177,18 +177,18 @@ def test_resolving_an_item_with_htmx(upcoming, principal, client_for):
 
 
 def test_another_pairs_item_cannot_be_resolved(
-    upcoming, principal, district, school, superintendent, make_person_in, make_check_in, client_for
+    upcoming,
+    principal,
+    district,
+    school,
+    superintendent,
+    make_person_in,
+    make_check_in,
+    make_pair,
+    client_for,
 ):
     someone = make_person_in(district, "principal", "Other", "o@cedar.example", [school])
-    other_pair = CheckInPair.objects.create(
-        district=district,
-        supervisor=superintendent,
-        principal=someone,
-        school=school,
-        weekday=1,
-        local_time=datetime.time(9),
-        starts_on=datetime.date(2026, 1, 6),
-    )
+    other_pair = make_pair(superintendent, someone, school)
     theirs = make_check_in(timezone.now() + SOON, on_pair=other_pair)
     item = services.agenda_item_add(check_in=theirs, by=someone, kind="question", text="Q")
     response = client_for(principal).post(url(upcoming, f"agenda/{item.pk}/resolve/"))
@@ -336,21 +336,14 @@ def test_supervisor_page_queries_do_not_grow_with_principals(
     district,
     school,
     make_person_in,
+    make_pair,
     client_for,
     django_assert_max_num_queries,
 ):
     now = timezone.now()
     for i in range(count):
         person = make_person_in(district, "principal", f"P{i}", f"p{i}@cedar.example", [school])
-        pair = CheckInPair.objects.create(
-            district=district,
-            supervisor=superintendent,
-            principal=person,
-            school=school,
-            weekday=1,
-            local_time=datetime.time(9),
-            starts_on=datetime.date(2026, 1, 6),
-        )
+        pair = make_pair(superintendent, person, school)
         CheckIn.objects.create(
             district=district, pair=pair, scheduled_at=now - SOON, status="held", pulse=3
         )
