@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from districts.models import STAFF_ROLES, District, Role, School, Theme, User
 from districts.web import counted_page
@@ -182,9 +181,6 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
                 "days": since,
                 "overdue": since is None or since > COVERAGE_TARGET_DAYS,
                 "groups": groups,
-                # 450 cells a page, built here: a template loop over them costs more than the
-                # rest of the page. Safe: the cells hold only numbers and fixed words.
-                "cells": mark_safe("".join(coverage_cell(d) for d in groups)),
                 "met": met.get(school.pk, 0),
             }
         )
@@ -199,14 +195,6 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
         "dropping": pace["recent"] < pace["before"],
         "today": today,
     }
-
-
-def coverage_cell(days: int | None) -> str:
-    if days is None:
-        return '<td class="gap">–</td>'
-    if days > COVERAGE_TARGET_DAYS:
-        return f'<td class="gap">{days:d} d</td>'
-    return f"<td>{days:d} d</td>"
 
 
 def theme_counts(*, district_id: int, school_ids=None, months: int = 6, today=None) -> dict:
