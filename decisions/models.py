@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 import uuid
@@ -442,12 +441,6 @@ class Decision(models.Model):
         )
 
     @property
-    def time_left(self) -> datetime.timedelta | None:
-        if self.status != Status.OPEN_FOR_INPUT or self.input_closes is None:
-            return None
-        return max(self.input_closes - timezone.now(), datetime.timedelta(0))
-
-    @property
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
 
@@ -513,15 +506,6 @@ class Decision(models.Model):
             by=by,
             refusal="Only a decision that is open for input can have its window closed.",
             note="" if by else "The input window closed on time.",
-        )
-
-    def start_deciding(self, *, by) -> None:
-        """Skip the input window (delegated decisions): the integrity flags will show it."""
-        self._move(
-            to=Status.DECIDING,
-            allowed_from={Status.DRAFT},
-            by=by,
-            refusal="Only a draft can move straight to deciding.",
         )
 
     def decide(self, *, by, outcome: str | None = None, rationale: str | None = None) -> None:
