@@ -86,25 +86,7 @@ class DistrictsPart:
         n = len(roles)
         ids = self.w.ids(User, n)
         self.uid, self.role, self.title, self.school_of = ids, roles, titles, school_of
-        index = {role: [k for k in range(n) if roles[k] == role] for role in Role.values}
-        self.by_role = index
-        self.leaders = index[Role.DISTRICT_LEADER]
-        self.superintendent = index[Role.SUPERINTENDENT][0]
-        self.principal_of = {school_of[k]: k for k in index[Role.PRINCIPAL]}
-        self.at_school = defaultdict(list)
-        self.staff_at = defaultdict(list)
-        for k in range(n):
-            if school_of[k] >= 0:
-                self.at_school[school_of[k]].append(k)
-                if roles[k] in STAFF_ROLES:
-                    self.staff_at[school_of[k]].append(k)
-        self.staff = [k for k in range(n) if roles[k] in STAFF_ROLES]
-        self.role_school_size = defaultdict(int)
-        self.role_size = defaultdict(int)
-        for k in range(n):
-            self.role_size[roles[k]] += 1
-            if school_of[k] >= 0:
-                self.role_school_size[(roles[k], school_of[k])] += 1
+        index = self._index_people(n, roles, school_of)
 
         bench = {}
         if self.bench_password:
@@ -138,6 +120,29 @@ class DistrictsPart:
         through = User.schools.through
         links = [(ids[k], self.school_ids[s]) for k, s in enumerate(school_of) if s >= 0]
         self.w.write(through, ["user_id", "school_id"], links, "schools of people")
+
+    def _index_people(self, n, roles, school_of) -> dict:
+        """Who is who by role and by school, for the parts that follow; returns the role index."""
+        index = {role: [k for k in range(n) if roles[k] == role] for role in Role.values}
+        self.by_role = index
+        self.leaders = index[Role.DISTRICT_LEADER]
+        self.superintendent = index[Role.SUPERINTENDENT][0]
+        self.principal_of = {school_of[k]: k for k in index[Role.PRINCIPAL]}
+        self.at_school = defaultdict(list)
+        self.staff_at = defaultdict(list)
+        for k in range(n):
+            if school_of[k] >= 0:
+                self.at_school[school_of[k]].append(k)
+                if roles[k] in STAFF_ROLES:
+                    self.staff_at[school_of[k]].append(k)
+        self.staff = [k for k in range(n) if roles[k] in STAFF_ROLES]
+        self.role_school_size = defaultdict(int)
+        self.role_size = defaultdict(int)
+        for k in range(n):
+            self.role_size[roles[k]] += 1
+            if school_of[k] >= 0:
+                self.role_school_size[(roles[k], school_of[k])] += 1
+        return index
 
     # --- teams
 
