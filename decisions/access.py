@@ -99,7 +99,7 @@ class DecisionQuerySet(DistrictQuerySet):
         stakeholder part of the rule holds without asking again.
         """
         decisions = super().visible_to(user)
-        if decisions.query.is_empty():
+        if decisions.query.is_empty():  # signed out or in no district: nothing to add
             return decisions
         published = ~Q(status=Status.DRAFT)
         rule = Q(owning_team__in=memberships_of(user).team_ids) | Q(created_by=user)
