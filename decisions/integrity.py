@@ -45,6 +45,95 @@ def _local(moment: datetime.datetime, decision: Decision) -> str:
     )
 
 
+def decided_flag_codes(record, today: datetime.date) -> list[str]:
+    """The flags of a decided decision: the one rule, also followed by the scale builder.
+
+    `record` answers the questions read below. A decision's answers (`_Record`) query only
+    when asked, so a question the rule does not reach costs nothing.
+    """
+    codes = []
+    if record.input_closes and record.decided_at < record.input_closes:
+        codes.append("decided_early")
+    if record.input_opens is None and record.process_type != ProcessType.DELEGATED:
+        codes.append("no_input_sought")
+    if not record.holds_right:
+        codes.append("no_right")
+    if not record.rationale.strip():
+        codes.append("no_rationale")
+    if record.to_inform and not record.informed:
+        codes.append("not_informed")
+    if record.review_on and record.review_on < today and not record.reflected:
+        codes.append("review_overdue")
+    return codes
+
+
+def window_over(status: str) -> bool:
+    """Whether consulted groups had their chance to give input."""
+    return status not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.WITHDRAWN)
+
+
+class _Record:
+    """A decision's answers to `decided_flag_codes`."""
+
+    def __init__(self, decision: Decision, stakeholders):
+        self.decision = decision
+        self.decided_at = decision.decided_at
+        self.input_opens = decision.input_opens
+        self.input_closes = decision.input_closes
+        self.process_type = decision.process_type
+        self.rationale = decision.rationale
+        self.review_on = decision.review_on
+        self.to_inform = [
+            s for s in stakeholders if s.involvement in (Involvement.AFFECTED, Involvement.INFORMED)
+        ]
+
+    @property
+    def holds_right(self) -> bool:
+        decision = self.decision
+        rights = list(DecisionRight.objects.filter(district_id=decision.district_id))
+        return holds_right(decision.decided_by, decision, rights)
+
+    @property
+    def informed(self) -> bool:
+        return self.decision.events.filter(
+            kind=DecisionEvent.Kind.INFORMED, created_at__gte=self.decision.decided_at
+        ).exists()
+
+    @property
+    def reflected(self) -> bool:
+        return self.decision.reflections.exists()
+
+
+def _message(code: str, decision: Decision, record: _Record) -> str:
+    match code:
+        case "decided_early":
+            return (
+                f"Decided {_local(decision.decided_at, decision)}, before the input window "
+                f"closed on {_local(decision.input_closes, decision)}."
+            )
+        case "no_input_sought":
+            return "It was decided without ever opening a window for input."
+        case "no_right":
+            who = decision.decided_by.name if decision.decided_by else "Someone no longer listed"
+            return (
+                f"{who} decided it, but the decision-rights map does not give them the right "
+                f"to decide {decision.get_domain_display().lower()} at {decision.level} level."
+            )
+        case "no_rationale":
+            return "The decision was recorded without a rationale."
+        case "not_informed":
+            return (
+                "Nobody told the affected people what was decided: "
+                + ", ".join(s.describe() for s in record.to_inform)
+                + "."
+            )
+        case _:
+            return (
+                f"The review date ({decision.review_on:%b %-d, %Y}) has passed and nobody has "
+                "written a reflection."
+            )
+
+
 def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -> list[Flag]:
     today = today or timezone.localdate()
     flags: list[Flag] = []
@@ -52,63 +141,16 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
     stakeholders = list(decision.stakeholders.all())
 
     if decided:
-        if decision.input_closes and decision.decided_at < decision.input_closes:
-            flags.append(
-                Flag(
-                    "decided_early",
-                    f"Decided {_local(decision.decided_at, decision)}, before the input window "
-                    f"closed on {_local(decision.input_closes, decision)}.",
-                )
-            )
-        if decision.input_opens is None and decision.process_type != ProcessType.DELEGATED:
-            flags.append(
-                Flag("no_input_sought", "It was decided without ever opening a window for input.")
-            )
-        rights = list(DecisionRight.objects.filter(district_id=decision.district_id))
-        if not holds_right(decision.decided_by, decision, rights):
-            who = decision.decided_by.name if decision.decided_by else "Someone no longer listed"
-            flags.append(
-                Flag(
-                    "no_right",
-                    f"{who} decided it, but the decision-rights map does not give them the right "
-                    f"to decide {decision.get_domain_display().lower()} at {decision.level} level.",
-                )
-            )
-        if not decision.rationale.strip():
-            flags.append(Flag("no_rationale", "The decision was recorded without a rationale."))
-        to_inform = [
-            s for s in stakeholders if s.involvement in (Involvement.AFFECTED, Involvement.INFORMED)
-        ]
-        if (
-            to_inform
-            and not decision.events.filter(
-                kind=DecisionEvent.Kind.INFORMED, created_at__gte=decision.decided_at
-            ).exists()
-        ):
-            flags.append(
-                Flag(
-                    "not_informed",
-                    "Nobody told the affected people what was decided: "
-                    + ", ".join(s.describe() for s in to_inform)
-                    + ".",
-                )
-            )
-        if decision.review_on and decision.review_on < today and not decision.reflections.exists():
-            flags.append(
-                Flag(
-                    "review_overdue",
-                    f"The review date ({decision.review_on:%b %-d, %Y}) has passed and nobody has "
-                    "written a reflection.",
-                )
-            )
+        record = _Record(decision, stakeholders)
+        for code in decided_flag_codes(record, today):
+            flags.append(Flag(code, _message(code, decision, record)))
 
     # A consulted group is heard only through named input from its members. Anonymous input
     # counts toward the decision's total and toward no single group: were it to clear a
     # group's flag, a decider could add small or overlapping groups after the window closed
     # and read off which one the anonymous writer belongs to.
-    window_over = decision.status not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.WITHDRAWN)
     consulted = [s for s in stakeholders if s.involvement == Involvement.CONSULTED]
-    if window_over and consulted:
+    if window_over(decision.status) and consulted:
         named_authors = set(
             decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True)
         )

@@ -24,14 +24,6 @@ class NotificationSettings(models.Model):
         return f"{self.user}: {self.get_email_mode_display()}"
 
 
-def email_mode_of(user: User) -> str:
-    settings = getattr(user, "notification_settings", None)
-    try:
-        return settings.email_mode if settings else EmailMode.EACH
-    except NotificationSettings.DoesNotExist:
-        return EmailMode.EACH
-
-
 class NotificationQuerySet(DistrictQuerySet):
     def narrow_to(self, user):
         return self.filter(recipient=user)

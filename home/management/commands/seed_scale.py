@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bench import scale as scaling
 from districts.oneroster import TextProgress
-from home import scale as scaling
 
 
 class Command(BaseCommand):

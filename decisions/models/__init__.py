@@ -1,0 +1,64 @@
+"""Decision records: the process, the people it touches, their input and what was learned.
+
+`from decisions.models import …` is how the rest of the project reaches decisions: the
+vocabularies (`choices`) and the access rule (`access`) are re-exported here with the models.
+"""
+
+from ..access import (
+    can_decide,
+    can_edit,
+    holds_right,
+    matches_person,
+    may_give_input,
+    people_of,
+)
+from ..choices import (
+    DECIDED_STATUSES,
+    FINISHED_STATUSES,
+    Authority,
+    Domain,
+    Involvement,
+    Level,
+    NoticeKind,
+    ProcessType,
+    Status,
+    Visibility,
+)
+from .decision import TRACKED_FIELDS, Decision, DecisionCounter, DecisionEvent
+from .related import (
+    DecisionPrinciple,
+    DecisionRight,
+    Input,
+    Reflection,
+    Stakeholder,
+    anonymous_key,
+)
+
+__all__ = [
+    "DECIDED_STATUSES",
+    "FINISHED_STATUSES",
+    "TRACKED_FIELDS",
+    "Authority",
+    "Decision",
+    "DecisionCounter",
+    "DecisionEvent",
+    "DecisionPrinciple",
+    "DecisionRight",
+    "Domain",
+    "Input",
+    "Involvement",
+    "Level",
+    "NoticeKind",
+    "ProcessType",
+    "Reflection",
+    "Stakeholder",
+    "Status",
+    "Visibility",
+    "anonymous_key",
+    "can_decide",
+    "can_edit",
+    "holds_right",
+    "matches_person",
+    "may_give_input",
+    "people_of",
+]
