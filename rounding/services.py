@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
 from django.db.models.functions import ExtractYear
 
-from districts.models import Role, School, Theme, User
+from districts.models import Role, School, User
 from notifications.services import notify
 
 from .models import (
@@ -301,7 +301,3 @@ def student_names_in(*, school: School, texts) -> list[str]:
     )
     found = {name.split()[0] for name in first_names if name.strip()}
     return sorted(n for n in found if n.casefold() in words)
-
-
-def themes_for(district_id: int):
-    return Theme.objects.filter(district_id=district_id).order_by("name")
