@@ -238,14 +238,17 @@ def now():
 def sign_in(emails: dict) -> dict[str, str]:
     """A session per bench person, stored as a sign-in stores it; returns role → session key."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
 
     from districts.models import User
 
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         raise SystemExit(f"Expected database sessions, not {settings.SESSION_ENGINE}.")
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that signs people in (the first one only refuses locked-out sign-ins).
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     keys = {}
     for role, email in emails.items():
         user = User.objects.get(email__iexact=email)
