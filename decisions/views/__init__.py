@@ -1,0 +1,50 @@
+"""Views of decisions, split by area; URLs and imports use this package."""
+
+from .actions import (
+    decide,
+    open_input,
+    principle_test,
+    reflect,
+    stakeholder_add,
+    stakeholder_remove,
+    supersede,
+    transition,
+)
+from .common import decision_for_user
+from .detail import INPUT_PAGE_SIZE, decision_detail, input_give, input_page, input_respond
+from .lists import (
+    affects_me,
+    decision_list,
+    export_csv,
+    flagged_list,
+    input_csv,
+    public_list,
+    rights_map,
+)
+from .wizard import decision_create, decision_edit
+
+__all__ = [
+    "INPUT_PAGE_SIZE",
+    "affects_me",
+    "decide",
+    "decision_create",
+    "decision_detail",
+    "decision_edit",
+    "decision_for_user",
+    "decision_list",
+    "export_csv",
+    "flagged_list",
+    "input_csv",
+    "input_give",
+    "input_page",
+    "input_respond",
+    "open_input",
+    "principle_test",
+    "public_list",
+    "reflect",
+    "rights_map",
+    "stakeholder_add",
+    "stakeholder_remove",
+    "supersede",
+    "transition",
+]

@@ -1,0 +1,233 @@
+"""What people do to a decision: move, open input, decide, reflect, stakeholders."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from districts.web import HtmxHttpRequest
+
+from .. import services
+from ..forms import (
+    DecideForm,
+    OpenInputForm,
+    PrincipleTestForm,
+    ReflectionForm,
+    StakeholderForm,
+    SupersedeForm,
+    WithdrawForm,
+)
+from ..models import Decision, Involvement, Stakeholder, can_decide, can_edit
+from .common import decision_for_user
+
+
+@login_required
+@require_POST
+def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One button per lifecycle step; refusals come back as a message, not an error page."""
+    decision = decision_for_user(request, pk)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in services.MOVES:
+        allowed = can_decide(user, decision) or can_edit(user, decision)
+    else:
+        allowed = False
+    if not allowed:
+        raise PermissionDenied("Only the owning team or the deciders move a decision on.")
+    reason = ""
+    if action == "withdraw":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(decision)
+        reason = form.cleaned_data["reason"]
+    try:
+        services.decision_move(decision=decision, by=user, action=action, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{decision.number} is now {decision.get_status_display().lower()}."
+        )
+    return redirect(decision)
+
+
+def _action_page(
+    request: HtmxHttpRequest,
+    decision: Decision,
+    form,
+    save,
+    *,
+    success: str,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    """Run one step of a decision's process: save when valid, else explain and keep what was typed."""
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {"decision": decision, "form": form, "heading": heading, "button": button},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team opens a decision for input.")
+    form = OpenInputForm(
+        request.POST or None,
+        initial={
+            "input_opens": decision.input_opens or timezone.now(),
+            "input_closes": decision.input_closes,
+        },
+    )
+
+    def save(input_opens, input_closes):
+        services.decision_open_input(
+            decision=decision, by=request.user, opens=input_opens, closes=input_closes
+        )
+
+    return _action_page(
+        request,
+        decision,
+        form,
+        save,
+        success="Input is open: the stakeholders have been told.",
+        heading="Open for input",
+        button="Open for input",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the owning team or the named deciders record the decision.")
+    form = DecideForm(
+        request.POST or None,
+        initial={"outcome": decision.outcome, "rationale": decision.rationale},
+    )
+    return _action_page(
+        request,
+        decision,
+        form,
+        functools.partial(services.decision_decide, decision=decision, by=request.user),
+        success="Decided. Everyone involved has been told.",
+        heading="Record the decision",
+        button="Record the decision",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    involved = (
+        can_decide(request.user, decision)
+        or decision.stakeholders.filter(involvement=Involvement.AFFECTED)
+        .filter(_me(request.user))
+        .exists()
+    )
+    if not involved:
+        raise PermissionDenied("The deciders and the affected people reflect on a decision.")
+    return _action_page(
+        request,
+        decision,
+        ReflectionForm(request.POST or None),
+        functools.partial(services.reflection_add, decision=decision, by=request.user),
+        success="Thank you for the reflection.",
+        heading="Reflect on the decision",
+        button="Save the reflection",
+    )
+
+
+def _me(user):
+    from ..models import matches_person
+
+    return matches_person(user)
+
+
+@login_required
+@require_POST
+def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team changes who is involved.")
+    form = StakeholderForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.stakeholder_add(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Added.")
+    else:
+        messages.error(request, "Choose who and how they are involved.")
+    return redirect(f"{decision.get_absolute_url()}#stakeholders")
+
+
+@login_required
+@require_POST
+def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team changes who is involved.")
+    stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_pk, decision=decision)
+    services.stakeholder_remove(stakeholder=stakeholder, by=request.user)
+    return redirect(f"{decision.get_absolute_url()}#stakeholders")
+
+
+@login_required
+@require_POST
+def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_edit(request.user, decision):
+        raise PermissionDenied("Only the owning team tests the decision against principles.")
+    form = PrincipleTestForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.principle_test(decision=decision, by=request.user, **form.cleaned_data)
+    else:
+        messages.error(request, "Choose a principle and write how the decision holds up.")
+    return redirect(f"{decision.get_absolute_url()}#principles")
+
+
+@login_required
+@require_POST
+def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the deciders supersede a decision.")
+    form = SupersedeForm(request.POST)
+    newer = None
+    if form.is_valid():
+        newer = (
+            Decision.objects.visible_to(request.user)
+            .filter(number__iexact=form.cleaned_data["newer"].strip())
+            .first()
+        )
+    if newer is None:
+        messages.error(request, "No decision you can see has that number.")
+    else:
+        try:
+            services.decision_supersede(decision=decision, newer=newer, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Superseded by {newer.number}.")
+    return redirect(decision)

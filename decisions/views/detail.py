@@ -1,0 +1,235 @@
+"""One decision: its page and its input."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from districts.models import Theme
+from districts.web import HtmxHttpRequest
+
+from .. import services
+from ..forms import (
+    InputForm,
+    PrincipleTestForm,
+    RespondForm,
+    StakeholderForm,
+    SupersedeForm,
+    picker_choices,
+)
+from ..integrity import integrity_flags
+from ..models import (
+    Decision,
+    DecisionEvent,
+    DecisionPrinciple,
+    Input,
+    Reflection,
+    Stakeholder,
+    anonymous_key,
+    can_decide,
+    can_edit,
+    may_give_input,
+)
+from .common import decision_for_user
+
+# ----- one decision
+
+
+INPUT_PAGE_SIZE = 25
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), 100_000)
+    except ValueError:
+        return 1
+
+
+def _input_page(decision: Decision, number: int) -> dict:
+    """One page of a decision's input, newest day first, with how many there are in all."""
+    start = (number - 1) * INPUT_PAGE_SIZE
+    inputs = list(
+        # The district too, so the (district, decision, kind) index finds the rows.
+        decision.inputs.filter(district_id=decision.district_id)
+        .select_related("author")
+        .prefetch_related("themes")
+        # Counted in the same query: the window runs before the page is cut.
+        .annotate(total=Window(Count("pk")))
+        .newest_first()[start : start + INPUT_PAGE_SIZE]
+    )
+    total = inputs[0].total if inputs else 0
+    shown = start + len(inputs)
+    return {
+        "inputs": inputs,
+        "input_total": total,
+        "input_number": number,
+        "input_first_shown": start + 1,
+        "input_last_shown": shown,
+        "input_next": number + 1 if shown < total else None,
+        "input_left": max(total - shown, 0),
+    }
+
+
+def _input_context(
+    request, decision: Decision, form=None, theme_choices=None, page: int = 1
+) -> dict:
+    user = request.user
+    may_give = decision.window_is_open and may_give_input(user, decision)
+    gave_anonymous = getattr(decision, "gave_anonymous", None)
+    if may_give and gave_anonymous is None:
+        gave_anonymous = services.has_given_anonymous(decision, user)
+    shown = _input_page(decision, page)
+    if page > 1 and not shown["inputs"]:  # past the end (an old link): the newest instead
+        shown = _input_page(decision, 1)
+    return {
+        "decision": decision,
+        **shown,
+        "input_form": (
+            form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
+            if may_give
+            else None
+        ),
+        "gave_anonymous": may_give and gave_anonymous,
+        "input_refused": form.non_field_errors() if form is not None and not may_give else None,
+        "may_decide": can_decide(user, decision),
+    }
+
+
+@login_required
+def input_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The next page of input, for "Show more": the same rows and rules as the decision page."""
+    decision = decision_for_user(request, pk, Decision.objects.with_access(request.user))
+    context = {
+        "decision": decision,
+        **_input_page(decision, _page_number(request.GET.get("page"))),
+        "may_decide": can_decide(request.user, decision),
+    }
+    return render(request, "decisions/input_items.html", context)
+
+
+@login_required
+def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(
+        request,
+        pk,
+        Decision.objects.select_related(
+            "school", "owning_team", "district", "decided_by", "superseded_by"
+        )
+        .with_access(request.user)
+        .annotate(
+            # Rarely true: a query for the older decisions only when there are some.
+            has_older=Exists(Decision.objects.filter(superseded_by=OuterRef("pk"))),
+            gave_anonymous=Exists(
+                Input.objects.filter(
+                    decision=OuterRef("pk"), anonymous_key=anonymous_key(pk, request.user.pk)
+                )
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "stakeholders",
+                queryset=Stakeholder.objects.select_related("person", "team", "school"),
+            ),
+            Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
+            Prefetch("reflections", queryset=Reflection.objects.select_related("author")),
+            Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
+        ),
+    )
+    return _render_detail(request, decision)
+
+
+_EDITOR_PICKERS = ["team", "school", "person", "principle"]
+
+
+def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse:
+    user = request.user
+    supersedes = (
+        Decision.objects.visible_to(user).filter(superseded_by=decision)
+        if decision.has_older
+        else Decision.objects.none()
+    )
+    may_edit = can_edit(user, decision)
+    # The pickers this person will see (themes to tag input, the team's own forms), one query.
+    kinds = [
+        *(["theme"] if decision.window_is_open else []),
+        *(_EDITOR_PICKERS if may_edit else []),
+    ]
+    choices = picker_choices(user, *kinds) if kinds else {}
+    context = _input_context(
+        request,
+        decision,
+        theme_choices=choices.get("theme"),
+        page=_page_number(request.GET.get("input")),
+    )
+    may_decide = context["may_decide"]
+    context.update(
+        {
+            "flags": integrity_flags(decision),
+            "may_edit": may_edit,
+            "supersedes": supersedes,
+            # Rare, so asked only then: a second copy of the visibility rules in the page's
+            # own query costs every page more to plan than this costs the few that need it.
+            "superseded_by_visible": decision.superseded_by_id is not None
+            and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
+            # Only the forms this person is shown.
+            "stakeholder_form": StakeholderForm(user=user, choices=choices) if may_edit else None,
+            "principle_form": PrincipleTestForm(user=user, choices=choices) if may_edit else None,
+            "supersede_form": SupersedeForm() if may_decide and decision.is_decided else None,
+        }
+    )
+    return render(request, "decisions/decision_detail.html", context)
+
+
+@login_required
+@require_POST
+def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(
+        request,
+        pk,
+        Decision.objects.select_related("school", "owning_team", "district").with_access(
+            request.user
+        ),
+    )
+    themes = Theme.objects.visible_to(request.user)
+    form = InputForm(request.POST, themes=themes)
+    if form.is_valid():
+        try:
+            services.input_give(
+                decision=decision,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                anonymous=form.cleaned_data["anonymous"],
+                themes=form.cleaned_data.get("themes", ()),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Thank you: your input is with the deciders.")
+                return redirect(decision)
+            form = None
+            context = _input_context(request, decision)
+            context["thanks"] = True
+            return render(request, "decisions/decision_detail.html#input", context)
+    context = _input_context(request, decision, form)
+    if request.htmx:
+        return render(request, "decisions/decision_detail.html#input", context)
+    return render(request, "decisions/input_form.html", context)
+
+
+@login_required
+@require_POST
+def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    if not can_decide(request.user, decision):
+        raise PermissionDenied("Only the people deciding answer input.")
+    entry = get_object_or_404(Input, pk=input_pk, decision=decision)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
+        messages.success(request, "Your answer is shown with the input.")
+    return redirect(f"{decision.get_absolute_url()}#input")

@@ -1,0 +1,162 @@
+"""Lists of decisions: all, affects me, flagged, exports, public, rights."""
+
+import csv
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from districts.bounds import query_text
+from districts.models import District
+from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_page
+
+from .. import selectors
+from ..forms import FilterForm
+from ..integrity import LABELS
+from ..models import Decision, DecisionRight, Domain
+from .common import _flag_labels, decision_for_user
+
+# ----- lists
+
+
+@login_required
+def decision_list(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")  # 400 for a search no person types (a NUL, a page of text)
+    form = FilterForm(request.GET or None, user=request.user)
+    decisions = form.apply(
+        selectors.with_list_relations(Decision.objects.visible_to(request.user)).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    page = cursor_page(request, [decisions])
+    _flag_labels(page.object_list)
+    return render_page(
+        request,
+        "decisions/decision_list.html",
+        {"form": form, "page": page, "export_query": request.GET.urlencode()},
+        partial="results",
+    )
+
+
+@login_required
+def affects_me(request: HtmxHttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user, fields=["status", "school", "team"])
+    status = form.cleaned_data.get("status") if form.is_valid() else None
+    chain = [form.apply(stage) for stage in selectors.affects_me(request.user, status)]
+    page = cursor_page(request, chain)
+    context = {"form": form, "page": page}
+    return render_page(request, "decisions/affects_me.html", context, partial="results")
+
+
+@login_required
+def flagged_list(request: HtmxHttpRequest) -> HttpResponse:
+    page = counted_page(selectors.flagged(request.user), request.GET.get("page"))
+    _flag_labels(page.object_list)
+    return render(request, "decisions/flagged.html", {"page": page})
+
+
+@login_required
+def export_csv(request: HtmxHttpRequest) -> HttpResponse:
+    query_text(request, "q")
+    form = FilterForm(request.GET or None, user=request.user)
+    decisions = form.apply(
+        selectors.with_list_relations(
+            Decision.objects.visible_to(request.user, whole_district=True)
+        )
+        .annotate(input_count=Count("inputs"))
+        .order_by("number")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "number",
+            "title",
+            "status",
+            "domain",
+            "school",
+            "team",
+            "visibility",
+            "input closes",
+            "decided on",
+            "outcome",
+            "rationale",
+            "input given",
+            "flags",
+        ]
+    )
+    for d in decisions.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                d.number,
+                d.title,
+                d.get_status_display(),
+                d.get_domain_display(),
+                d.school or "District",
+                d.owning_team or "",
+                d.get_visibility_display(),
+                d.input_closes.date() if d.input_closes else "",
+                d.decided_at.date() if d.decided_at else "",
+                d.outcome,
+                d.rationale,
+                d.input_count,
+                "; ".join(LABELS.get(c, c) for c in d.flag_codes),
+            ]
+        )
+    return response
+
+
+@login_required
+def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{decision.number}-input.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["kind", "input", "from", "given on", "changed the decision", "response"])
+    for entry in decision.inputs.select_related("author").in_reading_order():
+        writer.writerow(
+            [
+                entry.get_kind_display(),
+                entry.text,
+                entry.author_label,
+                entry.given_on,
+                "yes" if entry.changed_decision else "",
+                entry.response,
+            ]
+        )
+    return response
+
+
+@login_required
+def rights_map(request: HtmxHttpRequest) -> HttpResponse:
+    rights = DecisionRight.objects.visible_to(request.user).select_related("team")
+    by_domain: dict[str, list] = {}
+    for right in rights:
+        by_domain.setdefault(right.get_domain_display(), []).append(right)
+    return render(
+        request,
+        "decisions/rights.html",
+        {"by_domain": sorted(by_domain.items()), "domains": Domain.choices},
+    )
+
+
+def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """No sign-in: a district's public decisions and what they decided."""
+    district = get_object_or_404(District, slug=slug)
+    decisions = (
+        Decision.objects.filter(district=district)
+        .public()
+        .select_related("school")
+        .order_by("-decided_at", "-created_at", "-pk")
+    )
+    # Visitors are not signed in: show the times of the district whose page this is.
+    with timezone.override(ZoneInfo(district.timezone)):
+        return render(
+            request,
+            "decisions/public.html",
+            {"district": district, "page": counted_page(decisions, request.GET.get("page"))},
+        )
