@@ -578,7 +578,7 @@ def pad(path: Path, size: int) -> None:
 def test_a_roster_file_that_unpacks_past_the_limit_is_refused(
     tmp_path, roster, monkeypatch, as_zip
 ):
-    monkeypatch.setattr("districts.oneroster.MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr("districts.oneroster.reading.MAX_FILE_BYTES", 1024 * 1024)
     pad(roster / "users.csv", 2 * 1024 * 1024)
     path = zipped(tmp_path, roster) if as_zip else roster
     if as_zip:
@@ -592,7 +592,7 @@ def test_a_roster_file_that_unpacks_past_the_limit_is_refused(
 
 @pytest.mark.django_db
 def test_roster_files_past_the_total_limit_are_refused(tmp_path, roster, monkeypatch):
-    monkeypatch.setattr("districts.oneroster.MAX_ROSTER_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr("districts.oneroster.reading.MAX_ROSTER_BYTES", 3 * 1024 * 1024)
     for name in ("users.csv", "roles.csv"):
         pad(roster / name, 2 * 1024 * 1024)
 
@@ -602,7 +602,7 @@ def test_roster_files_past_the_total_limit_are_refused(tmp_path, roster, monkeyp
 
 @pytest.mark.django_db
 def test_files_the_import_does_not_read_do_not_count(tmp_path, roster, monkeypatch):
-    monkeypatch.setattr("districts.oneroster.MAX_ROSTER_BYTES", 1024 * 1024)
+    monkeypatch.setattr("districts.oneroster.reading.MAX_ROSTER_BYTES", 1024 * 1024)
     (roster / "enrollments.csv").touch()
     pad(roster / "enrollments.csv", 3 * 1024 * 1024)
 
@@ -617,7 +617,7 @@ def test_a_zip_member_that_understates_its_size_is_stopped_while_reading(
 ):
     from districts.oneroster import RosterSource
 
-    monkeypatch.setattr("districts.oneroster.MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr("districts.oneroster.reading.MAX_FILE_BYTES", 1024 * 1024)
     pad(roster / "users.csv", 2 * 1024 * 1024)
     # Headers that claim every file is tiny: only the capped read can tell.
     monkeypatch.setattr(RosterSource, "_stated_sizes", lambda self: dict.fromkeys(self._files, 10))

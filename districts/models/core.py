@@ -1,0 +1,230 @@
+"""Districts, schools, people and their roles, and the querysets district-owned models build on."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone; use a name such as America/Chicago.")
+
+
+class District(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(
+        max_length=64, default="America/Chicago", validators=[validate_timezone]
+    )
+    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="district_unique_sourced_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictQuerySet(models.QuerySet):
+    """Rows owned by a district. `visible_to` is the first filter of every view.
+
+    Nobody outside the district sees its rows; a model whose rows are not all for everyone in
+    the district narrows them in `narrow_to`, which only ever sees a signed-in member of it.
+    """
+
+    def visible_to(self, user):
+        if not user.is_authenticated or user.district_id is None:
+            return self.none()
+        return self.filter(district_id=user.district_id).narrow_to(user)
+
+    def narrow_to(self, user):
+        return self
+
+
+class School(models.Model):
+    class Level(models.TextChoices):
+        ELEMENTARY = "elementary", "Elementary"
+        MIDDLE = "middle", "Middle"
+        HIGH = "high", "High"
+        K8 = "k8", "K–8"
+        OTHER = "other", "Other"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="schools")
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.OTHER)
+    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["district", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="school_unique_sourced_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("districts:school", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    SUPERINTENDENT = "superintendent", "Superintendent"
+    DISTRICT_LEADER = "district_leader", "District leader"
+    PRINCIPAL = "principal", "Principal"
+    TEACHER_LEADER = "teacher_leader", "Teacher leader"
+    TEACHER = "teacher", "Teacher"
+    STAFF = "staff", "Staff"
+    STUDENT = "student", "Student"
+    FAMILY = "family", "Family"
+    COMMUNITY = "community", "Community member"
+    BOARD_MEMBER = "board_member", "Board member"
+
+
+DISTRICT_LEADER_ROLES = frozenset({Role.SUPERINTENDENT, Role.DISTRICT_LEADER})
+STAFF_ROLES = frozenset(
+    {
+        Role.SUPERINTENDENT,
+        Role.DISTRICT_LEADER,
+        Role.PRINCIPAL,
+        Role.TEACHER_LEADER,
+        Role.TEACHER,
+        Role.STAFF,
+        Role.BOARD_MEMBER,
+    }
+)
+TEACHING_ROLES = frozenset({Role.TEACHER, Role.TEACHER_LEADER})
+
+
+class UserQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
+        """The people directory: staff see everyone; students, families and the community see staff."""
+        if not user.is_staff_member:
+            return self.filter(role__in=STAFF_ROLES)
+        return self
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(title__icontains=text) | Q(email__icontains=text)
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def create_user(self, email=None, password=None, **fields):
+        email = self.normalize_email(email).lower() if email else None
+        user = self.model(email=email, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password", "district"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password, **fields):
+        fields.setdefault("name", email.split("@")[0])
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone the district knows: staff, students, families and community, with or without a login."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="people", null=True, blank=True
+    )
+    email = models.EmailField(unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
+    title = models.CharField(
+        max_length=120, blank=True, help_text="For example cook, new teacher, counselor."
+    )
+    schools = models.ManyToManyField(School, blank=True, related_name="people")
+    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("admin site access", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["district", "name"]),
+            models.Index(fields=["district", "role"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="user_unique_sourced_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or f"person {self.pk}"
+
+    def clean(self):
+        if self.email:
+            self.email = self.email.strip().lower()
+
+    def get_absolute_url(self) -> str:
+        return reverse("districts:person", args=[self.pk])
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else ""
+
+    @property
+    def is_district_leader(self) -> bool:
+        """Superintendents and district leaders: they supervise principals, log rounding visits
+        and read what spans the district's schools. Rules that let others in too
+        (`may_see_stoplight` and `may_see_themes` in rounding) are other rules, named apart."""
+        return self.role in DISTRICT_LEADER_ROLES
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role in TEACHING_ROLES
+
+    @property
+    def can_sign_in(self) -> bool:
+        return bool(self.email) and self.has_usable_password() and self.is_active
