@@ -28,6 +28,7 @@ from .documents import (
     can_edit_code,
     can_revise_purpose,
 )
+from .invitations import INVITATION_DAYS, Invitation, InvitationQuerySet, token_digest
 from .teams import (
     LeadershipTeam,
     Memberships,
@@ -39,6 +40,10 @@ from .teams import (
 )
 
 __all__ = [
+    "INVITATION_DAYS",
+    "Invitation",
+    "InvitationQuerySet",
+    "token_digest",
     "DISTRICT_LEADER_ROLES",
     "STAFF_ROLES",
     "TEACHING_ROLES",

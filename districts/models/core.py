@@ -25,6 +25,16 @@ class District(models.Model):
         max_length=64, default="America/Chicago", validators=[validate_timezone]
     )
     sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+    invite_students_and_families = models.BooleanField(
+        "students and families may be invited",
+        default=False,
+        help_text="Off: only staff and community members get invitations to sign in.",
+    )
+    require_sso_for_staff = models.BooleanField(
+        "staff sign in with single sign-on only",
+        default=False,
+        help_text="On: staff cannot sign in with a password or accept a password invitation.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -172,6 +182,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("admin site access", default=False)
+    is_district_admin = models.BooleanField(
+        "district administrator",
+        default=False,
+        help_text="Runs the district in Roundtable: people, invitations, schools, teams, settings.",
+    )
+    # Set when a roster import no longer lists the person: they are deactivated and shown as
+    # "left", and come back (cleared, active again) when a later import lists them.
+    left_roster_at = models.DateTimeField("left the roster", null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -224,6 +242,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_teacher(self) -> bool:
         return self.role in TEACHING_ROLES
+
+    @property
+    def may_be_invited(self) -> bool:
+        """Students and families only when their district has turned that on."""
+        if not (self.email and self.is_active and self.district_id):
+            return False
+        if self.role in (Role.STUDENT, Role.FAMILY):
+            return self.district.invite_students_and_families
+        return True
+
+    @property
+    def must_use_sso(self) -> bool:
+        return (
+            self.district_id is not None
+            and self.is_staff_member
+            and self.district.require_sso_for_staff
+        )
 
     @property
     def can_sign_in(self) -> bool:

@@ -167,7 +167,8 @@ def import_roster(
     with transaction.atomic():
         districts = save_districts(orgs, report)
         schools = save_schools(orgs, districts, report)
-        save_people(people, districts, schools, report, progress)
+        listed = set(users.rows) | users.bad_ids
+        save_people(people, districts, schools, report, progress, listed)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -5,11 +5,14 @@ The database is read once per kind and written in batches.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import District, School, User
@@ -18,7 +21,16 @@ from .rows import Orgs, Person, guess_level
 from .summary import ImportReport, Progress
 
 BATCH_SIZE = 2000
-USER_FIELDS = ("name", "email", "role", "title", "is_active", "sourced_id")
+USER_FIELDS = (
+    "name",
+    "email",
+    "role",
+    "title",
+    "is_active",
+    "left_roster_at",
+    "date_joined",
+    "sourced_id",
+)
 
 
 def batches[T](items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
@@ -123,7 +135,32 @@ def emails_taken(emails: set[str], district_pks: list[int]) -> set[str]:
     return taken
 
 
-def apply_person(user: User, person: Person) -> bool:
+def joined_at(person: Person, district: District) -> datetime.datetime | None:
+    """The start of the day the person's first role began, in the district's zone."""
+    if person.joined is None:
+        return None
+    return datetime.datetime.combine(
+        person.joined, datetime.time.min, tzinfo=ZoneInfo(district.timezone)
+    )
+
+
+def roster_state(user: User, listed_active: bool, now: datetime.datetime) -> dict:
+    """Whether the roster keeps the person active.
+
+    Leaving the roster (status tobedeleted, or dropped from users.csv) deactivates and marks
+    them as left; coming back undoes exactly that. Someone an administrator deactivated by
+    hand (inactive, never marked as left) stays deactivated whatever the roster says.
+    """
+    if not listed_active:
+        if user.is_active or user.left_roster_at is None:
+            return {"is_active": False, "left_roster_at": user.left_roster_at or now}
+        return {}
+    if user.left_roster_at is not None:
+        return {"is_active": True, "left_roster_at": None}
+    return {}
+
+
+def apply_person(user: User, person: Person, district: District | None = None, now=None) -> bool:
     """Copy the person's values onto the user; True when anything changed.
 
     An empty email or title in the roster leaves what the user has: the import never takes
@@ -132,13 +169,15 @@ def apply_person(user: User, person: Person) -> bool:
     values = {
         "name": person.row.name,
         "role": person.role,
-        "is_active": person.row.active,
         "sourced_id": person.row.sourced_id,
+        **roster_state(user, person.row.active, now or timezone.now()),
     }
     if person.row.email:
         values["email"] = person.row.email
     if person.title:
         values["title"] = person.title
+    if district is not None and (joined := joined_at(person, district)):
+        values["date_joined"] = joined
     changed = False
     for name, value in values.items():
         if getattr(user, name) != value:
@@ -156,7 +195,10 @@ def new_user(person: Person, district: District) -> User:
         role=person.role,
         title=person.title,
         is_active=person.row.active,
+        left_roster_at=None if person.row.active else timezone.now(),
     )
+    if joined := joined_at(person, district):
+        user.date_joined = joined
     user.set_unusable_password()
     return user
 
@@ -167,7 +209,11 @@ def save_people(
     schools: dict[str, School],
     report: ImportReport,
     progress: Progress,
+    listed: set[str] | None = None,
 ) -> None:
+    """Save the roster's people; with `listed` (every sourcedId in users.csv), deactivate the
+    district's rostered people it no longer lists (see `roster_state`)."""
+    now = timezone.now()
     district_pks = [district.pk for district in districts.values()]
     existing = list(
         User.objects.filter(district_id__in=district_pks).only("id", "district_id", *USER_FIELDS)
@@ -210,7 +256,7 @@ def save_people(
             created.append(user)
             counts.created += 1
         else:
-            fields_changed = apply_person(user, person)
+            fields_changed = apply_person(user, person, district, now)
             if fields_changed:
                 changed.append(user)
             if fields_changed or links[user.pk].keys() != school_pks:
@@ -219,6 +265,8 @@ def save_people(
                 counts.unchanged += 1
         wanted.append((user, school_pks))
 
+    if listed is not None:
+        changed += dropped(existing, listed, districts, report, now)
     total, done = len(created) + len(changed), 0
     for batch in batches(created):
         User.objects.bulk_create(batch)
@@ -231,6 +279,39 @@ def save_people(
     if not total:
         progress("saving", 0, 0)
     save_links(wanted, links)
+
+
+def dropped(
+    existing: list[User],
+    listed: set[str],
+    districts: dict[str, District],
+    report: ImportReport,
+    now: datetime.datetime,
+) -> list[User]:
+    """The rostered people of the imported districts that users.csv no longer lists, now
+    deactivated and marked as left. A district the file lists nobody for is left alone: an
+    export that lost its users must not lock a whole district out."""
+    counted = {district.pk for district in districts.values()}
+    with_people = {u.district_id for u in existing if u.sourced_id in listed}
+    gone = []
+    for user in existing:
+        if not user.sourced_id or user.sourced_id in listed:
+            continue
+        if user.district_id not in with_people:
+            continue
+        state = roster_state(user, False, now)
+        if state:
+            for name, value in state.items():
+                setattr(user, name, value)
+            gone.append(user)
+    for pk in counted - with_people:
+        if any(u.district_id == pk and u.sourced_id for u in existing):
+            name = next(d.name for d in districts.values() if d.pk == pk)
+            report.notes.append(
+                f"users.csv lists nobody in '{name}': its people were left as they were."
+            )
+    report.left = len(gone)
+    return gone
 
 
 def update_rows(model: type[Model], objects: list[Model], fields: Iterable[str]) -> None:

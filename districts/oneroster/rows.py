@@ -5,6 +5,7 @@ Pure: nothing here reads or writes the database.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -263,6 +264,15 @@ class RoleRow:
     title: str
     primary: bool
     active: bool
+    begins: datetime.date | None = None
+
+
+def begin_date(value: str) -> datetime.date | None:
+    """A role's beginDate (YYYY-MM-DD); a date that cannot be read is left out."""
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10]) if value.strip() else None
+    except ValueError:
+        return None
 
 
 def read_roles(
@@ -304,6 +314,7 @@ def parse_role(line: int, row: dict[str, str], users: Users, orgs: Orgs) -> Role
         title,
         primary=row.get("roleType", "").lower() == "primary",
         active=row.get("status", "").lower() != "tobedeleted",
+        begins=begin_date(row.get("beginDate", "")),
     )
 
 
@@ -317,6 +328,8 @@ class Person:
     role: Role
     title: str
     school_ids: set[str]
+    # The earliest beginDate of the person's roles: when they joined the district.
+    joined: datetime.date | None = None
 
 
 def assign_roles(
@@ -345,5 +358,15 @@ def assign_roles(
         role = chosen.role
         if role == Role.DISTRICT_LEADER and "superintendent" in user.title.lower():
             role = Role.SUPERINTENDENT
-        people.append(Person(user, district_id, role, user.title or chosen.title, school_ids))
+        starts = [r.begins for r in current if r.begins]
+        people.append(
+            Person(
+                user,
+                district_id,
+                role,
+                user.title or chosen.title,
+                school_ids,
+                joined=min(starts) if starts else None,
+            )
+        )
     return people

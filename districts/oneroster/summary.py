@@ -41,6 +41,7 @@ class ImportReport:
     roles_read: int = 0
     roles_bad: int = 0
     other_orgs: int = 0
+    left: int = 0  # people deactivated because the roster no longer lists them
     bad_rows: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -62,6 +63,9 @@ class ImportReport:
                 f"{counts.unchanged} unchanged, {plural(counts.bad, 'bad row')}"
             )
         lines.append(f"{'roles:':<11}{self.roles_read} read, {plural(self.roles_bad, 'bad row')}")
+        if self.left:
+            people = "1 person" if self.left == 1 else f"{self.left} people"
+            lines.append(f"{people} no longer in the roster: deactivated, shown as left")
         if self.other_orgs:
             lines.append(f"{plural(self.other_orgs, 'org')} neither district nor school, skipped")
         lines.extend(f"Note: {note}" for note in self.notes)
