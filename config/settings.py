@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "rounding",
     "principals",
     "home",
+    "administration",
 ]
 
 MIDDLEWARE = [

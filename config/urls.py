@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from administration import accept as invitation_views
 from districts.forms import AdminSignInForm, QueuedPasswordResetForm, SignInForm
 from home import views as home_views
 
@@ -23,6 +24,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("invitation/accept/", invitation_views.invitation_accept, name="invitation_accept"),
+    path("invitation/<str:token>/", invitation_views.invitation, name="invitation"),
+    path("administration/", include("administration.urls")),
     path("", include("districts.urls")),
     path("inbox/", include("notifications.urls")),
     path("decisions/", include("decisions.urls")),

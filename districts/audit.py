@@ -146,7 +146,10 @@ def entry_for(request, obj, action: str, changes: str = "") -> AuditEntry:
     return AuditEntry(
         district_id=district_id_of(obj),
         actor=user if user.is_authenticated else None,
-        actor_name=(str(user) if user.is_authenticated else "")[:200],
+        # A management command has nobody signed in: it names itself (`actor_name`).
+        actor_name=(str(user) if user.is_authenticated else getattr(request, "actor_name", ""))[
+            :200
+        ],
         action=action,
         object_type=str(obj._meta.verbose_name)[:100],
         object_id=str(obj.pk)[:64],

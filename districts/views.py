@@ -399,7 +399,7 @@ def picker_suggestions(request: HtmxHttpRequest, source: str) -> HttpResponse:
 @login_required
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     """What platform staff changed in the admin for this district, newest first."""
-    if not request.user.is_district_leader:
+    if not (request.user.is_district_leader or request.user.is_district_admin):
         raise PermissionDenied(_("The admin log is for the district's leaders."))
     entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
     return render(request, "districts/audit_log.html", {"page": cursor_page(request, [entries])})

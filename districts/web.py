@@ -59,6 +59,13 @@ def require_district_leader(request: HtmxHttpRequest) -> None:
         raise Http404("No such page.")
 
 
+def require_district_admin(request: HtmxHttpRequest) -> None:
+    """The district's administration exists only for its administrators."""
+    user = request.user
+    if not (user.is_authenticated and user.is_district_admin and user.district_id):
+        raise Http404("No such page.")
+
+
 def url_for_each(name: str, *leading_args):
     """One reverse() for a whole list: reversing per row costs as much as rendering the row."""
     marker = "987654321"

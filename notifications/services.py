@@ -68,9 +68,15 @@ def _already_sent(notices: list[Notice]) -> set[tuple[int, str, str]]:
 
 
 def notices_write(
-    notices: Iterable[Notice], *, now: datetime.datetime | None = None
+    notices: Iterable[Notice],
+    *,
+    now: datetime.datetime | None = None,
+    email_always: bool = False,
 ) -> list[Notification]:
     """Write the notices not written before and return them. E-mail follows the commit.
+
+    `email_always` sends each by e-mail at once whatever the person's settings (an invitation
+    to sign in: the person cannot read the inbox yet).
 
     Callers write the subject and body for everyone who receives them: never put the name of
     an anonymous author, or the text of notes and agendas, in either.
@@ -89,6 +95,8 @@ def notices_write(
     if not fresh:
         return []
     states = email_states(notice.recipient for notice in fresh)
+    if email_always:
+        states = {n.recipient.pk: Email.DUE if n.recipient.email else Email.NONE for n in fresh}
     now = now or timezone.now()
     rows = Notification.objects.bulk_create(
         [

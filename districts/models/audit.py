@@ -11,8 +11,8 @@ from .core import District, DistrictQuerySet, User
 
 class AuditEntryQuerySet(DistrictQuerySet):
     def narrow_to(self, user):
-        """A district's leaders read its admin log; nobody else does."""
-        return self if user.is_district_leader else self.none()
+        """A district's leaders and administrators read its admin log; nobody else does."""
+        return self if user.is_district_leader or user.is_district_admin else self.none()
 
 
 class AuditEntry(models.Model):

@@ -1,0 +1,41 @@
+"""Accepting an invitation: the link's token is moved into the session and out of the address
+bar at once (so no Referer or browser history carries it), then the person chooses a password."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from districts.models import Invitation
+
+from . import invitations
+from .forms import AcceptInvitationForm
+
+SESSION_KEY = "invitation_token"
+
+
+def invitation(request, token: str):
+    request.session[SESSION_KEY] = token[:100]
+    return redirect("invitation_accept")
+
+
+def invitation_accept(request):
+    found = Invitation.for_token(request.session.get(SESSION_KEY, ""))
+    if found is None:
+        return render(request, "administration/invitation.html", {"valid": False}, status=410)
+    person = found.user
+    if person.must_use_sso:
+        return render(request, "administration/invitation.html", {"valid": True, "sso": True})
+    form = AcceptInvitationForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not invitations.invitation_accept(invitation=found, form=form):
+            return render(request, "administration/invitation.html", {"valid": False}, status=410)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request, _("Your password is saved. Sign in with your e-mail address and it.")
+        )
+        return redirect("login")
+    return render(
+        request,
+        "administration/invitation.html",
+        {"valid": True, "form": form, "person": person},
+    )

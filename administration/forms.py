@@ -1,0 +1,128 @@
+"""The district administration's forms: each edits one row of the administrator's district."""
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from districts.bounds import Bounded
+from districts.forms import DateInput
+from districts.models import District, LeadershipTeam, School, TeamMembership, User
+from districts.pickers import MultiplePicker, Picker
+from principals.models import SchoolBreak
+
+
+class PersonForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "email", "role", "title", "schools", "is_district_admin", "is_active"]
+        labels = {"is_active": _("Active (may sign in)")}
+        widgets = {"schools": MultiplePicker("schools")}
+
+    def __init__(self, *args, district: District, editor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.district = district
+        self.editor = editor
+        self.fields["schools"].queryset = School.objects.filter(district=district)
+        self.fields["email"].required = False
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower() or None
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk == self.editor.pk:
+            if data.get("is_active") is False:
+                self.add_error("is_active", _("You cannot deactivate yourself."))
+            if data.get("is_district_admin") is False:
+                self.add_error(
+                    "is_district_admin",
+                    _("Another administrator must take this permission from you."),
+                )
+        return data
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        if person._state.adding:
+            person.set_unusable_password()
+        if person.is_active:
+            person.left_roster_at = None
+        if commit:
+            person.save()
+            self.save_m2m()
+        return person
+
+
+class BulkInviteForm(Bounded, forms.Form):
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("Everyone imported and not yet invited"),
+        label=_("Invite"),
+        help_text=_("Choose a school to invite its staff, or leave it to invite everyone new."),
+        widget=Picker("schools"),
+    )
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(district=district)
+
+
+class SchoolForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "level"]
+
+
+class TeamForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = LeadershipTeam
+        fields = ["name", "school", "purpose"]
+        widgets = {"school": Picker("schools")}
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.district = district
+        self.fields["school"].queryset = School.objects.filter(district=district)
+
+
+class MembershipForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = TeamMembership
+        fields = ["user", "team_role", "joined_on", "left_on"]
+        labels = {"user": _("Person")}
+        widgets = {"user": Picker("people"), "joined_on": DateInput, "left_on": DateInput}
+
+    def __init__(self, *args, team: LeadershipTeam, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.team = team
+        self.fields["user"].queryset = User.objects.filter(
+            district_id=team.district_id, is_active=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        joined, left = data.get("joined_on"), data.get("left_on")
+        if joined and left and left < joined:
+            self.add_error("left_on", _("Someone cannot leave a team before they joined it."))
+        return data
+
+
+class SchoolBreakForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = SchoolBreak
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.district = district
+
+
+class DistrictSettingsForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = District
+        fields = ["name", "timezone", "invite_students_and_families", "require_sso_for_staff"]
+
+
+class AcceptInvitationForm(Bounded, SetPasswordForm):
+    pass
