@@ -30,6 +30,15 @@ from .models import (
 )
 
 
+def platform_operators_only(request) -> bool:
+    """The Django admin is for the people who run the platform (superusers), not for a
+    district: it shows every district. Districts run themselves in `/administration/`."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = platform_operators_only
+
+
 @admin.register(District)
 class DistrictAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "timezone"]

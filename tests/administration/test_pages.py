@@ -220,3 +220,15 @@ def test_the_people_page_keeps_to_its_query_budget(
         )
     with django_assert_max_num_queries(12):
         assert client.get(reverse("administration:people")).status_code == 200
+
+
+def test_the_django_admin_is_for_platform_operators_only(client, administrator, superintendent):
+    superintendent.is_staff = True  # staff without being a superuser: not a platform operator
+    superintendent.save()
+    for person in (administrator, superintendent):
+        client.force_login(person)
+        response = client.get(reverse("admin:districts_user_changelist"))
+        assert response.status_code == 302 and "/admin/login/" in response.url
+    superintendent.is_superuser = True
+    superintendent.save()
+    assert client.get(reverse("admin:districts_user_changelist")).status_code == 200
