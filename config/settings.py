@@ -161,6 +161,13 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.clever",
+    "allauth.socialaccount.providers.openid_connect",
     "districts",
     "notifications",
     "decisions",
@@ -177,6 +184,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "districts.middleware.DistrictTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -240,6 +248,63 @@ AXES_VERBOSE = False
 # A success must not clear failures: an attacker signing in to their own account from the
 # same address would wipe the count on the accounts they are guessing at.
 AXES_RESET_ON_SUCCESS = False
+
+
+# Single sign-on (django-allauth, see districts/sso.py): a provider shows on the sign-in page
+# only when its SSO_* variables are set. Sign-ins are matched to roster people by e-mail;
+# nobody signs up through a provider, and allauth's own password pages are not used.
+def sso_app(name: str, **extra_settings) -> dict:
+    client_id, secret = env(f"SSO_{name}_CLIENT_ID"), env(f"SSO_{name}_CLIENT_SECRET")
+    if not secret:
+        raise ImproperlyConfigured(
+            f"SSO_{name}_CLIENT_ID is set: set SSO_{name}_CLIENT_SECRET too."
+        )
+    return {
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {"districts": env_list(f"SSO_{name}_DISTRICTS"), **extra_settings},
+    }
+
+
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if env("SSO_GOOGLE_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [sso_app("GOOGLE")],
+        "SCOPE": ["openid", "email", "profile"],
+        "AUTH_PARAMS": {"prompt": "select_account"},
+    }
+if env("SSO_MICROSOFT_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
+        "APPS": [sso_app("MICROSOFT", tenant=env("SSO_MICROSOFT_TENANT", "organizations"))]
+    }
+if env("SSO_CLEVER_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["clever"] = {"APPS": [sso_app("CLEVER")]}
+if env("SSO_OIDC_CLIENT_ID"):
+    if not env("SSO_OIDC_SERVER_URL"):
+        raise ImproperlyConfigured(
+            "SSO_OIDC_CLIENT_ID is set: set SSO_OIDC_SERVER_URL to the provider's address too."
+        )
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                **sso_app("OIDC", server_url=env("SSO_OIDC_SERVER_URL")),
+                "provider_id": "district",
+                "name": env("SSO_OIDC_NAME", "District account"),
+            }
+        ],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_ADAPTER = "districts.sso.RosterSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # districts.sso matches people by e-mail itself
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+ACCOUNT_ADAPTER = "districts.sso.RosterAccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")

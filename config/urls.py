@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from administration import accept as invitation_views
 from districts.forms import AdminSignInForm, QueuedPasswordResetForm, SignInForm
@@ -24,6 +25,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Single sign-on: allauth's provider redirects and callbacks; its own sign-in page is ours.
+    path("sso/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("sso/", include("allauth.urls")),
     path("invitation/accept/", invitation_views.invitation_accept, name="invitation_accept"),
     path("invitation/<str:token>/", invitation_views.invitation, name="invitation"),
     path("administration/", include("administration.urls")),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from . import tasks
 from .bounds import Bounded
@@ -139,7 +140,16 @@ class LockoutAware:
 
 
 class SignInForm(Bounded, LockoutAware, AuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.must_use_sso:
+            raise ValidationError(
+                _(
+                    "Your district signs staff in with its own accounts: use the single "
+                    "sign-on button below instead of a password."
+                ),
+                code="sso_required",
+            )
 
 
 class AdminSignInForm(Bounded, LockoutAware, AdminAuthenticationForm):

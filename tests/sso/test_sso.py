@@ -1,0 +1,118 @@
+"""Single sign-on end to end against an OpenID Connect provider the test starts on loopback:
+the browser's redirects are followed by hand, the provider is reached over real HTTP."""
+
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.urls import reverse
+
+from districts.models import User
+
+from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def provider(settings):
+    with Provider() as running:
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "APPS": [
+                    {
+                        "provider_id": "district",
+                        "name": "Cedar Valley account",
+                        "client_id": CLIENT_ID,
+                        "secret": CLIENT_SECRET,
+                        "settings": {"server_url": running.url, "districts": []},
+                    }
+                ],
+                "OAUTH_PKCE_ENABLED": True,
+            }
+        }
+        yield running
+
+
+def sso_sign_in(client, provider, email, verified=True):
+    """Press the button, let the provider answer, come back to the callback."""
+    provider.signed_in = {"email": email, "email_verified": verified, "name": "Someone"}
+    page = client.get(reverse("login")).content.decode()
+    start = reverse("openid_connect_login", kwargs={"provider_id": "district"})
+    assert f'action="{start}' in page and "Sign in with Cedar Valley account" in page
+    response = client.post(start)
+    assert response.status_code == 302
+    assert response.url.startswith(f"{provider.url}/authorize?")
+    at_provider = requests.get(response.url, allow_redirects=False, timeout=5)
+    assert at_provider.status_code == 302
+    callback = urlsplit(at_provider.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+def signed_in_as(client):
+    response = client.get(reverse("home"))
+    user = response.context["user"] if response.context else None
+    return user if user is not None and user.is_authenticated else None
+
+
+def test_a_roster_person_signs_in(client, provider, teacher):
+    response = sso_sign_in(client, provider, "Charlie@Cedar.Example")
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert signed_in_as(client) == teacher
+
+
+def test_an_imported_person_without_a_password_signs_in(client, provider, district):
+    person = User.objects.create_user(email="nia@cedar.example", district=district, name="Nia")
+    assert not person.has_usable_password()
+    sso_sign_in(client, provider, "nia@cedar.example")
+    assert signed_in_as(client) == person
+
+
+def test_an_unknown_address_is_refused_and_no_account_is_made(client, provider, teacher):
+    count = User.objects.count()
+    response = sso_sign_in(client, provider, "stranger@elsewhere.example")
+    assert response.status_code == 403
+    assert "stranger@elsewhere.example is not in your district" in response.content.decode()
+    assert User.objects.count() == count
+    assert signed_in_as(client) is None
+
+
+def test_an_unverified_address_is_refused(client, provider, teacher):
+    response = sso_sign_in(client, provider, "charlie@cedar.example", verified=False)
+    assert response.status_code == 403
+    assert "verified e-mail address" in response.content.decode()
+    assert signed_in_as(client) is None
+
+
+def test_a_deactivated_person_is_refused(client, provider, teacher):
+    User.objects.filter(pk=teacher.pk).update(is_active=False)
+    response = sso_sign_in(client, provider, "charlie@cedar.example")
+    assert response.status_code == 403
+    assert "deactivated" in response.content.decode()
+    assert signed_in_as(client) is None
+
+
+def test_a_provider_limited_to_other_districts_is_refused(client, provider, teacher, settings):
+    settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["settings"]["districts"] = [
+        "harbor-point"
+    ]
+    assert sso_sign_in(client, provider, "charlie@cedar.example").status_code == 403
+    assert signed_in_as(client) is None
+
+
+def test_a_district_may_require_sso_for_staff(client, provider, teacher, district):
+    district.require_sso_for_staff = True
+    district.save()
+    response = client.post(
+        reverse("login"), {"username": "charlie@cedar.example", "password": "a-long-test-password"}
+    )
+    assert "use the single sign-on button" in response.content.decode()
+    assert signed_in_as(client) is None
+    sso_sign_in(client, provider, "charlie@cedar.example")
+    assert signed_in_as(client) == teacher
+
+
+def test_no_provider_configured_shows_no_button(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    page = client.get(reverse("login")).content.decode()
+    assert "Or sign in with" not in page
