@@ -57,7 +57,7 @@ class BulkInviteForm(Bounded, forms.Form):
         queryset=School.objects.none(),
         required=False,
         empty_label=_("Everyone imported and not yet invited"),
-        label=_("Invite"),
+        label=_("Whom to invite"),
         help_text=_("Choose a school to invite its staff, or leave it to invite everyone new."),
         widget=Picker("schools"),
     )
