@@ -1,17 +1,25 @@
 """Single sign-on end to end against an OpenID Connect provider the test starts on loopback:
 the browser's redirects are followed by hand, the provider is reached over real HTTP."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.urls import reverse
 
+from districts import sso
 from districts.models import User
 
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -116,3 +124,58 @@ def test_no_provider_configured_shows_no_button(client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {}
     page = client.get(reverse("login")).content.decode()
     assert "Or sign in with" not in page
+
+
+def providers_from_env(tmp_path, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
+    clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "import django; django.setup(); from django.conf import settings; import json; "
+        "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_providers_come_from_the_environment(tmp_path):
+    result = providers_from_env(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {}
+    result = providers_from_env(
+        tmp_path,
+        SSO_MICROSOFT_CLIENT_ID="app",
+        SSO_MICROSOFT_CLIENT_SECRET="s",
+        SSO_MICROSOFT_TENANT="1234-abcd",
+        SSO_CLEVER_CLIENT_ID="c",
+        SSO_CLEVER_CLIENT_SECRET="cs",
+        SSO_CLEVER_DISTRICTS="cedar-valley, harbor-point",
+    )
+    providers = json.loads(result.stdout)
+    assert providers["microsoft"]["APPS"][0]["settings"]["tenant"] == "1234-abcd"
+    assert providers["clever"]["APPS"][0]["settings"]["districts"] == [
+        "cedar-valley",
+        "harbor-point",
+    ]
+    result = providers_from_env(tmp_path, SSO_OIDC_CLIENT_ID="x", SSO_OIDC_CLIENT_SECRET="y")
+    assert result.returncode != 0 and "SSO_OIDC_SERVER_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("provider", "tenant", "trusted"),
+    [
+        ("microsoft", "organizations", False),
+        ("microsoft", "common", False),
+        ("microsoft", "1234-abcd", True),
+        ("clever", None, True),
+        ("google", None, False),
+    ],
+)
+def test_which_directories_vouch_for_unverified_addresses(provider, tenant, trusted):
+    app = SimpleNamespace(settings={"tenant": tenant} if tenant else {})
+    account = SimpleNamespace(provider=provider, get_provider=lambda: SimpleNamespace(app=app))
+    login = SimpleNamespace(
+        account=account, email_addresses=[SimpleNamespace(email="A@B.example", verified=False)]
+    )
+    assert sso.directory_issues_addresses(login) is trusted
+    assert sso.vouched_emails(login) == (["a@b.example"] if trusted else [])
