@@ -205,6 +205,9 @@ def seed_district(spec: DemoDistrict, *, password: str) -> District:
         demo_email(spec, "superintendent"),
         sign_in="superintendent" in spec.sign_ins,
     )
+    # The demo superintendent also runs the district's administration pages.
+    superintendent.is_district_admin = True
+    superintendent.save(update_fields=["is_district_admin"])
     people: dict[str, list[User]] = {}
     for role, title, count in ROSTER:
         for i in range(count):

@@ -5,6 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from districts.models import User
 
@@ -74,4 +76,13 @@ def test_date_joined_is_the_earliest_begin_date_of_the_roles(tmp_path):
     assert joined.astimezone(zone).date() == datetime.date(2019, 8, 20)
     assert User.objects.get(sourced_id="pr").date_joined.astimezone(zone).date() == (
         datetime.date(2025, 8, 15)
+    )
+
+
+def test_a_person_who_left_is_shown_as_left(client_for, superintendent, teacher):
+    User.objects.filter(pk=teacher.pk).update(is_active=False, left_roster_at=timezone.now())
+    client = client_for(superintendent)
+    assert "Left" in client.get(reverse("districts:person", args=[teacher.pk])).content.decode()
+    assert (
+        '<span class="tag">Left</span>' in client.get(reverse("districts:people")).content.decode()
     )
