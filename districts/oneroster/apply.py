@@ -323,8 +323,18 @@ def update_rows(model: type[Model], objects: list[Model], fields: Iterable[str])
     columns = [model._meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+
+    def value(number: int, column) -> str:
+        # PostgreSQL types a VALUES column from its values and takes a column of NULLs for
+        # text, so each is cast to its field's type there; SQLite would turn a cast date
+        # into a number, and needs none.
+        if connection.vendor == "postgresql":
+            return f"CAST(v.column{number} AS {column.db_type(connection)})"
+        return f"v.column{number}"
+
     assignments = ", ".join(
-        f"{quote(column.column)} = v.column{number}" for number, column in enumerate(columns, 2)
+        f"{quote(column.column)} = {value(number, column)}"
+        for number, column in enumerate(columns, 2)
     )
     row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
     for batch in batches(objects):
