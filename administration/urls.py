@@ -4,18 +4,20 @@ from . import views
 
 app_name = "administration"
 
+# No segment repeats a main navigation address ("/people/", "/schools/", "/teams/"): the
+# navigation marks a link as current when its address is part of the page's.
 urlpatterns = [
     path("", views.index, name="index"),
-    path("people/", views.people, name="people"),
-    path("people/new/", views.person_add, name="person_add"),
-    path("people/<int:pk>/", views.person_edit, name="person"),
-    path("people/<int:pk>/invite/", views.person_invite, name="person_invite"),
-    path("people/<int:pk>/revoke/", views.person_revoke, name="person_revoke"),
+    path("roster/", views.people, name="people"),
+    path("roster/new/", views.person_add, name="person_add"),
+    path("roster/<int:pk>/", views.person_edit, name="person"),
+    path("roster/<int:pk>/invite/", views.person_invite, name="person_invite"),
+    path("roster/<int:pk>/revoke/", views.person_revoke, name="person_revoke"),
     path("invite/", views.bulk_invite, name="bulk_invite"),
-    path("schools/", views.schools, name="schools"),
-    path("schools/<int:pk>/", views.school_edit, name="school"),
-    path("teams/", views.teams, name="teams"),
-    path("teams/<int:pk>/", views.team_edit, name="team"),
+    path("district-schools/", views.schools, name="schools"),
+    path("district-schools/<int:pk>/", views.school_edit, name="school"),
+    path("leadership-teams/", views.teams, name="teams"),
+    path("leadership-teams/<int:pk>/", views.team_edit, name="team"),
     path("memberships/<int:pk>/", views.membership_edit, name="membership"),
     path("breaks/", views.breaks, name="breaks"),
     path("breaks/<int:pk>/", views.break_edit, name="break"),

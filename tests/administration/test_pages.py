@@ -232,3 +232,9 @@ def test_the_django_admin_is_for_platform_operators_only(client, administrator, 
     superintendent.is_superuser = True
     superintendent.save()
     assert client.get(reverse("admin:districts_user_changelist")).status_code == 200
+
+
+def test_only_administrators_see_the_administration_link(client_for, administrator, teacher):
+    url = reverse("administration:index")
+    assert f'href="{url}"' in client_for(administrator).get(reverse("home")).content.decode()
+    assert f'href="{url}"' not in client_for(teacher).get(reverse("home")).content.decode()
