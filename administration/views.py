@@ -186,7 +186,8 @@ def bulk_invite(request: HtmxHttpRequest) -> HttpResponse:
         ).filter(has_open_invitation=False)
     else:
         people = invitations.never_invited(people).exclude(sourced_id="")
-    sent = invitations.invitations_send(people=list(people), by=request.user, request=request)
+    people = list(people.select_related("district"))
+    sent = invitations.invitations_send(people=people, by=request.user, request=request)
     messages.success(
         request,
         ngettext("Sent %(count)d invitation.", "Sent %(count)d invitations.", sent.invited)

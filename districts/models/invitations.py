@@ -58,11 +58,13 @@ class Invitation(models.Model):
         return f"Invitation for {self.user}"
 
     @classmethod
-    def issue(cls, *, user: User, by: User | None, now=None) -> tuple[Invitation, str]:
+    def issue(
+        cls, *, user: User, by: User | None, now=None, save: bool = True
+    ) -> tuple[Invitation, str]:
         """A new invitation and its token (the token is never stored, only its digest)."""
         now = now or timezone.now()
         token = secrets.token_urlsafe(32)
-        invitation = cls.objects.create(
+        invitation = cls(
             district_id=user.district_id,
             user=user,
             invited_by=by,
@@ -70,6 +72,8 @@ class Invitation(models.Model):
             created_at=now,
             expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
         )
+        if save:
+            invitation.save()
         return invitation, token
 
     @classmethod

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,3 +171,25 @@ def test_the_person_list_shows_each_status(
     assert statuses["Max Off"] == "Deactivated"
     left = client.get(reverse("administration:people"), {"status": "left"})
     assert [p.name for p in left.context["page"]] == ["Lee Gone"]
+
+
+def test_inviting_a_school_takes_the_same_queries_for_5_or_40_people(
+    client, administrator, district, school, make_person_in, django_capture_on_commit_callbacks
+):
+    def staff(count, start):
+        for number in range(start, start + count):
+            person = make_person_in(district, Role.TEACHER, f"T {number}", None, [school])
+            User.objects.filter(pk=person.pk).update(email=f"t{number}@cedar.example")
+
+    client.force_login(administrator)
+    counts = []
+    for count, start in ((5, 0), (40, 100)):
+        staff(count, start)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=False),
+        ):
+            client.post(reverse("administration:bulk_invite"), {"school": school.pk})
+        counts.append(len(queries))
+    assert Invitation.objects.open().count() == 45
+    assert counts[0] == counts[1]
