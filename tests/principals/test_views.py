@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from districts.models import Theme
-from principals import services
+from principals import reminders, services
 from principals.models import (
     ActionItem,
     AgendaItem,
@@ -127,7 +127,7 @@ def test_writing_my_private_note_never_touches_the_other_sides(
 
 
 def test_private_notes_are_not_in_reminder_emails(secret, past, mailoutbox):
-    services.reminders_send(now=past.scheduled_at + datetime.timedelta(hours=2))
+    reminders.reminders_send(now=past.scheduled_at + datetime.timedelta(hours=2))
     assert all("thinking of leaving" not in m.body for m in mailoutbox)
 
 
