@@ -30,7 +30,7 @@ from django.utils import timezone  # noqa: E402
 from config.celery import app  # noqa: E402
 from districts.models import District, Role, School, User  # noqa: E402
 from notifications.models import Notification  # noqa: E402
-from principals import services  # noqa: E402
+from principals import reminders  # noqa: E402
 from principals.models import CheckIn, CheckInPair  # noqa: E402
 
 PAIRS = int(os.environ.get("BENCH_PAIRS", 10_000))
@@ -111,7 +111,7 @@ def main() -> None:
     try:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            claimed = services.reminders_send(now=now)
+            claimed = reminders.reminders_send(now=now)
             seconds = time.perf_counter() - started
         print(
             f"reminder run: {len(claimed)} reminders written to the outbox in {seconds:.2f} s, "
@@ -119,15 +119,15 @@ def main() -> None:
         )
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            result = services.dispatch(now=now)
+            result = reminders.dispatch(now=now)
             seconds = time.perf_counter() - started
         print(
             f"second full dispatch (nothing left to send): {result} in {seconds:.2f} s, {len(queries)} queries"
         )
-        reminders = Notification.objects.filter(
+        written = Notification.objects.filter(
             district=district, kind__startswith="principals.before"
         )
-        assert reminders.count() == 2 * PAIRS
+        assert written.count() == 2 * PAIRS
     finally:
         started = time.perf_counter()
         User.objects.filter(district=district).delete()

@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from . import services
+from . import notices, services
 
 
 @shared_task
 def dispatch_due() -> int:
     """Beat runs this every few minutes: close input windows on time and send what is due."""
-    return sum(services.dispatch_due().values())
+    return sum(notices.dispatch_due().values())
 
 
 @shared_task

@@ -3,7 +3,8 @@
 It sits in the base app so that no app imports another app's views.
 
 Two kinds of page. `counted_page` is Django's paginator ("page 3 of 12"), for lists that are
-short or whose size is already known. `cursor_page` shows "next page" and "first page" links
+short or whose size is already known; `window_page` is the same page with its total read in
+the rows' own query, for a list shown on a page that has many queries already. `cursor_page` shows "next page" and "first page" links
 without counting: a paginator that shows "page 3 of 2,000" counts every row the reader may
 see, on every page view; in a district of 50,000 decisions that count is most of the page's
 cost. Here each page reads one row more than it shows, to know whether there is a next page,
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -81,6 +82,17 @@ def counted_page(
     if count is not None:
         paginator.count = count  # a cached property: set, it is never queried
     return paginator.get_page(number)
+
+
+def window_page(queryset, number: int, per_page: int = COUNTED_PER_PAGE) -> Page:
+    """Page `number` of `queryset`, counted in the same query; past the end, the first page."""
+    start = (number - 1) * per_page
+    rows = list(queryset.annotate(window_total=Window(Count("pk")))[start : start + per_page])
+    if not rows and number > 1:
+        return window_page(queryset, 1, per_page)
+    paginator = Paginator(rows, per_page)
+    paginator.count = rows[0].window_total if rows else 0
+    return Page(rows, number, paginator)
 
 
 @dataclass

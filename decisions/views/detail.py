@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Window
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from districts.models import Theme
-from districts.web import HtmxHttpRequest
+from districts.web import HtmxHttpRequest, window_page
 
 from .. import services
 from ..forms import (
@@ -50,26 +50,24 @@ def _page_number(raw: str | None) -> int:
 
 def _input_page(decision: Decision, number: int) -> dict:
     """One page of a decision's input, newest day first, with how many there are in all."""
-    start = (number - 1) * INPUT_PAGE_SIZE
-    inputs = list(
+    page = window_page(
         # The district too, so the (district, decision, kind) index finds the rows.
         decision.inputs.filter(district_id=decision.district_id)
         .select_related("author")
         .prefetch_related("themes")
-        # Counted in the same query: the window runs before the page is cut.
-        .annotate(total=Window(Count("pk")))
-        .newest_first()[start : start + INPUT_PAGE_SIZE]
+        .newest_first(),
+        number,
+        INPUT_PAGE_SIZE,
     )
-    total = inputs[0].total if inputs else 0
-    shown = start + len(inputs)
+    total = page.paginator.count
     return {
-        "inputs": inputs,
+        "inputs": page.object_list,
         "input_total": total,
-        "input_number": number,
-        "input_first_shown": start + 1,
-        "input_last_shown": shown,
-        "input_next": number + 1 if shown < total else None,
-        "input_left": max(total - shown, 0),
+        "input_number": page.number,
+        "input_first_shown": page.start_index(),
+        "input_last_shown": page.end_index(),
+        "input_next": page.number + 1 if page.end_index() < total else None,
+        "input_left": total - page.end_index(),
     }
 
 
@@ -82,8 +80,6 @@ def _input_context(
     if may_give and gave_anonymous is None:
         gave_anonymous = services.has_given_anonymous(decision, user)
     shown = _input_page(decision, page)
-    if page > 1 and not shown["inputs"]:  # past the end (an old link): the newest instead
-        shown = _input_page(decision, 1)
     return {
         "decision": decision,
         **shown,

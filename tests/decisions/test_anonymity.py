@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from decisions import services
+from decisions import notices, services
 from decisions.models import Input, anonymous_key
 from notifications.models import Notification
 
@@ -203,6 +203,6 @@ def test_closing_soon_reminder_cannot_tell_anonymous_givers_from_the_silent(
 ):
     quiet = make_person_in(district, "teacher", "Quiet One", "quiet@cedar.example", [school])
     services.input_give(decision=open_decision, by=principal, kind="idea", text="named")
-    sent = set(services.closing_soon_send(open_decision))
+    sent = set(notices.closing_soon_send(open_decision))
     assert teacher in sent and quiet in sent  # the same notice whether or not they wrote
     assert principal not in sent  # named input is not secret

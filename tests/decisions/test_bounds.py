@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import services
+from decisions import notices, services
 from decisions.models import Decision, Status, Visibility
 from notifications.models import Notification
 
@@ -239,11 +239,11 @@ def test_every_notice_subject_is_one_line(
     Decision.objects.filter(pk=open_decision.pk).update(title="Bus times\nBcc: all\r\nX-Evil: 1")
     open_decision.refresh_from_db()
     Notification.objects.all().delete()  # the notices of opening it, under its first title
-    services.window_opened_send(open_decision)
-    services.closing_soon_send(open_decision)
+    notices.window_opened_send(open_decision)
+    notices.closing_soon_send(open_decision)
     decided(open_decision, superintendent)
     open_decision.review_on = timezone.localdate() - datetime.timedelta(days=1)
-    services.reflection_due_send(open_decision)
+    notices.reflection_due_send(open_decision)
     subjects = set(Notification.objects.values_list("subject", flat=True))
     assert len(subjects) == 4, subjects
     for subject in subjects:

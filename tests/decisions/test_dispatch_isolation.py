@@ -4,7 +4,7 @@ import logging
 
 from django.db import connection
 
-from decisions import services
+from decisions import notices, services
 from decisions.models import Decision
 from notifications.models import Notification
 
@@ -28,8 +28,8 @@ def test_a_decision_that_cannot_be_read_does_not_stop_the_others(
     Notification.objects.all().delete()
     corrupt(broken)
 
-    with caplog.at_level(logging.ERROR, logger="decisions.services"):
-        counts = services.dispatch_due()
+    with caplog.at_level(logging.ERROR, logger="decisions.notices"):
+        counts = notices.dispatch_due()
 
     assert counts["opened"] > 0
     assert Notification.objects.filter(url=open_decision.get_absolute_url()).exists()

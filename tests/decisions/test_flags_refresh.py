@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import services
+from decisions import notices, services
 from decisions.integrity import integrity_flags
 from decisions.models import Decision, DecisionRight, Involvement, Stakeholder, Status
 from districts.models import GuidingPrinciple
@@ -137,7 +137,7 @@ def principle_tested(ctx, decision):
 
 def close_on_time(ctx, decision):
     with time_machine.travel(decision.input_closes + datetime.timedelta(minutes=5)):
-        services.dispatch_due()
+        notices.dispatch_due()
 
 
 def admin_change(change):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from decisions import services
+from decisions import notices, services
 from decisions.integrity import integrity_flags
 from decisions.models import DecisionRight, Status
 
@@ -27,7 +27,7 @@ def test_deciding_before_the_window_closes_is_flagged(open_decision, superintend
 
 def test_deciding_after_the_window_closed_is_not_flagged(open_decision, superintendent, rights):
     with time_machine.travel(open_decision.input_closes + datetime.timedelta(hours=1)):
-        services.dispatch_due()
+        notices.dispatch_due()
         open_decision.refresh_from_db()
         assert open_decision.status == Status.DECIDING
         decided(open_decision, superintendent)

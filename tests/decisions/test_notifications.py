@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from decisions import services, tasks
+from decisions import notices, services, tasks
 from decisions.models import Status
 from notifications.models import Notification
 
@@ -26,15 +26,15 @@ def test_opening_input_tells_the_consulted_and_affected(
 ):
     # The fixture opened it inside the test transaction: run the after-commit notice now.
     with django_capture_on_commit_callbacks(execute=True):
-        services.window_opened_send(open_decision)
+        notices.window_opened_send(open_decision)
     assert "decisions.window_opened" in kinds_for(teacher)
     assert "decisions.window_opened" in kinds_for(principal)
     assert kinds_for(teacher).count("decisions.window_opened") == 1
 
 
 def test_window_opened_notice_goes_out_once_even_when_beat_fires_twice(open_decision, teacher):
-    services.dispatch_due()
-    services.dispatch_due()
+    notices.dispatch_due()
+    notices.dispatch_due()
     assert kinds_for(teacher).count("decisions.window_opened") == 1
     assert (
         Notification.objects.filter(recipient=teacher, kind="decisions.window_opened").count() == 1
@@ -51,25 +51,25 @@ def test_a_window_that_opens_later_is_announced_when_it_opens(
         input_closes=now + datetime.timedelta(days=6),
     )
     services.decision_open_input(decision=decision, by=superintendent)
-    services.dispatch_due()
+    notices.dispatch_due()
     assert "decisions.window_opened" not in kinds_for(teacher)
     with time_machine.travel(now + datetime.timedelta(days=1, minutes=5)):
-        services.dispatch_due()
+        notices.dispatch_due()
     assert "decisions.window_opened" in kinds_for(teacher)
 
 
 def test_closing_soon_goes_to_those_without_input_once(open_decision, teacher, principal):
     with time_machine.travel(open_decision.input_closes - datetime.timedelta(hours=47)):
         services.input_give(decision=open_decision, by=principal, kind="support", text="yes")
-        services.dispatch_due()
-        services.dispatch_due()
+        notices.dispatch_due()
+        notices.dispatch_due()
     assert kinds_for(teacher).count("decisions.closing_soon") == 1
     assert "decisions.closing_soon" not in kinds_for(principal)
 
 
 def test_no_closing_reminder_three_days_before(open_decision, teacher):
     with time_machine.travel(open_decision.input_closes - datetime.timedelta(hours=72)):
-        services.dispatch_due()
+        notices.dispatch_due()
     assert "decisions.closing_soon" not in kinds_for(teacher)
 
 
@@ -107,11 +107,11 @@ def test_reflection_due_goes_to_the_deciders_once(
         by=superintendent,
         review_on=timezone.localdate() + datetime.timedelta(days=10),
     )
-    services.dispatch_due()
+    notices.dispatch_due()
     assert "decisions.reflection_due" not in kinds_for(superintendent)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=11)):
-        services.dispatch_due()
-        services.dispatch_due()
+        notices.dispatch_due()
+        notices.dispatch_due()
     assert kinds_for(superintendent).count("decisions.reflection_due") == 1
     assert kinds_for(principal).count("decisions.reflection_due") == 1
     assert "decisions.reflection_due" not in kinds_for(teacher)

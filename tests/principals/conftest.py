@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from principals.models import CheckIn, CheckInPair
 
@@ -46,3 +47,20 @@ def admin_user(district, make_person_in):
     user.is_superuser = True
     user.save()
     return user
+
+
+SOON = datetime.timedelta(days=3)
+
+
+def url(check_in, suffix=""):
+    return f"/check-ins/{check_in.pk}/{suffix}"
+
+
+@pytest.fixture
+def upcoming(make_check_in):
+    return make_check_in(timezone.now() + SOON)
+
+
+@pytest.fixture
+def past(make_check_in):
+    return make_check_in(timezone.now() - datetime.timedelta(days=11), status=CheckIn.Status.HELD)

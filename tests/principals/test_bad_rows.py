@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from districts.models import District
 from notifications.models import Email, Notification
 from notifications.outbox import due_emails_send
-from principals import services
+from principals import reminders, services
 from principals.models import CalendarFeed, CheckIn, CheckInPair
 from principals.tasks import dispatch
 
@@ -130,7 +130,7 @@ def test_the_dispatcher_reminds_every_other_district_past_a_bad_row(
     # A district whose zone was broken past the checks: its meetings cannot be told in its time.
     District.objects.filter(pk=pair.district_id).update(timezone="Mars/Olympus_Mons")
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        result = services.dispatch(now=NOW)
+        result = reminders.dispatch(now=NOW)
     assert harbor_reminders() == ["olga@harbor.example", "pia@harbor.example"]
     assert result["reminded"] == 2
     assert not Notification.objects.filter(recipient=pair.principal).exists()
@@ -179,7 +179,7 @@ def test_a_reminder_refused_for_good_keeps_its_reason_and_is_not_picked_up_again
         "default": {"BACKEND": "tests.notifications.failing_backend.RefusingBackend"}
     }
     make_check_in(datetime.datetime(2026, 3, 17, 14, tzinfo=UTC))
-    services.reminders_send(now=NOW)
+    reminders.reminders_send(now=NOW)
     assert due_emails_send() == 0
     assert RefusingBackend.attempts == 2
     notices = Notification.objects.filter(kind="principals.before_48h")
@@ -191,7 +191,7 @@ def test_a_reminder_refused_for_good_keeps_its_reason_and_is_not_picked_up_again
 
 def test_a_stored_reminder_subject_with_a_line_break_is_sent_on_one_line(pair, make_check_in):
     make_check_in(datetime.datetime(2026, 3, 17, 14, tzinfo=UTC))
-    services.reminders_send(now=NOW)
+    reminders.reminders_send(now=NOW)
     Notification.objects.update(subject="Check-in\nBcc: x@example.com")
     assert due_emails_send() == 2
     assert {m.subject for m in mail.outbox} == {"Check-in Bcc: x@example.com"}

@@ -11,15 +11,11 @@ from districts.models import Theme
 from principals import services
 from principals.models import CheckIn, CheckInPair
 from principals.views import RECENT_MEETINGS
+from tests.principals.conftest import SOON, url
 
 pytestmark = pytest.mark.django_db
 
 CHICAGO = ZoneInfo("America/Chicago")
-SOON = datetime.timedelta(days=3)
-
-
-def url(check_in, suffix=""):
-    return f"/check-ins/{check_in.pk}/{suffix}"
 
 
 # --- The supervisor's principals ----------------------------------------------------------
@@ -173,16 +169,6 @@ def test_agenda_items_show_who_added_them_and_where_they_came_from(
     assert "Bob Lindqvist · carried from 3 Mar" in body
     assert '<span class="tag kind-celebration">Celebration</span>' in body
     assert "Alice Okafor</span>" in body
-
-
-@pytest.fixture
-def upcoming(make_check_in):
-    return make_check_in(timezone.now() + SOON)
-
-
-@pytest.fixture
-def past(make_check_in):
-    return make_check_in(timezone.now() - datetime.timedelta(days=11), status=CheckIn.Status.HELD)
 
 
 # --- Adding a principal -------------------------------------------------------------------

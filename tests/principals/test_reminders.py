@@ -8,7 +8,7 @@ from django.db import connection
 
 from notifications.models import Email, EmailMode, Notification, NotificationSettings
 from notifications.tasks import send_due_emails
-from principals import services
+from principals import reminders
 from principals.models import AgendaItem, CheckIn, CheckInPair, PrivateNote
 from principals.tasks import dispatch
 
@@ -26,7 +26,7 @@ def test_both_people_get_the_48_hour_reminder_with_a_link_to_the_meeting(
     meeting, principal, superintendent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+        reminders.reminders_send(now=MEETING - datetime.timedelta(hours=30))
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@cedar.example", "bob@cedar.example"]
     assert all(f"http://localhost:8000/check-ins/{meeting.pk}/" in m.body for m in mail.outbox)
     assert "Mar 10, 2026 09:00 CDT" in mail.outbox[0].body
@@ -54,7 +54,7 @@ def test_no_reminder_or_notice_quotes_the_agenda_or_notes(
     PrivateNote.objects.create(check_in=meeting, author=principal, text="Private: leaving in June")
     with django_capture_on_commit_callbacks(execute=True):
         for hours in (-30, -1, 3):  # 48 hours before, 2 hours before, the notes nudge after
-            services.reminders_send(now=MEETING + datetime.timedelta(hours=hours))
+            reminders.reminders_send(now=MEETING + datetime.timedelta(hours=hours))
     # Two before, two two hours before, one nudge (the principal already wrote a note).
     assert Notification.objects.filter(kind__startswith="principals.").count() == 5
     written = [
@@ -69,8 +69,8 @@ def test_no_reminder_or_notice_quotes_the_agenda_or_notes(
 def test_a_second_run_sends_nothing(meeting, django_capture_on_commit_callbacks):
     now = MEETING - datetime.timedelta(hours=30)
     with django_capture_on_commit_callbacks(execute=True):
-        assert len(services.reminders_send(now=now)) == 2
-        assert services.reminders_send(now=now) == []
+        assert len(reminders.reminders_send(now=now)) == 2
+        assert reminders.reminders_send(now=now) == []
     assert len(mail.outbox) == 2
     assert Notification.objects.count() == 2
 
@@ -79,7 +79,7 @@ def test_two_hours_before_only_the_short_reminder_goes_out(
     meeting, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send(now=MEETING - datetime.timedelta(minutes=90))
+        reminders.reminders_send(now=MEETING - datetime.timedelta(minutes=90))
     assert set(Notification.objects.values_list("kind", flat=True)) == {"principals.before_2h"}
     assert all("in two hours" in m.subject for m in mail.outbox)
 
@@ -101,8 +101,8 @@ def test_the_two_day_reminder_keeps_the_meetings_clock_time_across_a_clock_chang
         return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
     meeting = make_check_in(at(meeting_at))
-    assert services.reminders_send(now=at(early)) == []
-    sent = services.reminders_send(now=at(on_time))
+    assert reminders.reminders_send(now=at(early)) == []
+    sent = reminders.reminders_send(now=at(on_time))
     assert {n.kind for n in sent} == {"principals.before_48h"}
     assert all(n.key == f"check_in:{meeting.pk}" for n in sent)
 
@@ -110,7 +110,7 @@ def test_the_two_day_reminder_keeps_the_meetings_clock_time_across_a_clock_chang
 def test_reminders_skip_moved_and_far_away_meetings(make_check_in):
     make_check_in(MEETING, status=CheckIn.Status.RESCHEDULED)
     make_check_in(MEETING + datetime.timedelta(days=14))
-    assert services.reminders_send(now=MEETING - datetime.timedelta(hours=30)) == []
+    assert reminders.reminders_send(now=MEETING - datetime.timedelta(hours=30)) == []
 
 
 def test_after_the_meeting_only_who_has_not_written_notes_is_nudged(
@@ -118,7 +118,7 @@ def test_after_the_meeting_only_who_has_not_written_notes_is_nudged(
 ):
     PrivateNote.objects.create(check_in=meeting, author=superintendent, text="Went well.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send(now=MEETING + datetime.timedelta(hours=3))
+        reminders.reminders_send(now=MEETING + datetime.timedelta(hours=3))
     assert [m.to for m in mail.outbox] == [["bob@cedar.example"]]
     assert Notification.objects.get().kind == "principals.notes_nudge"
 
@@ -128,7 +128,7 @@ def test_a_daily_digest_reader_gets_the_inbox_notice_and_no_single_email(
 ):
     NotificationSettings.objects.create(user=principal, email_mode=EmailMode.DAILY)
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send(now=MEETING - datetime.timedelta(hours=30))
+        reminders.reminders_send(now=MEETING - datetime.timedelta(hours=30))
     assert [m.to for m in mail.outbox] == [["alice@cedar.example"]]
     assert Notification.objects.get(recipient=principal).email == Email.DIGEST
 
@@ -136,8 +136,8 @@ def test_a_daily_digest_reader_gets_the_inbox_notice_and_no_single_email(
 def test_a_pair_past_its_cadence_is_flagged_once_and_the_supervisor_told(pair, make_check_in):
     make_check_in(datetime.datetime(2026, 1, 6, 15, tzinfo=UTC), status=CheckIn.Status.HELD)
     now = datetime.datetime(2026, 1, 6, 15, tzinfo=UTC) + datetime.timedelta(days=18)
-    assert services.overdue_pairs_flag(now=now) == [pair.pk]
-    assert services.overdue_pairs_flag(now=now) == []
+    assert reminders.overdue_pairs_flag(now=now) == [pair.pk]
+    assert reminders.overdue_pairs_flag(now=now) == []
     assert Notification.objects.filter(kind="principals.overdue").count() == 1
     pair.refresh_from_db()
     assert pair.overdue_since == now
@@ -146,7 +146,7 @@ def test_a_pair_past_its_cadence_is_flagged_once_and_the_supervisor_told(pair, m
 def test_a_pair_within_its_cadence_is_not_flagged(pair, make_check_in):
     make_check_in(datetime.datetime(2026, 1, 6, 15, tzinfo=UTC), status=CheckIn.Status.HELD)
     now = datetime.datetime(2026, 1, 6, 15, tzinfo=UTC) + datetime.timedelta(days=16)
-    assert services.overdue_pairs_flag(now=now) == []
+    assert reminders.overdue_pairs_flag(now=now) == []
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -160,7 +160,7 @@ def test_dispatch_queries_stay_flat_as_pairs_grow(
         assert other
     now = datetime.datetime(2026, 3, 16, 12, tzinfo=UTC)
     with django_assert_max_num_queries(30):
-        result = services.dispatch(now=now)
+        result = reminders.dispatch(now=now)
     assert result["reminded"] == 2 * (count + 1)
 
 
@@ -194,7 +194,7 @@ def test_two_concurrent_runs_send_each_reminder_once(real_worker, meeting, locme
     def run():
         try:
             barrier.wait()
-            results.append(services.reminders_send(now=MEETING - datetime.timedelta(hours=30)))
+            results.append(reminders.reminders_send(now=MEETING - datetime.timedelta(hours=30)))
         finally:
             connection.close()
 

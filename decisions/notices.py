@@ -1,0 +1,160 @@
+"""Who hears about a decision, and when: each notice is claimed once per decision, person and kind.
+
+`dispatch_due` is the beat's entry point: it closes windows on time and sends what has come due.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from districts.bounds import one_line
+from districts.models import TeamMembership, User
+from notifications.services import notify
+
+from .integrity import refresh_flags
+from .models import Decision, Involvement, NoticeKind, Status, people_of
+
+logger = logging.getLogger(__name__)
+
+INPUT_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED)
+
+
+def notify_once(
+    *,
+    decision: Decision,
+    people: Iterable[User],
+    kind: str,
+    subject: str,
+    body: str = "",
+) -> list[User]:
+    """Notify each person once per decision and kind; returns those newly notified."""
+    written = notify(
+        recipients=people,
+        kind=f"decisions.{kind}",
+        subject=subject,
+        body=body,
+        url=decision.get_absolute_url(),
+        key=f"decision:{decision.pk}",
+    )
+    return [notice.recipient for notice in written]
+
+
+def window_opened_send(decision: Decision) -> list[User]:
+    if not decision.window_is_open:
+        return []
+    closes = timezone.localtime(decision.input_closes).strftime("%b %-d at %H:%M")
+    return notify_once(
+        decision=decision,
+        people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
+        kind=NoticeKind.WINDOW_OPENED,
+        subject=_("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
+        body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
+    )
+
+
+def people_without_named_input(decision: Decision, people: Iterable[User]) -> list[User]:
+    """People who have given no named input.
+
+    Anonymous input is deliberately not subtracted: if it were, who did *not* get the reminder
+    (visible in inboxes and the admin) would point at who wrote the anonymous input.
+    """
+    named = set(decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True))
+    return [p for p in people if p.pk not in named]
+
+
+def closing_soon_send(decision: Decision) -> list[User]:
+    waiting = people_without_named_input(decision, people_of(decision, INPUT_INVOLVEMENTS))
+    return notify_once(
+        decision=decision,
+        people=waiting,
+        kind=NoticeKind.CLOSING_SOON,
+        subject=_("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)},
+        body=(
+            f"Input on {decision.number} closes soon and we have no named input from you. "
+            "If you gave anonymous input, you can ignore this: anonymous input is not linked "
+            "to anyone, so reminders cannot leave you out."
+        ),
+    )
+
+
+def reflection_due_send(decision: Decision) -> list[User]:
+    deciders = set(people_of(decision, (Involvement.DECIDES,)))
+    if decision.owning_team_id:
+        deciders |= {
+            m.user
+            for m in TeamMembership.objects.current()
+            .filter(team_id=decision.owning_team_id)
+            .select_related("user")
+        }
+    if decision.decided_by:
+        deciders.add(decision.decided_by)
+    return notify_once(
+        decision=decision,
+        people=deciders,
+        kind=NoticeKind.REFLECTION_DUE,
+        subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
+        body=f"{decision.number} reached its review date. What happened, and what did we learn?",
+    )
+
+
+def _each(pks, step, what: str) -> int:
+    """Run `step` on each decision in its own transaction; one that fails is logged and skipped."""
+    done = 0
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                done += step(Decision.objects.select_for_update().get(pk=pk))
+        except Exception:
+            logger.exception("Decision %s: %s failed; the run goes on without it.", pk, what)
+    return done
+
+
+def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Close windows on time and send each notice that has come due, once."""
+    now = now or timezone.now()
+
+    def close(decision: Decision) -> int:
+        if decision.status != Status.OPEN_FOR_INPUT or decision.input_closes > now:
+            return 0
+        decision.close_input(by=None)
+        refresh_flags(decision)
+        return 1
+
+    def remind(decision: Decision) -> int:
+        sent = len(window_opened_send(decision))
+        if decision.input_closes <= now + datetime.timedelta(hours=48):
+            counts["closing"] += len(closing_soon_send(decision))
+        return sent
+
+    def reflect(decision: Decision) -> int:
+        sent = len(reflection_due_send(decision))
+        if "review_overdue" not in decision.flag_codes:
+            refresh_flags(decision)
+        return sent
+
+    counts = {"closed": 0, "opened": 0, "closing": 0, "reflection": 0}
+    ids = Decision.objects.values_list("pk", flat=True)
+    counts["closed"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_closes__lte=now), close, "closing input"
+    )
+    counts["opened"] = _each(
+        ids.filter(status=Status.OPEN_FOR_INPUT, input_opens__lte=now, input_closes__gt=now),
+        remind,
+        "input reminders",
+    )
+    counts["reflection"] = _each(
+        ids.filter(
+            status__in=[Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING],
+            review_on__lte=timezone.localdate(now),
+            reflections__isnull=True,
+        ),
+        reflect,
+        "reflection reminder",
+    )
+    return counts

@@ -1,0 +1,294 @@
+"""Visits and what is logged during one: conversations, celebrations, the summary."""
+
+import datetime
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from districts.access import visible_or_404
+from districts.bounds import query_id, query_text
+from districts.models import Role, School, User
+from districts.web import (
+    HtmxHttpRequest,
+    counted_page,
+    render_page,
+    require_district_leader,
+)
+
+from .. import services
+from ..forms import (
+    CelebrationForm,
+    ConversationForm,
+    VisitFilterForm,
+    VisitForm,
+    VisitSummaryForm,
+)
+from ..models import (
+    Conversation,
+    FollowUp,
+    RoundingVisit,
+)
+from .common import (
+    FOLLOW_UP_DAYS,
+    ROSTER_OPTIONS,
+    draft_key,
+    posted_person,
+    roster_at,
+    visit_for_user,
+)
+
+
+@login_required
+def visit_list(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_district_leader and not request.user.rounding_visits.exists():
+        return redirect("rounding:my_school")
+    form = VisitFilterForm(request.GET or None, district_id=request.user.district_id)
+    visits = (
+        RoundingVisit.objects.visible_to(request.user)
+        .select_related("school")
+        .prefetch_related(Prefetch("visitors", queryset=User.objects.only("id", "name")))
+        .annotate(conversation_count=Count("conversations", distinct=True))
+        .order_by("-date", "-pk")
+    )
+    if form.is_valid():
+        if form.cleaned_data["school"]:
+            visits = visits.filter(school=form.cleaned_data["school"])
+        if form.cleaned_data["date_from"]:
+            visits = visits.filter(date__gte=form.cleaned_data["date_from"])
+        if form.cleaned_data["date_to"]:
+            visits = visits.filter(date__lte=form.cleaned_data["date_to"])
+    return render_page(
+        request,
+        "rounding/visit_list.html",
+        {"form": form, "page": counted_page(visits, request.GET.get("page"))},
+        partial="results",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_start(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    initial = {"date": timezone.localdate()}
+    school_pk = query_id(request, "school")
+    if school_pk:
+        initial["school"] = School.objects.visible_to(request.user).filter(pk=school_pk).first()
+    form = VisitForm(request.POST or None, initial=initial, district_id=request.user.district_id)
+    if form.is_valid():
+        visit = services.visit_start(by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Visit to {visit.school} started. Log each conversation as you go."
+        )
+        return redirect(visit)
+    return render(request, "rounding/visit_start.html", {"form": form})
+
+
+def visit_context(
+    request, visit, *, conversation_form=None, celebration_form=None, summary_form=None, saved=None
+):
+    people = roster_at(visit.school, also=posted_person(request, "person"))
+    district_id = visit.district_id
+    conversations = (
+        Conversation.objects.visible_to(request.user)
+        .filter(visit=visit)
+        .select_related("person")
+        .prefetch_related(
+            "themes", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner"))
+        )
+    )
+    return {
+        "visit": visit,
+        "conversations": conversations,
+        "conversation_form": conversation_form
+        or ConversationForm(district_id=district_id, people=people),
+        "celebration_form": celebration_form
+        or CelebrationForm(district_id=district_id, people=people, prefix="celebration"),
+        "celebrations": visit.celebrations.select_related("person"),
+        "summary_form": summary_form or VisitSummaryForm(initial={"summary": visit.summary}),
+        "conversation_key": draft_key(visit, "conversation"),
+        "celebration_key": draft_key(visit, "celebration"),
+        "saved": saved,
+    }
+
+
+@login_required
+def visit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for_user(request, pk)
+    context = visit_context(request, visit)
+    context["visitors"] = visit.visitors.all()
+    # After a save without htmx, the page tells draft.js which draft to forget.
+    saved_form = request.GET.get("saved", "")
+    if saved_form in ("conversation", "celebration", "summary"):
+        context["clear_draft"] = draft_key(visit, saved_form)
+    return render(request, "rounding/visit_detail.html", context)
+
+
+def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
+    return redirect(f"{visit.get_absolute_url()}?saved={saved}")
+
+
+@login_required
+@require_POST
+def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for_user(request, pk)
+    chosen = posted_person(request, "person")
+    people = SimpleLazyObject(lambda: roster_at(visit.school, also=chosen))
+    form = ConversationForm(request.POST, district_id=visit.district_id, people=people)
+    saved = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.conversation_add(
+                visit=visit,
+                person=data["person"],
+                name=data["name"],
+                role_group=data["role_group"],
+                working=data["working"],
+                concerns=data["concerns"],
+                ideas=data["ideas"],
+                recognition=data["recognition"],
+                themes=data["themes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if saved is None:
+        context = visit_context(request, visit, conversation_form=form)
+    else:
+        notes = [saved.working, saved.concerns, saved.ideas, saved.recognition]
+        student_names = services.student_names_in(school=visit.school, texts=notes)
+        if not request.htmx:
+            # Straight back to the visit: no page to build here (a phone in a hallway waits).
+            messages.success(request, f"Conversation with {saved.display_name} saved.")
+            if student_names:
+                messages.warning(request, student_warning(student_names))
+            return back_to(visit, "conversation")
+        context = visit_context(request, visit, saved=saved)
+        context["student_names"] = student_names
+    context["visitors"] = visit.visitors.all()
+    return render_page(request, "rounding/visit_detail.html", context, partial="conversations")
+
+
+def student_warning(names) -> str:
+    return (
+        f"This note names {', '.join(names)}, a student at this school. Notes that name students "
+        "are student records: keep them factual and share them only with those who need them."
+    )
+
+
+@login_required
+@require_POST
+def note_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """As they type: a gentle warning when a note names a student of the school."""
+    visit = visit_for_user(request, pk)
+    texts = [
+        request.POST.get(f, "")[:5000]
+        for f in ("working", "concerns", "ideas", "recognition", "what")
+    ]
+    names = services.student_names_in(school=visit.school, texts=texts)
+    return render(request, "rounding/student_warning.html", {"student_names": names})
+
+
+@login_required
+def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Options for the person picker: the school's people whose name matches what is typed."""
+    visit = visit_for_user(request, pk)
+    query = query_text(request, "person_q")
+    people = User.objects.filter(district_id=visit.district_id, schools=visit.school)
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(title__icontains=query))
+    people = list(people.order_by("name")[:ROSTER_OPTIONS])
+    return render(request, "rounding/roster_options.html", {"people": people, "query": query})
+
+
+@login_required
+@require_POST
+def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for_user(request, pk)
+    people = roster_at(visit.school, also=posted_person(request, "celebration-person"))
+    form = CelebrationForm(
+        request.POST, district_id=visit.district_id, people=people, prefix="celebration"
+    )
+    if form.is_valid():
+        celebration = services.celebration_record(
+            school=visit.school, visit=visit, by=request.user, **form.cleaned_data
+        )
+        if not request.htmx:
+            messages.success(request, f"Celebration of {celebration.who} recorded.")
+            return back_to(visit, "celebration")
+        context = visit_context(request, visit)
+        context["celebration_saved"] = celebration
+    else:
+        context = visit_context(request, visit, celebration_form=form)
+    return render_page(request, "rounding/visit_detail.html", context, partial="celebrations")
+
+
+@login_required
+@require_POST
+def visit_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    visit = visit_for_user(request, pk)
+    form = VisitSummaryForm(request.POST)
+    if not form.is_valid():
+        # Nothing is cut: what was typed comes back with the reason.
+        context = visit_context(request, visit, summary_form=form)
+        context["visitors"] = visit.visitors.all()
+        return render(request, "rounding/visit_detail.html", context)
+    visit.summary = form.cleaned_data["summary"]
+    visit.save(update_fields=["summary"])
+    messages.success(request, _("Summary saved."))
+    return back_to(visit, "summary")
+
+
+# Follow-ups -----------------------------------------------------------------------------
+
+
+def without_names(text: str, names) -> str:
+    """Staff read follow-ups: take the speaker's name out of the default wording."""
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b", "someone", text, flags=re.IGNORECASE)
+    return text
+
+
+@login_required
+@require_POST
+def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One tap: the concern becomes a follow-up owned by the school's principal, due in two weeks."""
+    conversation = visible_or_404(
+        request, Conversation.objects.select_related("visit__school", "person"), pk=pk
+    )
+    if not conversation.concerns:
+        raise Http404("This conversation has no concern to follow up.")
+    school = conversation.visit.school
+    owner = (
+        User.objects.filter(district_id=school.district_id, role=Role.PRINCIPAL, schools=school)
+        .order_by("pk")
+        .first()
+        or request.user
+    )
+    speaker = conversation.display_name
+    students = services.student_names_in(school=school, texts=[conversation.concerns])
+    heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
+    follow_up = services.follow_up_create(
+        school=school,
+        by=request.user,
+        conversation=conversation,
+        what=f"Look into: {heard}"[:300],
+        heard=heard[:300],
+        owner=owner,
+        # Never before the visit (one saved with a future date before visits were checked).
+        due_on=max(
+            timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS), conversation.visit.date
+        ),
+    )
+    if request.htmx:
+        return render(request, "rounding/follow_up_made.html", {"follow_up": follow_up})
+    messages.success(request, "Follow-up created. Check the wording staff will read.")
+    return redirect(follow_up)
