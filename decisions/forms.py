@@ -9,6 +9,7 @@ from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, The
 from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
 from .models import (
+    KINDS_FOR_PROCESS,
     Decision,
     Domain,
     Input,
@@ -126,9 +127,12 @@ class InputForm(Bounded, forms.ModelForm):
         }
         labels = {"text": "Your input"}
 
-    def __init__(self, *args, themes=None, theme_choices=None, **kwargs):
+    def __init__(self, *args, themes=None, theme_choices=None, process=None, **kwargs):
         """`theme_choices`, when the page already read them (see `picker_choices`), saves a query."""
         super().__init__(*args, **kwargs)
+        if process is not None:
+            kinds = KINDS_FOR_PROCESS[process]
+            self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         self.fields["themes"].queryset = (
             themes if themes is not None else self.fields["themes"].queryset.none()
         )

@@ -18,6 +18,13 @@ from .models import (
     Status,
     holds_right,
 )
+from .processes import (
+    PROCESS_FLAGS,
+    facts_of,
+    process_changes,
+    process_flag_codes,
+    vote_refusals,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ LABELS = {
     "no_input_sought": "No input sought",
     "no_rationale": "No rationale",
     "review_overdue": "Review date passed without a reflection",
+    **PROCESS_FLAGS,
 }
 
 
@@ -134,6 +142,29 @@ def _message(code: str, decision: Decision, record: _Record) -> str:
             )
 
 
+def _process_message(code: str, decision: Decision) -> str:
+    match code:
+        case "objection_unresolved":
+            return _("It was recorded while an objection still stood unresolved.")
+        case "block_ignored":
+            return _(
+                "It was recorded while a block still stood, without moving to another process."
+            )
+        case "advice_unanswered":
+            return _("It was recorded before every piece of advice had an answer.")
+        case "no_named_decider":
+            named = decision.decider.name if decision.decider else _("nobody")
+            return _("The named decider was %(named)s, but someone else recorded it.") % {
+                "named": named
+            }
+        case "heard_not_recorded":
+            return _("It was recorded without writing down what the deciders heard.")
+        case _:
+            return _("It was recorded without a vote that counts: %(why)s") % {
+                "why": " ".join(vote_refusals(decision, facts_of(decision).ballots))
+            }
+
+
 def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -> list[Flag]:
     today = today or timezone.localdate()
     flags: list[Flag] = []
@@ -144,6 +175,21 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
         record = _Record(decision, stakeholders)
         for code in decided_flag_codes(record, today):
             flags.append(Flag(code, _message(code, decision, record)))
+        for code in process_flag_codes(decision, facts_of(decision)):
+            flags.append(Flag(code, _process_message(code, decision)))
+    for event in process_changes(decision):
+        flags.append(
+            Flag(
+                "process_changed",
+                _("The process changed from %(old)s to %(new)s on %(when)s%(why)s.")
+                % {
+                    "old": event.old,
+                    "new": event.new,
+                    "when": _local(event.created_at, decision),
+                    "why": f" ({event.note})" if event.note else "",
+                },
+            )
+        )
 
     # A consulted group is heard only through named input from its members. Anonymous input
     # counts toward the decision's total and toward no single group: were it to clear a

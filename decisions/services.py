@@ -25,6 +25,7 @@ from districts.models import (
     User,
 )
 
+from .choices import kind_fits
 from .integrity import refresh_flags
 from .models import (
     DECIDED_STATUSES,
@@ -42,7 +43,22 @@ from .models import (
     may_give_input,
     people_of,
 )
+from .mechanics import (
+    decision_change_process,
+    has_voted,
+    input_resolve,
+    is_author,
+    vote_cast,
+)
 from .notices import notify_once, window_opened_send
+
+__all__ = [
+    "decision_change_process",
+    "has_voted",
+    "input_resolve",
+    "is_author",
+    "vote_cast",
+]
 
 
 def _display(decision: Decision, field: str) -> str:
@@ -254,6 +270,10 @@ def input_give(
         )
     if not text.strip():
         raise ValidationError({"text": "Write your input."})
+    if not kind_fits(kind, decision.process_type):
+        raise ValidationError(
+            {"kind": _("Choose one of the kinds of input this process asks for.")}
+        )
     entry = Input(
         district_id=decision.district_id,
         decision=decision,
@@ -322,8 +342,10 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
 
 
 @transaction.atomic
-def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
-    decision.decide(by=by, outcome=outcome, rationale=rationale)
+def decision_decide(
+    *, decision: Decision, by: User, outcome: str, rationale: str = "", heard: str | None = None
+) -> Decision:
+    decision.decide(by=by, outcome=outcome, rationale=rationale, heard=heard)
     _inform(decision=decision, by=by)
     refresh_flags(decision)
     return decision

@@ -15,6 +15,10 @@ from ..access import (
 from ..choices import (
     DECIDED_STATUSES,
     FINISHED_STATUSES,
+    KINDS_FOR_PROCESS,
+    STOPPING_KINDS,
+    InputKind,
+    Resolution,
     Authority,
     Domain,
     Involvement,
@@ -33,10 +37,17 @@ from .related import (
     Stakeholder,
     anonymous_key,
 )
+from .vote import Ballot, Turnout
 
 __all__ = [
     "DECIDED_STATUSES",
     "FINISHED_STATUSES",
+    "KINDS_FOR_PROCESS",
+    "STOPPING_KINDS",
+    "Ballot",
+    "InputKind",
+    "Resolution",
+    "Turnout",
     "TRACKED_FIELDS",
     "Authority",
     "Decision",

@@ -84,7 +84,12 @@ def _input_context(
         "decision": decision,
         **shown,
         "input_form": (
-            form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
+            form
+            or InputForm(
+                themes=Theme.objects.visible_to(user),
+                theme_choices=theme_choices,
+                process=decision.process_type,
+            )
             if may_give
             else None
         ),
@@ -190,7 +195,7 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     themes = Theme.objects.visible_to(request.user)
-    form = InputForm(request.POST, themes=themes)
+    form = InputForm(request.POST, themes=themes, process=decision.process_type)
     if form.is_valid():
         try:
             services.input_give(

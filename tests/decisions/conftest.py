@@ -30,6 +30,8 @@ def make_decision(district, team, superintendent, window):
         **fields,
     ):
         fields.setdefault("domain", "schedule")
+        # Consent asks nothing of a decision without objections, so most tests can decide it.
+        fields.setdefault("process_type", "consent")
         return services.decision_create(
             district=dist,
             by=by,

@@ -121,7 +121,12 @@ def test_no_input_sought_is_flagged_unless_delegated(make_decision, superintende
     skipped = make_decision(status="deciding")
     decided(skipped, superintendent)
     assert "no_input_sought" in codes(skipped)
-    delegated = make_decision(status="deciding", process_type="delegated")
+    delegated = make_decision(
+        status="deciding",
+        process_type="delegated",
+        decider=superintendent,
+        decider_bounds="Within this year's budget.",
+    )
     decided(delegated, superintendent)
     assert "no_input_sought" not in codes(delegated)
 
