@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import STOPPING_KINDS, Involvement, ProcessType, Status
+from .choices import Involvement, ProcessType, Status
 
 # Fewer secret ballots than this, and the tally would tell voters each other's choices.
 SECRET_MINIMUM = 3
@@ -170,7 +170,7 @@ def tally(decision) -> list[Line] | None:
     """
     if tally_is_hidden(decision):
         return None
-    counts: dict[str, int] = {option: 0 for option in decision.option_list()}
+    counts: dict[str, int] = dict.fromkeys(decision.option_list(), 0)
     voters: dict[str, list[str]] = {option: [] for option in counts}
     rows = decision.ballots.select_related("voter").order_by("option", "voter__name")
     cast = 0

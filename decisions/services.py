@@ -27,6 +27,13 @@ from districts.models import (
 
 from .choices import kind_fits
 from .integrity import refresh_flags
+from .mechanics import (
+    decision_change_process,
+    has_voted,
+    input_resolve,
+    is_author,
+    vote_cast,
+)
 from .models import (
     DECIDED_STATUSES,
     TRACKED_FIELDS,
@@ -42,13 +49,6 @@ from .models import (
     can_decide,
     may_give_input,
     people_of,
-)
-from .mechanics import (
-    decision_change_process,
-    has_voted,
-    input_resolve,
-    is_author,
-    vote_cast,
 )
 from .notices import notify_once, window_opened_send
 

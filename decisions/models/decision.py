@@ -12,7 +12,6 @@ from districts.bounds import check_date, check_datetime, check_line
 from districts.models import District, GuidingPrinciple, LeadershipTeam, School, User
 
 from ..access import DecisionQuerySet
-from ..processes import decide_refusals, open_refusals
 from ..choices import (
     DECIDED_STATUSES,
     FINISHED_STATUSES,
@@ -22,6 +21,7 @@ from ..choices import (
     Status,
     Visibility,
 )
+from ..processes import decide_refusals, open_refusals
 
 
 class DecisionCounter(models.Model):
