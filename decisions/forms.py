@@ -14,7 +14,9 @@ from .models import (
     Domain,
     Input,
     Involvement,
+    ProcessType,
     Reflection,
+    Resolution,
     Stakeholder,
     Status,
 )
@@ -164,12 +166,25 @@ class RespondForm(Bounded, forms.Form):
 
 
 class DecideForm(Bounded, forms.Form):
+    heard = forms.CharField(
+        label=_("What we heard"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The input in a few lines, as the deciders understood it."),
+    )
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Why this option: the principles and the input it weighed.",
     )
+
+    def __init__(self, *args, process: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if process != ProcessType.CONSULTATIVE:
+            del self.fields["heard"]
+        else:
+            self.fields["heard"].required = True
 
 
 class ReflectionForm(Bounded, forms.ModelForm):
@@ -353,3 +368,32 @@ INVOLVEMENT_FOR_AUTHORITY = {
 }
 
 ROLE_LABELS = dict(Role.choices)
+
+
+class ResolveForm(Bounded, forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("How it was resolved"),
+        choices=[(r.value, r.label) for r in (Resolution.AMENDED, Resolution.NOT_PARAMOUNT)],
+    )
+    note = forms.CharField(
+        label=_("How the proposal changed, or why it is not paramount"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class VoteForm(Bounded, forms.Form):
+    option = forms.ChoiceField(label=_("Your choice"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, options: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [(option, option) for option in options]
+
+
+class ProcessChangeForm(Bounded, forms.Form):
+    process_type = forms.ChoiceField(label=_("Move to"), choices=ProcessType.choices)
+    reason = forms.CharField(
+        label=_("Why the process changes"),
+        help_text=_("It goes on the record and the decision is flagged."),
+        max_length=300,
+    )

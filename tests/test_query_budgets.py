@@ -53,6 +53,7 @@ def built(district, school, team, superintendent, principal, teacher, make_perso
                 context="c",
                 owning_team=team,
                 domain="schedule",
+                process_type="consent",
                 stakeholders=affecting,
                 input_opens=now - datetime.timedelta(days=1),
                 input_closes=now + datetime.timedelta(days=5),

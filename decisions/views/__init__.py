@@ -21,6 +21,7 @@ from .lists import (
     public_list,
     rights_map,
 )
+from .process import input_resolve, process_change, vote
 from .wizard import decision_create, decision_edit
 
 __all__ = [
@@ -37,7 +38,10 @@ __all__ = [
     "input_csv",
     "input_give",
     "input_page",
+    "input_resolve",
     "input_respond",
+    "process_change",
+    "vote",
     "open_input",
     "principle_test",
     "public_list",

@@ -15,11 +15,13 @@ from .. import services
 from ..forms import (
     InputForm,
     PrincipleTestForm,
+    ProcessChangeForm,
     RespondForm,
     StakeholderForm,
     SupersedeForm,
     picker_choices,
 )
+from ..guide import guide_for, vote_context
 from ..integrity import integrity_flags
 from ..models import (
     Decision,
@@ -28,6 +30,7 @@ from ..models import (
     Input,
     Reflection,
     Stakeholder,
+    Status,
     anonymous_key,
     can_decide,
     can_edit,
@@ -96,6 +99,9 @@ def _input_context(
         "gave_anonymous": may_give and gave_anonymous,
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
+        "may_give": may_give,
+        # To offer its author "Withdraw" on their own anonymous objection; never shown.
+        "my_key": anonymous_key(decision.pk, user.pk),
     }
 
 
@@ -107,6 +113,7 @@ def input_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "decision": decision,
         **_input_page(decision, _page_number(request.GET.get("page"))),
         "may_decide": can_decide(request.user, decision),
+        "my_key": anonymous_key(decision.pk, request.user.pk),
     }
     return render(request, "decisions/input_items.html", context)
 
@@ -117,7 +124,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         Decision.objects.select_related(
-            "school", "owning_team", "district", "decided_by", "superseded_by"
+            "school", "owning_team", "district", "decided_by", "superseded_by", "decider"
         )
         .with_access(request.user)
         .annotate(
@@ -168,6 +175,11 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
     may_decide = context["may_decide"]
     context.update(
         {
+            "guide": guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"]),
+            **vote_context(user, decision, may_give=context["may_give"]),
+            "process_form": ProcessChangeForm(initial={"process_type": ""})
+            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
+            else None,
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
             "supersedes": supersedes,
@@ -176,8 +188,15 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "superseded_by_visible": decision.superseded_by_id is not None
             and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
             # Only the forms this person is shown.
-            "stakeholder_form": StakeholderForm(user=user, choices=choices) if may_edit else None,
-            "principle_form": PrincipleTestForm(user=user, choices=choices) if may_edit else None,
+            # Their own ids: the input form on the same page has a `kind` field too.
+            "stakeholder_form": StakeholderForm(
+                user=user, choices=choices, auto_id="stakeholder_%s"
+            )
+            if may_edit
+            else None,
+            "principle_form": PrincipleTestForm(user=user, choices=choices, auto_id="principle_%s")
+            if may_edit
+            else None,
             "supersede_form": SupersedeForm() if may_decide and decision.is_decided else None,
         }
     )
