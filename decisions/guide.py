@@ -214,3 +214,30 @@ def vote_context(user, decision, *, may_give: bool) -> dict:
             "took_part": [] if hidden else [row.person.name for row in turnout],
         }
     }
+
+
+def responded_line(decision) -> str:
+    """For the deciders: how many consulted people have responded, by the anonymity rule.
+
+    The rule: who has responded is read from named input only, and anonymous input counts
+    toward the decision's total only. So this count, the "waiting for your input" others
+    could infer, and the reminders (`notices.people_without_named_input`) all move only when
+    someone gives named input: watching them while anonymous input arrives tells nothing.
+    """
+    from django.db.models import Count, Q
+
+    from .access import people_of
+
+    named = decision.inputs.filter(author__isnull=False).values("author_id")
+    counts = people_of(decision, (Involvement.CONSULTED,)).aggregate(
+        asked=Count("pk"), answered=Count("pk", filter=Q(pk__in=named))
+    )
+    if not counts["asked"]:
+        return ""
+    return (
+        _(
+            "%(answered)d of the %(asked)d people consulted have given named input. Anonymous "
+            "input counts toward the total only, never toward a person."
+        )
+        % counts
+    )

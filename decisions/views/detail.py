@@ -21,13 +21,14 @@ from ..forms import (
     SupersedeForm,
     picker_choices,
 )
-from ..guide import guide_for, vote_context
+from ..guide import guide_for, responded_line, vote_context
 from ..integrity import integrity_flags
 from ..models import (
     Decision,
     DecisionEvent,
     DecisionPrinciple,
     Input,
+    Involvement,
     Reflection,
     Stakeholder,
     Status,
@@ -130,6 +131,7 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .annotate(
             # Rarely true: a query for the older decisions only when there are some.
             has_older=Exists(Decision.objects.filter(superseded_by=OuterRef("pk"))),
+            gave_named=Exists(Input.objects.filter(decision=OuterRef("pk"), author=request.user)),
             gave_anonymous=Exists(
                 Input.objects.filter(
                     decision=OuterRef("pk"), anonymous_key=anonymous_key(pk, request.user.pk)
@@ -173,9 +175,18 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         page=_page_number(request.GET.get("input")),
     )
     may_decide = context["may_decide"]
+    guide = guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"])
     context.update(
         {
-            "guide": guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"]),
+            "guide": guide,
+            # Only the person themselves: their own named input, or their own sealed key.
+            "waiting": decision.window_is_open
+            and guide.role == Involvement.CONSULTED
+            and not decision.gave_named
+            and not decision.gave_anonymous,
+            "responded": responded_line(decision)
+            if may_decide and decision.status != Status.DRAFT
+            else "",
             **vote_context(user, decision, may_give=context["may_give"]),
             "process_form": ProcessChangeForm(initial={"process_type": ""})
             if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
