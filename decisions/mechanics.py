@@ -26,6 +26,7 @@ from .models import (
     can_decide,
     may_give_input,
 )
+from .notices import loopback_send
 
 # Who may resolve how: the facilitator rules, the author withdraws or lifts.
 BY_FACILITATOR = {Resolution.AMENDED, Resolution.NOT_PARAMOUNT}
@@ -75,6 +76,8 @@ def input_resolve(*, entry: Input, by: User, resolution: str, note: str = "") ->
             new=Resolution(resolution).label,
             note=f"{entry.get_kind_display()}: {note}" if note else entry.get_kind_display(),
         )
+    if resolution in BY_FACILITATOR:
+        loopback_send(entry)
     refresh_flags(decision)
     return entry
 

@@ -182,3 +182,30 @@ def parse_suggestion(value: str, user) -> dict | None:
     except (IndexError, ValueError, LeadershipTeam.DoesNotExist, School.DoesNotExist):
         return None
     return None
+
+
+# How many of the newest decisions "My input" looks through for this person's anonymous input.
+MY_INPUT_DECISIONS = 300
+
+
+def my_input(user):
+    """This person's input, named and anonymous, newest day first.
+
+    Anonymous input is found by its sealed key, computed here for the decisions this person
+    can see, while they read the page: nothing stored links them to it.
+    """
+    from .models import Input, anonymous_key
+
+    ids = list(
+        Decision.objects.visible_to(user)
+        .exclude(status=Status.DRAFT)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:MY_INPUT_DECISIONS]
+    )
+    keys = [anonymous_key(pk, user.pk) for pk in ids]
+    return (
+        Input.objects.filter(district_id=user.district_id)
+        .filter(Q(author=user) | Q(decision_id__in=ids, anonymous_key__in=keys))
+        .select_related("decision")
+        .order_by("-given_on", "kind", "id")
+    )

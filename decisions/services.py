@@ -50,7 +50,7 @@ from .models import (
     may_give_input,
     people_of,
 )
-from .notices import notify_once, window_opened_send
+from .notices import loopback_send, notify_once, window_opened_send
 
 __all__ = [
     "decision_change_process",
@@ -328,6 +328,7 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
     entry.changed_decision = changed_decision
     entry.responded_by = by
     entry.save(update_fields=["response", "changed_decision", "responded_by"])
+    loopback_send(entry)
     DecisionEvent.record(
         decision=entry.decision,
         actor=by,
@@ -365,7 +366,11 @@ def _inform(*, decision: Decision, by: User | None) -> int:
         people=people_of(decision),
         kind=NoticeKind.DECIDED,
         subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number}: {decision.outcome[:300]}",
+        body=f"{decision.number}: {decision.outcome[:300]}\n\n"
+        + _(
+            "If you gave input, anonymous or named, the deciders' answers are in your "
+            "“My input” page."
+        ),
     )
     DecisionEvent.record(
         decision=decision,

@@ -7,6 +7,7 @@ app_name = "decisions"
 urlpatterns = [
     path("", views.decision_list, name="list"),
     path("affects-me/", views.affects_me, name="affects_me"),
+    path("my-input/", views.my_input, name="my_input"),
     path("flagged/", views.flagged_list, name="flagged"),
     path("export.csv", views.export_csv, name="export"),
     path("rights/", views.rights_map, name="rights"),

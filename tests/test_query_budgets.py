@@ -127,6 +127,7 @@ def pages(data):
         "affects me": reverse("decisions:affects_me"),
         "decision list": reverse("decisions:list"),
         "decision page": data["big"].get_absolute_url(),
+        "my input": reverse("decisions:my_input"),
         "district home": reverse("home"),
         "stoplight report": reverse("rounding:school", args=[data["school"].pk]),
         "rounding coverage": reverse("rounding:coverage"),

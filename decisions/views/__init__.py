@@ -18,6 +18,7 @@ from .lists import (
     export_csv,
     flagged_list,
     input_csv,
+    my_input,
     public_list,
     rights_map,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "input_respond",
     "process_change",
     "vote",
+    "my_input",
     "open_input",
     "principle_test",
     "public_list",

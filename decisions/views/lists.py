@@ -160,3 +160,10 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "decisions/public.html",
             {"district": district, "page": counted_page(decisions, request.GET.get("page"))},
         )
+
+
+@login_required
+def my_input(request: HtmxHttpRequest) -> HttpResponse:
+    """What I said and what the deciders answered, anonymous input included (see the selector)."""
+    entries = list(selectors.my_input(request.user)[:200])
+    return render(request, "decisions/my_input.html", {"entries": entries})
