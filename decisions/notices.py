@@ -84,7 +84,8 @@ def closing_soon_send(decision: Decision) -> list[User]:
 
 
 def reflection_due_send(decision: Decision) -> list[User]:
-    deciders = set(people_of(decision, (Involvement.DECIDES,)))
+    """At the review date, the deciders and the people it affected are asked to reflect."""
+    deciders = set(people_of(decision, (Involvement.DECIDES, Involvement.AFFECTED)))
     if decision.owning_team_id:
         deciders |= {
             m.user
@@ -99,7 +100,10 @@ def reflection_due_send(decision: Decision) -> list[User]:
         people=deciders,
         kind=NoticeKind.REFLECTION_DUE,
         subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number} reached its review date. What happened, and what did we learn?",
+        body=(
+            f"{decision.number} reached its review date. What happened, and what did we learn? "
+            "The deciders and the people it affected can each add a reflection."
+        ),
     )
 
 

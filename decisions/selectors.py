@@ -35,13 +35,56 @@ AFFECTS_ME_STAGES = (
 )
 
 
+# Who sees a decision in "Affects me": the people asked for input and those kept informed.
+AFFECTS_ME_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED, Involvement.INFORMED)
+
+
+def my_role(user):
+    """This person's strongest stake in the outer decision: consulted, then affected, then informed."""
+    from django.db.models import Subquery
+
+    from .access import stakes_on_outer_decision
+
+    rank = Case(
+        When(involvement=Involvement.CONSULTED, then=Value(0)),
+        When(involvement=Involvement.AFFECTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    stakes = stakes_on_outer_decision(user).filter(involvement__in=AFFECTS_ME_INVOLVEMENTS)
+    return Subquery(stakes.order_by(rank).values("involvement")[:1])
+
+
+def mark_responded(user, decisions) -> None:
+    """Set `responded` on each row: this person's named input, or their own sealed key.
+
+    One query for the page. Only this person sees the answer, about themselves.
+    """
+    from .models import Input, anonymous_key
+
+    rows = list(decisions)
+    if not rows:
+        return
+    ids = [d.pk for d in rows]
+    keys = [anonymous_key(pk, user.pk) for pk in ids]
+    responded = set(
+        Input.objects.filter(district_id=user.district_id, decision_id__in=ids)
+        .filter(Q(author=user) | Q(anonymous_key__in=keys))
+        .values_list("decision_id", flat=True)
+    )
+    for decision in rows:
+        decision.responded = decision.pk in responded
+
+
 def affects_me(user, status: str | None = None) -> list:
     """Decisions that affect me or ask my advice, as a chain of querysets for `cursor_page`.
 
     `status` keeps only the stage that holds it.
     """
     involving = with_list_relations(
-        Decision.objects.involving(user).visible_to(user, has_stake=True)
+        Decision.objects.involving(user, AFFECTS_ME_INVOLVEMENTS)
+        .visible_to(user, has_stake=True)
+        .annotate(my_role=my_role(user))
     )
     return [
         involving.filter(when, status__in=[status] if status else statuses).order_by(*ordering)

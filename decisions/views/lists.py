@@ -47,6 +47,7 @@ def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     status = form.cleaned_data.get("status") if form.is_valid() else None
     chain = [form.apply(stage) for stage in selectors.affects_me(request.user, status)]
     page = cursor_page(request, chain)
+    selectors.mark_responded(request.user, page.object_list)
     context = {"form": form, "page": page}
     return render_page(request, "decisions/affects_me.html", context, partial="results")
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from decisions import services
+from decisions.models import Involvement
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,26 @@ def test_my_input_stays_within_the_query_budget(
     client = client_for(teacher)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("decisions:my_input")).status_code == 200
+
+
+def test_affects_me_lists_informed_people_with_their_role_and_responded_state(
+    open_decision, make_decision, teacher, community_member, superintendent, client_for
+):
+    informed = make_decision(
+        "Informed only",
+        visibility="district",
+        stakeholders=[
+            {"kind": "person", "person": community_member, "involvement": Involvement.INFORMED}
+        ],
+        status="deciding",
+    )
+    body = client_for(community_member).get(reverse("decisions:affects_me")).content.decode()
+    assert informed.title in body and ">Informed<" in body
+    client = client_for(teacher)
+    body = client.get(reverse("decisions:affects_me")).content.decode()
+    assert ">Consulted<" in body and "Waiting for your input" in body
+    services.input_give(
+        decision=open_decision, by=teacher, kind="idea", text="Pilot.", anonymous=True
+    )
+    body = client.get(reverse("decisions:affects_me")).content.decode()
+    assert "You have responded" in body and "Waiting for your input" not in body
