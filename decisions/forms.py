@@ -11,6 +11,7 @@ from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 from .models import (
     KINDS_FOR_PROCESS,
     Decision,
+    DecisionRight,
     Domain,
     Input,
     Involvement,
@@ -397,3 +398,17 @@ class ProcessChangeForm(Bounded, forms.Form):
         help_text=_("It goes on the record and the decision is flagged."),
         max_length=300,
     )
+
+
+class RightForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = DecisionRight
+        fields = ["domain", "level", "team", "role", "authority", "note"]
+        help_texts = {"team": _("A team, or a role below: not both.")}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, auto_id="right_%s", **kwargs)
+        self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
+
+    def _post_clean(self):
+        pass

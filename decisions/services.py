@@ -40,6 +40,8 @@ from .models import (
     Decision,
     DecisionEvent,
     DecisionPrinciple,
+    DecisionRight,
+    Domain,
     Input,
     NoticeKind,
     Reflection,
@@ -435,7 +437,13 @@ def decision_move(
 
 
 def flags_refresh_for_rights(*, district_id: int, domains: Iterable[str]) -> int:
-    """The rights map changed: the "no right" flag of decisions decided in these domains may too."""
+    """The rights map changed: the "no right" flag of decisions decided in these domains may too.
+
+    With no map, nobody's right is checked: when the map holds one line or none, it may just
+    have started or stopped being a map, and every domain is refreshed.
+    """
+    if DecisionRight.objects.filter(district_id=district_id).count() <= 1:
+        domains = Domain.values
     decisions = Decision.objects.filter(
         district_id=district_id,
         domain__in=list(domains),

@@ -37,6 +37,7 @@ from .related import (
     Stakeholder,
     anonymous_key,
 )
+from .rights import DecisionRightChange
 from .vote import Ballot, Turnout
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "DecisionEvent",
     "DecisionPrinciple",
     "DecisionRight",
+    "DecisionRightChange",
     "Domain",
     "Input",
     "Involvement",

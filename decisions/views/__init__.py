@@ -20,9 +20,9 @@ from .lists import (
     input_csv,
     my_input,
     public_list,
-    rights_map,
 )
 from .process import input_resolve, process_change, vote
+from .rights import right_add, right_remove, rights_map
 from .wizard import decision_create, decision_edit
 
 __all__ = [
@@ -48,6 +48,8 @@ __all__ = [
     "principle_test",
     "public_list",
     "reflect",
+    "right_add",
+    "right_remove",
     "rights_map",
     "stakeholder_add",
     "stakeholder_remove",

@@ -16,7 +16,7 @@ from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_pag
 from .. import selectors
 from ..forms import FilterForm
 from ..integrity import LABELS
-from ..models import Decision, DecisionRight, Domain
+from ..models import Decision
 from .common import _flag_labels, decision_for_user
 
 # ----- lists
@@ -130,19 +130,6 @@ def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             ]
         )
     return response
-
-
-@login_required
-def rights_map(request: HtmxHttpRequest) -> HttpResponse:
-    rights = DecisionRight.objects.visible_to(request.user).select_related("team")
-    by_domain: dict[str, list] = {}
-    for right in rights:
-        by_domain.setdefault(right.get_domain_display(), []).append(right)
-    return render(
-        request,
-        "decisions/rights.html",
-        {"by_domain": sorted(by_domain.items()), "domains": Domain.choices},
-    )
 
 
 def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:

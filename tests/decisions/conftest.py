@@ -79,6 +79,14 @@ def rights(district, team):
 
 
 @pytest.fixture
+def mapped(district):
+    """A rights map with a line elsewhere: with no map at all, nobody's right is checked."""
+    return DecisionRight.objects.create(
+        district=district, domain="policy", level="district", role="principal", authority="decides"
+    )
+
+
+@pytest.fixture
 def other_decision(other_district, other_team, outsider):
     return services.decision_create(
         district=other_district,

@@ -34,7 +34,7 @@ def test_deciding_after_the_window_closed_is_not_flagged(open_decision, superint
     assert "decided_early" not in codes(open_decision)
 
 
-def test_deciding_without_the_right_is_flagged(open_decision, superintendent):
+def test_deciding_without_the_right_is_flagged(open_decision, superintendent, mapped):
     decided(open_decision, superintendent)
     assert "no_right" in codes(open_decision)
 
