@@ -14,6 +14,7 @@ urlpatterns = [
     path("rights/add/", views.right_add, name="right_add"),
     path("rights/<int:pk>/remove/", views.right_remove, name="right_remove"),
     path("public/<slug:slug>/", views.public_list, name="public"),
+    path("public/<slug:slug>/<int:pk>/", views.public_detail, name="public_detail"),
     path("new/", views.decision_create, name="create"),
     path("<int:pk>/", views.decision_detail, name="detail"),
     path("<int:pk>/edit/", views.decision_edit, name="edit"),

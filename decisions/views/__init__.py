@@ -19,6 +19,7 @@ from .lists import (
     flagged_list,
     input_csv,
     my_input,
+    public_detail,
     public_list,
 )
 from .process import input_resolve, process_change, vote
@@ -46,6 +47,7 @@ __all__ = [
     "my_input",
     "open_input",
     "principle_test",
+    "public_detail",
     "public_list",
     "reflect",
     "right_add",

@@ -4,7 +4,7 @@ import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +15,9 @@ from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_pag
 
 from .. import selectors
 from ..forms import FilterForm
+from ..guide import HOW
 from ..integrity import LABELS
-from ..models import Decision
+from ..models import Decision, DecisionPrinciple
 from .common import _flag_labels, decision_for_user
 
 # ----- lists
@@ -155,3 +156,25 @@ def my_input(request: HtmxHttpRequest) -> HttpResponse:
     """What I said and what the deciders answered, anonymous input included (see the selector)."""
     entries = list(selectors.my_input(request.user)[:200])
     return render(request, "decisions/my_input.html", {"entries": entries})
+
+
+def public_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """No sign-in: one public decision (context, process, outcome, rationale, principles,
+    reflection). Anything not public is a 404, like a decision that does not exist."""
+    district = get_object_or_404(District, slug=slug)
+    decision = get_object_or_404(
+        Decision.objects.filter(district=district)
+        .public()
+        .select_related("school", "owning_team", "decider")
+        .prefetch_related(
+            Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
+            "reflections",
+        ),
+        pk=pk,
+    )
+    with timezone.override(ZoneInfo(district.timezone)):
+        return render(
+            request,
+            "decisions/public_detail.html",
+            {"district": district, "decision": decision, "how": HOW[decision.process_type]},
+        )
