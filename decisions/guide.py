@@ -229,11 +229,16 @@ def responded_line(decision) -> str:
     from .access import people_of
 
     named = decision.inputs.filter(author__isnull=False).values("author_id")
+    if decision.process_type == ProcessType.VOTE:
+        # Who took part in a vote is named (the ballot is not): count the turnout.
+        named = decision.turnout.values("person_id")
     counts = people_of(decision, (Involvement.CONSULTED,)).aggregate(
         asked=Count("pk"), answered=Count("pk", filter=Q(pk__in=named))
     )
     if not counts["asked"]:
         return ""
+    if decision.process_type == ProcessType.VOTE:
+        return _("%(answered)d of the %(asked)d people consulted have voted.") % counts
     return (
         _(
             "%(answered)d of the %(asked)d people consulted have given named input. Anonymous "

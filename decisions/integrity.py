@@ -203,6 +203,9 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
         named_authors = set(
             decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True)
         )
+        if decision.process_type == ProcessType.VOTE:
+            # Who voted is on the record by name (never what they chose): they were heard.
+            named_authors |= set(decision.turnout.values_list("person_id", flat=True))
         for stakeholder in consulted:
             heard = named_authors and stakeholder.people().filter(pk__in=named_authors).exists()
             if not heard:

@@ -176,6 +176,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
     )
     may_decide = context["may_decide"]
     guide = guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"])
+    vote = vote_context(user, decision, may_give=context["may_give"])
     context.update(
         {
             "guide": guide,
@@ -183,11 +184,12 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "waiting": decision.window_is_open
             and guide.role == Involvement.CONSULTED
             and not decision.gave_named
-            and not decision.gave_anonymous,
+            and not decision.gave_anonymous
+            and not vote.get("vote", {}).get("voted"),
             "responded": responded_line(decision)
             if may_decide and decision.status != Status.DRAFT
             else "",
-            **vote_context(user, decision, may_give=context["may_give"]),
+            **vote,
             "process_form": ProcessChangeForm(initial={"process_type": ""})
             if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
             else None,

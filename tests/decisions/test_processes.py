@@ -395,3 +395,23 @@ def test_changing_the_process_after_input_opened_is_recorded_and_flagged(
     services.decision_update(decision=decision, by=superintendent, process_type="consultative")
     assert decision.events.filter(field="process_type").exists()
     assert "process_changed" in codes(decision)
+
+
+def test_a_consulted_group_that_voted_was_heard(
+    make_decision, superintendent, school, window, voters
+):
+    decision = make_decision(
+        process_type="vote",
+        options=OPTIONS,
+        input_opens=window[0],
+        input_closes=window[1],
+        stakeholders=[
+            {"kind": "person", "person": voters[0], "involvement": Involvement.CONSULTED},
+            {"kind": "person", "person": voters[1], "involvement": Involvement.CONSULTED},
+        ],
+    )
+    services.decision_open_input(decision=decision, by=superintendent)
+    services.vote_cast(decision=decision, by=voters[0], option="Tuesday")
+    close(decision, superintendent)
+    flags = [f.message for f in refresh_flags(decision) if f.code == "consulted_not_heard"]
+    assert len(flags) == 1 and voters[1].name in flags[0]

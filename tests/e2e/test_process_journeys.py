@@ -141,6 +141,7 @@ def test_a_secret_vote_hides_its_tally_until_the_close(
     expect(vote).to_contain_text("Your ballot is cast.")
     expect(vote).to_contain_text("3 ballots cast so far")
     expect(vote).not_to_contain_text("The tally")
+    expect(page.locator("#how")).not_to_contain_text("Waiting for your input")
     screenshot("vote-cast")
 
     sign_in(page, live_server, principal.email)
