@@ -30,7 +30,18 @@ STEPS = [
     ("What needs deciding", ["title", "context", "domain", "school", "owning_team"]),
     (
         "How it will be decided",
-        ["process_type", "visibility", "input_opens", "input_closes", "decide_by", "options"],
+        [
+            "process_type",
+            "decider",
+            "decider_bounds",
+            "quorum",
+            "secret_ballot",
+            "visibility",
+            "input_opens",
+            "input_closes",
+            "decide_by",
+            "options",
+        ],
     ),
     ("What it changes", ["impact_students", "budget_amount", "staff_time", "review_on"]),
     ("Who is involved", ["suggested"]),
@@ -54,6 +65,10 @@ class DecisionForm(Bounded, forms.ModelForm):
             "school",
             "owning_team",
             "process_type",
+            "decider",
+            "decider_bounds",
+            "quorum",
+            "secret_ballot",
             "visibility",
             "input_opens",
             "input_closes",
@@ -72,14 +87,18 @@ class DecisionForm(Bounded, forms.ModelForm):
             "context": forms.Textarea(attrs={"rows": 4}),
             "options": forms.Textarea(attrs={"rows": 3}),
             "impact_students": forms.Textarea(attrs={"rows": 3}),
+            "decider_bounds": forms.Textarea(attrs={"rows": 2}),
             "school": Picker("schools"),
             "owning_team": Picker("teams"),
+            "decider": Picker("people"),
         }
 
     def __init__(self, *args, user: User, suggestions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(user)
         self.fields["owning_team"].queryset = LeadershipTeam.objects.visible_to(user)
+        self.fields["decider"].queryset = User.objects.visible_to(user)
+        self.fields["decider"].label_from_instance = person_label
         self.fields["suggested"].choices = list(suggestions)
         if self.instance.pk:
             del self.fields["suggested"]
@@ -95,6 +114,13 @@ class DecisionForm(Bounded, forms.ModelForm):
                 "input_closes" if opens else "input_opens",
                 "Give both when input opens and when it closes, or neither.",
             )
+        process = data.get("process_type")
+        if (
+            process == ProcessType.VOTE
+            and len([line for line in (data.get("options") or "").splitlines() if line.strip()]) < 2
+            and not self.errors.get("options")
+        ):
+            self.add_error("options", _("A vote needs at least two options, one a line."))
         budget = data.get("budget_amount")
         if budget is not None and budget < 0:
             self.add_error("budget_amount", "A budget amount cannot be negative.")

@@ -199,3 +199,18 @@ def test_remove_asks_before_it_acts(opened, superintendent, client_for):
     body = page(client_for(superintendent), opened("consent"))
     assert "from this decision?" in body and "Yes, remove" in body
     assert re.search(r"<details class=\"confirm\"><summary[^>]*>Remove</summary>", body)
+
+
+def test_the_guided_form_names_the_decider_and_checks_a_votes_options(superintendent, client_for):
+    from .conftest import wizard_data
+
+    client = client_for(superintendent)
+    url = reverse("decisions:create")
+    response = client.post(
+        url, {**wizard_data(process_type="vote", options="Only one"), "save": "1"}
+    )
+    assert response.status_code == 200
+    assert "at least two options" in response.content.decode()
+    data = wizard_data(process_type="advice", decider=str(superintendent.pk))
+    assert client.post(url, {**data, "save": "1"}).status_code == 302
+    assert Decision.objects.get(title="Four-day week pilot").decider_id == superintendent.pk
