@@ -246,3 +246,39 @@ def responded_line(decision) -> str:
         )
         % counts
     )
+
+
+def rights_line(decision) -> str:
+    """Who the rights map says decides this kind of decision, or that there is no map yet."""
+    from .choices import Authority, Level
+    from .models import DecisionRight
+
+    rights = list(
+        DecisionRight.objects.filter(district_id=decision.district_id).select_related("team")
+    )
+    if not rights:
+        return _(
+            "No decision rights are mapped yet in this district, so nobody's right is checked."
+        )
+    holders = [
+        right.holder
+        for right in rights
+        if right.domain == decision.domain
+        and right.authority == Authority.DECIDES
+        and (
+            right.level == decision.level
+            or (right.level == Level.TEAM and right.team_id == decision.owning_team_id)
+        )
+    ]
+    where = {"domain": decision.get_domain_display().lower(), "level": decision.level}
+    if not holders:
+        return (
+            _("The rights map gives nobody the right to decide %(domain)s at %(level)s level.")
+            % where
+        )
+    return _(
+        "The rights map gives the right to decide %(domain)s at %(level)s level to: %(who)s."
+    ) % {
+        **where,
+        "who": ", ".join(dict.fromkeys(holders)),
+    }

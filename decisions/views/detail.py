@@ -21,7 +21,7 @@ from ..forms import (
     SupersedeForm,
     picker_choices,
 )
-from ..guide import guide_for, responded_line, vote_context
+from ..guide import guide_for, responded_line, rights_line, vote_context
 from ..integrity import integrity_flags
 from ..models import (
     Decision,
@@ -29,7 +29,6 @@ from ..models import (
     DecisionPrinciple,
     Input,
     Involvement,
-    Reflection,
     Stakeholder,
     Status,
     anonymous_key,
@@ -144,7 +143,6 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 queryset=Stakeholder.objects.select_related("person", "team", "school"),
             ),
             Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
-            Prefetch("reflections", queryset=Reflection.objects.select_related("author")),
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
@@ -180,6 +178,11 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
     context.update(
         {
             "guide": guide,
+            "rights_line": rights_line(decision),
+            # Only a decided decision has reflections: the others skip the query.
+            "reflections": list(decision.reflections.select_related("author"))
+            if decision.is_decided
+            else [],
             # Only the person themselves: their own named input, or their own sealed key.
             "waiting": decision.window_is_open
             and guide.role == Involvement.CONSULTED

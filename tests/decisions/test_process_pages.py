@@ -214,3 +214,13 @@ def test_the_guided_form_names_the_decider_and_checks_a_votes_options(superinten
     data = wizard_data(process_type="advice", decider=str(superintendent.pk))
     assert client.post(url, {**data, "save": "1"}).status_code == 302
     assert Decision.objects.get(title="Four-day week pilot").decider_id == superintendent.pk
+
+
+def test_the_page_says_who_holds_the_right_or_that_there_is_no_map(
+    opened, teacher, client_for, rights, team
+):
+    decision = opened("consent")
+    body = page(client_for(teacher), decision)
+    assert f"the right to decide schedule and calendar at district level to: {team.name}" in body
+    rights.delete()
+    assert "No decision rights are mapped yet" in page(client_for(teacher), decision)
