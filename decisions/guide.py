@@ -200,6 +200,7 @@ def vote_context(user, decision, *, may_give: bool) -> dict:
         return {}
     turnout = list(decision.turnout.select_related("person").order_by("person__name", "pk"))
     voted = any(row.person_id == user.pk for row in turnout)
+    decision._ballots_cast = len(turnout)
     hidden = tally_is_hidden(decision)
     return {
         "vote": {
@@ -251,11 +252,9 @@ def responded_line(decision) -> str:
 def rights_line(decision) -> str:
     """Who the rights map says decides this kind of decision, or that there is no map yet."""
     from .choices import Authority, Level
-    from .models import DecisionRight
+    from .integrity import district_rights
 
-    rights = list(
-        DecisionRight.objects.filter(district_id=decision.district_id).select_related("team")
-    )
+    rights = district_rights(decision)
     if not rights:
         return _(
             "No decision rights are mapped yet in this district, so nobody's right is checked."

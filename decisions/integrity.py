@@ -98,7 +98,7 @@ class _Record:
     @property
     def holds_right(self) -> bool:
         decision = self.decision
-        rights = list(DecisionRight.objects.filter(district_id=decision.district_id))
+        rights = district_rights(decision)
         if not rights:
             # No map yet: the page says so instead of flagging every decision.
             return True
@@ -106,13 +106,39 @@ class _Record:
 
     @property
     def informed(self) -> bool:
-        return self.decision.events.filter(
-            kind=DecisionEvent.Kind.INFORMED, created_at__gte=self.decision.decided_at
+        decision = self.decision
+        events = _loaded(decision, "events")
+        if events is not None:
+            return any(
+                e.kind == DecisionEvent.Kind.INFORMED and e.created_at >= decision.decided_at
+                for e in events
+            )
+        return decision.events.filter(
+            kind=DecisionEvent.Kind.INFORMED, created_at__gte=decision.decided_at
         ).exists()
 
     @property
     def reflected(self) -> bool:
+        reflections = _loaded(self.decision, "reflections")
+        if reflections is not None:
+            return bool(reflections)
         return self.decision.reflections.exists()
+
+
+def _loaded(decision: Decision, relation: str):
+    """The rows a page already read for this relation (prefetched), or None."""
+    return getattr(decision, "_prefetched_objects_cache", {}).get(relation)
+
+
+def district_rights(decision: Decision) -> list:
+    """The district's rights map, read once per decision object (the page and the flags share it)."""
+    cached = getattr(decision, "_district_rights", None)
+    if cached is None:
+        cached = list(
+            DecisionRight.objects.filter(district_id=decision.district_id).select_related("team")
+        )
+        decision._district_rights = cached
+    return cached
 
 
 def _message(code: str, decision: Decision, record: _Record) -> str:

@@ -39,7 +39,9 @@ def facts_of(decision) -> Facts:
             unanswered=Count("pk", filter=Q(response="")),
         )
     elif process == ProcessType.VOTE:
-        facts = {"ballots": decision.ballots.count()}
+        # The vote card has counted who took part (one ballot each) when the page shows it.
+        cast = getattr(decision, "_ballots_cast", None)
+        facts = {"ballots": cast if cast is not None else decision.ballots.count()}
     return Facts(**facts)
 
 

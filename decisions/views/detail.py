@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from ..models import (
     DecisionPrinciple,
     Input,
     Involvement,
+    Reflection,
     Stakeholder,
     Status,
     anonymous_key,
@@ -159,6 +160,17 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         if decision.has_older
         else Decision.objects.none()
     )
+    # Only a decided decision has reflections: the others skip the query. Read before the
+    # flags, which then ask the loaded rows.
+    prefetch_related_objects(
+        [decision],
+        Prefetch(
+            "reflections",
+            queryset=Reflection.objects.select_related("author")
+            if decision.is_decided
+            else Reflection.objects.none(),
+        ),
+    )
     may_edit = can_edit(user, decision)
     # The pickers this person will see (themes to tag input, the team's own forms), one query.
     kinds = [
@@ -179,10 +191,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         {
             "guide": guide,
             "rights_line": rights_line(decision),
-            # Only a decided decision has reflections: the others skip the query.
-            "reflections": list(decision.reflections.select_related("author"))
-            if decision.is_decided
-            else [],
+            "reflections": decision.reflections.all(),
             # Only the person themselves: their own named input, or their own sealed key.
             "waiting": decision.window_is_open
             and guide.role == Involvement.CONSULTED
@@ -190,7 +199,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             and not decision.gave_anonymous
             and not vote.get("vote", {}).get("voted"),
             "responded": responded_line(decision)
-            if may_decide and decision.status != Status.DRAFT
+            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
             else "",
             **vote,
             "process_form": ProcessChangeForm(initial={"process_type": ""})

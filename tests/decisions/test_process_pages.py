@@ -224,3 +224,41 @@ def test_the_page_says_who_holds_the_right_or_that_there_is_no_map(
     assert f"the right to decide schedule and calendar at district level to: {team.name}" in body
     rights.delete()
     assert "No decision rights are mapped yet" in page(client_for(teacher), decision)
+
+
+@pytest.mark.parametrize("process", ["consent", "vote", "advice"])
+def test_a_decided_decision_page_stays_within_its_query_budget(
+    process,
+    opened,
+    teacher,
+    superintendent,
+    make_person_in,
+    district,
+    school,
+    client_for,
+    rights,
+    django_assert_max_num_queries,
+):
+    decision = opened(process, options="A\nB", decider=superintendent)
+    for i in range(4):
+        person = make_person_in(district, "teacher", f"T{i}", f"t{i}@cedar.example", [school])
+        if process == "vote":
+            services.vote_cast(decision=decision, by=person, option="A")
+        else:
+            entry = services.input_give(
+                decision=decision, by=person, kind="concern", text=f"C{i}", anonymous=i % 2 == 0
+            )
+            services.input_respond(
+                entry=entry, by=superintendent, response="Yes.", changed_decision=False
+            )
+    decision.close_input(by=superintendent)
+    services.decision_decide(decision=decision, by=superintendent, outcome="A.", rationale="r")
+    services.reflection_add(
+        decision=decision, by=superintendent, what_happened="Fine.", verdict="keep"
+    )
+    client = client_for(superintendent)
+    # The open page keeps the key-page budget of 12 (tests/test_query_budgets.py). Once
+    # decided, the integrity checks (the rights map, the decider's teams, each consulted
+    # group) add their own reads; this keeps that count from growing further.
+    with django_assert_max_num_queries(16 if process != "vote" else 17):
+        assert client.get(decision.get_absolute_url()).status_code == 200
