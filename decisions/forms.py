@@ -438,3 +438,7 @@ class RightForm(Bounded, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class TermForm(Bounded, forms.Form):
+    since = forms.DateField(label=_("Decisions made or started since"), widget=DATE, required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.decision_list, name="list"),
     path("affects-me/", views.affects_me, name="affects_me"),
     path("my-input/", views.my_input, name="my_input"),
+    path("principles/", views.principles_coverage, name="principles"),
     path("flagged/", views.flagged_list, name="flagged"),
     path("export.csv", views.export_csv, name="export"),
     path("rights/", views.rights_map, name="rights"),

@@ -22,6 +22,7 @@ from .lists import (
     public_detail,
     public_list,
 )
+from .principles import principles_coverage
 from .process import input_resolve, process_change, vote
 from .rights import right_add, right_remove, rights_map
 from .wizard import decision_create, decision_edit
@@ -42,6 +43,7 @@ __all__ = [
     "input_page",
     "input_resolve",
     "input_respond",
+    "principles_coverage",
     "process_change",
     "vote",
     "my_input",
