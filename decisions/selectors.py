@@ -56,17 +56,17 @@ def my_role(user):
 
 
 def mark_responded(user, decisions) -> None:
-    """Set `responded` on each row: this person's named input, or their own sealed key.
-
-    One query for the page. Only this person sees the answer, about themselves.
-    """
+    """Set `responded` on each row: this person's named input, or, while the window is
+    open, their own sealed key. One query for the page; only this person sees it."""
     from .models import Input, anonymous_key
 
     rows = list(decisions)
     if not rows:
         return
     ids = [d.pk for d in rows]
-    keys = [anonymous_key(pk, user.pk) for pk in ids]
+    # Anonymous input counts only while its window is open, when the answer tells the person
+    # whether to respond; afterwards their pages read the same whoever wrote it.
+    keys = [anonymous_key(d.pk, user.pk) for d in rows if d.status == Status.OPEN_FOR_INPUT]
     responded = set(
         Input.objects.filter(district_id=user.district_id, decision_id__in=ids)
         .filter(Q(author=user) | Q(anonymous_key__in=keys))
