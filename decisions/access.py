@@ -124,13 +124,15 @@ class DecisionQuerySet(DistrictQuerySet):
         if not user.is_authenticated:
             return self
         # One probe of the decision's stakeholders answers both questions: the person's
-        # "decides" stake comes first, any other stake next, NULL when they have none.
+        # "decides" stake comes first, "consulted" next, any other stake after, NULL when none.
         stake = (
             stakes_on_outer_decision(user)
             .order_by(
                 models.Case(
                     models.When(involvement=Involvement.DECIDES, then=models.Value(0)),
-                    default=models.Value(1),
+                    # Then consulted: the page tells them their input is waited for.
+                    models.When(involvement=Involvement.CONSULTED, then=models.Value(1)),
+                    default=models.Value(2),
                 )
             )
             .values("involvement")[:1]

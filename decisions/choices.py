@@ -12,6 +12,65 @@ class ProcessType(models.TextChoices):
     DELEGATED = "delegated", "Delegated"
 
 
+class InputKind(models.TextChoices):
+    """What a person's input says. Each process asks for its own kinds (`KINDS_FOR_PROCESS`)."""
+
+    OBJECTION = "objection", "Objection"
+    CONCERN = "concern", "Concern"
+    QUESTION = "question", "Question"
+    IDEA = "idea", "Idea"
+    SUPPORT = "support", "Support"
+    CONSENT = "consent", "Consent"
+    AGREE = "agree", "Agree"
+    STAND_ASIDE = "stand_aside", "Stand aside"
+    BLOCK = "block", "Block"
+    ADVICE = "advice", "Advice"
+
+
+# The kinds each process offers: its own first (those that can stop a decision leading),
+# then the general kinds every process takes.
+GENERAL_KINDS = [InputKind.CONCERN, InputKind.QUESTION, InputKind.IDEA, InputKind.SUPPORT]
+KINDS_FOR_PROCESS = {
+    ProcessType.CONSENT: [InputKind.OBJECTION, InputKind.CONSENT, *GENERAL_KINDS],
+    ProcessType.CONSENSUS: [
+        InputKind.BLOCK,
+        InputKind.STAND_ASIDE,
+        InputKind.AGREE,
+        InputKind.CONCERN,
+        InputKind.QUESTION,
+        InputKind.IDEA,
+    ],
+    ProcessType.ADVICE: [InputKind.ADVICE, *GENERAL_KINDS, InputKind.OBJECTION],
+    ProcessType.CONSULTATIVE: [*GENERAL_KINDS, InputKind.OBJECTION],
+    ProcessType.VOTE: [*GENERAL_KINDS],
+    ProcessType.DELEGATED: [*GENERAL_KINDS, InputKind.OBJECTION],
+}
+
+# Kinds that belong to one process: another process refuses them (the general kinds fit all).
+PROCESS_ONLY_KINDS = {
+    InputKind.CONSENT: ProcessType.CONSENT,
+    InputKind.AGREE: ProcessType.CONSENSUS,
+    InputKind.STAND_ASIDE: ProcessType.CONSENSUS,
+    InputKind.BLOCK: ProcessType.CONSENSUS,
+    InputKind.ADVICE: ProcessType.ADVICE,
+}
+
+
+def kind_fits(kind: str, process: str) -> bool:
+    return kind in InputKind.values and PROCESS_ONLY_KINDS.get(kind, process) == process
+
+
+# Input that stops a decision until it is resolved: an objection (consent), a block (consensus).
+STOPPING_KINDS = frozenset({InputKind.OBJECTION, InputKind.BLOCK})
+
+
+class Resolution(models.TextChoices):
+    AMENDED = "amended", "The proposal was amended to meet it"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+    NOT_PARAMOUNT = "not_paramount", "Ruled not paramount by the facilitator"
+    LIFTED = "lifted", "Lifted by its author"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN_FOR_INPUT = "open_for_input", "Open for input"

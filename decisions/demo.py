@@ -115,6 +115,7 @@ def seed_district(district) -> None:
         school=school,
         domain="schedule",
         process_type="advice",
+        decider=principal,
         visibility="district",
         input_opens=now - 2 * day,
         input_closes=now + 3 * day,
@@ -214,13 +215,21 @@ def seed_district(district) -> None:
         by=principal,
         school=school,
         domain="schedule",
+        process_type="consensus",
         input_opens=now - 8 * day,
         input_closes=now + 1 * day,
         stakeholders=at_school,
     )
     services.decision_open_input(decision=cafeteria, by=principal)
     services.input_give(
-        decision=cafeteria, by=coach, kind="support", text="Yes, and let students eat with friends."
+        decision=cafeteria, by=coach, kind="agree", text="Yes, and let students eat with friends."
+    )
+    # A consensus stopped by a block: the deciders see it must be lifted or the process moved.
+    services.input_give(
+        decision=cafeteria,
+        by=teachers[0],
+        kind="block",
+        text="Two periods put lunch at 10:40 for the youngest; that is too early for them.",
     )
     Decision.objects.filter(pk=cafeteria.pk).update(input_closes=now - day)
     cafeteria.refresh_from_db()
@@ -234,6 +243,8 @@ def seed_district(district) -> None:
         by=principal,
         school=school,
         domain="professional_learning",
+        process_type="advice",
+        decider=principal,
         input_opens=now - 20 * day,
         input_closes=now + day,
         stakeholders=at_school,
@@ -269,6 +280,7 @@ def seed_district(district) -> None:
         team=district_team,
         by=superintendent,
         domain="policy",
+        process_type="consultative",
         visibility="district",
         input_opens=now - 2 * day,
         input_closes=now + 5 * day,
@@ -286,7 +298,11 @@ def seed_district(district) -> None:
         ],
     )
     services.decision_open_input(decision=phones, by=superintendent)
-    phones.decide(by=superintendent, outcome="Phones go in lockers from the first bell.")
+    phones.decide(
+        by=superintendent,
+        outcome="Phones go in lockers from the first bell.",
+        heard="Teachers want one rule for every class; students asked for music at lunch.",
+    )
     phones.start_implementing(by=superintendent)
     from .integrity import refresh_flags
 
@@ -306,6 +322,8 @@ def seed_district(district) -> None:
             {"kind": Stakeholder.Kind.DISTRICT, "involvement": Involvement.INFORMED},
         ],
         process_type="delegated",
+        decider=superintendent,
+        decider_bounds="Within the transport budget; no route longer than 50 minutes.",
     )
     services.decision_decide(
         decision=buses,
@@ -328,6 +346,8 @@ def seed_district(district) -> None:
         domain="schedule",
         status="deciding",
         process_type="delegated",
+        decider=principal,
+        decider_bounds="Inside the school day; lunch stays 30 minutes.",
         stakeholders=at_school,
     )
     services.decision_decide(
@@ -370,6 +390,8 @@ def seed_district(district) -> None:
         domain="curriculum",
         status="deciding",
         process_type="delegated",
+        decider=superintendent,
+        decider_bounds="Homework minutes only; grading stays with the schools.",
         stakeholders=[
             {
                 "kind": Stakeholder.Kind.ROLE,
@@ -392,6 +414,8 @@ def seed_district(district) -> None:
         domain="curriculum",
         status="deciding",
         process_type="delegated",
+        decider=superintendent,
+        decider_bounds="Homework minutes only; grading stays with the schools.",
         stakeholders=[
             {
                 "kind": Stakeholder.Kind.ROLE,
@@ -407,6 +431,27 @@ def seed_district(district) -> None:
         rationale="The reflection showed worksheets added stress and little learning.",
     )
     services.decision_supersede(decision=homework_old, newer=homework_new, by=superintendent)
+
+    # A secret vote under way: ballots are in, the tally stays hidden until it closes.
+    concert = decision(
+        f"Date of the spring concert at {school.name}",
+        "The gym is free on three evenings in May. Staff choose the one that suits most.",
+        team=school_team,
+        by=principal,
+        school=school,
+        domain="schedule",
+        process_type="vote",
+        secret_ballot=True,
+        quorum=3,
+        visibility="district",
+        input_opens=now - day,
+        input_closes=now + 4 * day,
+        options="Tuesday May 12\nThursday May 14\nTuesday May 19",
+        stakeholders=at_school,
+    )
+    services.decision_open_input(decision=concert, by=principal)
+    for voter, option in zip(teachers[1:4], concert.option_list(), strict=False):
+        services.vote_cast(decision=concert, by=voter, option=option)
 
 
 def seed(districts, *, password: str) -> None:

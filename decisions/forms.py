@@ -9,11 +9,15 @@ from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, The
 from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
 from .models import (
+    KINDS_FOR_PROCESS,
     Decision,
+    DecisionRight,
     Domain,
     Input,
     Involvement,
+    ProcessType,
     Reflection,
+    Resolution,
     Stakeholder,
     Status,
 )
@@ -26,7 +30,18 @@ STEPS = [
     ("What needs deciding", ["title", "context", "domain", "school", "owning_team"]),
     (
         "How it will be decided",
-        ["process_type", "visibility", "input_opens", "input_closes", "decide_by", "options"],
+        [
+            "process_type",
+            "decider",
+            "decider_bounds",
+            "quorum",
+            "secret_ballot",
+            "visibility",
+            "input_opens",
+            "input_closes",
+            "decide_by",
+            "options",
+        ],
     ),
     ("What it changes", ["impact_students", "budget_amount", "staff_time", "review_on"]),
     ("Who is involved", ["suggested"]),
@@ -50,6 +65,10 @@ class DecisionForm(Bounded, forms.ModelForm):
             "school",
             "owning_team",
             "process_type",
+            "decider",
+            "decider_bounds",
+            "quorum",
+            "secret_ballot",
             "visibility",
             "input_opens",
             "input_closes",
@@ -68,14 +87,18 @@ class DecisionForm(Bounded, forms.ModelForm):
             "context": forms.Textarea(attrs={"rows": 4}),
             "options": forms.Textarea(attrs={"rows": 3}),
             "impact_students": forms.Textarea(attrs={"rows": 3}),
+            "decider_bounds": forms.Textarea(attrs={"rows": 2}),
             "school": Picker("schools"),
             "owning_team": Picker("teams"),
+            "decider": Picker("people"),
         }
 
     def __init__(self, *args, user: User, suggestions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(user)
         self.fields["owning_team"].queryset = LeadershipTeam.objects.visible_to(user)
+        self.fields["decider"].queryset = User.objects.visible_to(user)
+        self.fields["decider"].label_from_instance = person_label
         self.fields["suggested"].choices = list(suggestions)
         if self.instance.pk:
             del self.fields["suggested"]
@@ -91,6 +114,13 @@ class DecisionForm(Bounded, forms.ModelForm):
                 "input_closes" if opens else "input_opens",
                 "Give both when input opens and when it closes, or neither.",
             )
+        process = data.get("process_type")
+        if (
+            process == ProcessType.VOTE
+            and len([line for line in (data.get("options") or "").splitlines() if line.strip()]) < 2
+            and not self.errors.get("options")
+        ):
+            self.add_error("options", _("A vote needs at least two options, one a line."))
         budget = data.get("budget_amount")
         if budget is not None and budget < 0:
             self.add_error("budget_amount", "A budget amount cannot be negative.")
@@ -126,9 +156,12 @@ class InputForm(Bounded, forms.ModelForm):
         }
         labels = {"text": "Your input"}
 
-    def __init__(self, *args, themes=None, theme_choices=None, **kwargs):
+    def __init__(self, *args, themes=None, theme_choices=None, process=None, **kwargs):
         """`theme_choices`, when the page already read them (see `picker_choices`), saves a query."""
         super().__init__(*args, **kwargs)
+        if process is not None:
+            kinds = KINDS_FOR_PROCESS[process]
+            self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         self.fields["themes"].queryset = (
             themes if themes is not None else self.fields["themes"].queryset.none()
         )
@@ -160,12 +193,25 @@ class RespondForm(Bounded, forms.Form):
 
 
 class DecideForm(Bounded, forms.Form):
+    heard = forms.CharField(
+        label=_("What we heard"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The input in a few lines, as the deciders understood it."),
+    )
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Why this option: the principles and the input it weighed.",
     )
+
+    def __init__(self, *args, process: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if process != ProcessType.CONSULTATIVE:
+            del self.fields["heard"]
+        else:
+            self.fields["heard"].required = True
 
 
 class ReflectionForm(Bounded, forms.ModelForm):
@@ -349,3 +395,50 @@ INVOLVEMENT_FOR_AUTHORITY = {
 }
 
 ROLE_LABELS = dict(Role.choices)
+
+
+class ResolveForm(Bounded, forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("How it was resolved"),
+        choices=[(r.value, r.label) for r in (Resolution.AMENDED, Resolution.NOT_PARAMOUNT)],
+    )
+    note = forms.CharField(
+        label=_("How the proposal changed, or why it is not paramount"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class VoteForm(Bounded, forms.Form):
+    option = forms.ChoiceField(label=_("Your choice"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, options: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [(option, option) for option in options]
+
+
+class ProcessChangeForm(Bounded, forms.Form):
+    process_type = forms.ChoiceField(label=_("Move to"), choices=ProcessType.choices)
+    reason = forms.CharField(
+        label=_("Why the process changes"),
+        help_text=_("It goes on the record and the decision is flagged."),
+        max_length=300,
+    )
+
+
+class RightForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = DecisionRight
+        fields = ["domain", "level", "team", "role", "authority", "note"]
+        help_texts = {"team": _("A team, or a role below: not both.")}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, auto_id="right_%s", **kwargs)
+        self.fields["team"].queryset = LeadershipTeam.objects.visible_to(user)
+
+    def _post_clean(self):
+        pass
+
+
+class TermForm(Bounded, forms.Form):
+    since = forms.DateField(label=_("Decisions made or started since"), widget=DATE, required=False)

@@ -18,6 +18,13 @@ from .models import (
     Status,
     holds_right,
 )
+from .processes import (
+    PROCESS_FLAGS,
+    facts_of,
+    process_changes,
+    process_flag_codes,
+    vote_refusals,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ LABELS = {
     "no_input_sought": "No input sought",
     "no_rationale": "No rationale",
     "review_overdue": "Review date passed without a reflection",
+    **PROCESS_FLAGS,
 }
 
 
@@ -90,18 +98,47 @@ class _Record:
     @property
     def holds_right(self) -> bool:
         decision = self.decision
-        rights = list(DecisionRight.objects.filter(district_id=decision.district_id))
+        rights = district_rights(decision)
+        if not rights:
+            # No map yet: the page says so instead of flagging every decision.
+            return True
         return holds_right(decision.decided_by, decision, rights)
 
     @property
     def informed(self) -> bool:
-        return self.decision.events.filter(
-            kind=DecisionEvent.Kind.INFORMED, created_at__gte=self.decision.decided_at
+        decision = self.decision
+        events = _loaded(decision, "events")
+        if events is not None:
+            return any(
+                e.kind == DecisionEvent.Kind.INFORMED and e.created_at >= decision.decided_at
+                for e in events
+            )
+        return decision.events.filter(
+            kind=DecisionEvent.Kind.INFORMED, created_at__gte=decision.decided_at
         ).exists()
 
     @property
     def reflected(self) -> bool:
+        reflections = _loaded(self.decision, "reflections")
+        if reflections is not None:
+            return bool(reflections)
         return self.decision.reflections.exists()
+
+
+def _loaded(decision: Decision, relation: str):
+    """The rows a page already read for this relation (prefetched), or None."""
+    return getattr(decision, "_prefetched_objects_cache", {}).get(relation)
+
+
+def district_rights(decision: Decision) -> list:
+    """The district's rights map, read once per decision object (the page and the flags share it)."""
+    cached = getattr(decision, "_district_rights", None)
+    if cached is None:
+        cached = list(
+            DecisionRight.objects.filter(district_id=decision.district_id).select_related("team")
+        )
+        decision._district_rights = cached
+    return cached
 
 
 def _message(code: str, decision: Decision, record: _Record) -> str:
@@ -134,6 +171,29 @@ def _message(code: str, decision: Decision, record: _Record) -> str:
             )
 
 
+def _process_message(code: str, decision: Decision) -> str:
+    match code:
+        case "objection_unresolved":
+            return _("It was recorded while an objection still stood unresolved.")
+        case "block_ignored":
+            return _(
+                "It was recorded while a block still stood, without moving to another process."
+            )
+        case "advice_unanswered":
+            return _("It was recorded before every piece of advice had an answer.")
+        case "no_named_decider":
+            named = decision.decider.name if decision.decider else _("nobody")
+            return _("The named decider was %(named)s, but someone else recorded it.") % {
+                "named": named
+            }
+        case "heard_not_recorded":
+            return _("It was recorded without writing down what the deciders heard.")
+        case _:
+            return _("It was recorded without a vote that counts: %(why)s") % {
+                "why": " ".join(vote_refusals(decision, facts_of(decision).ballots))
+            }
+
+
 def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -> list[Flag]:
     today = today or timezone.localdate()
     flags: list[Flag] = []
@@ -144,6 +204,21 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
         record = _Record(decision, stakeholders)
         for code in decided_flag_codes(record, today):
             flags.append(Flag(code, _message(code, decision, record)))
+        for code in process_flag_codes(decision, facts_of(decision)):
+            flags.append(Flag(code, _process_message(code, decision)))
+    for event in process_changes(decision):
+        flags.append(
+            Flag(
+                "process_changed",
+                _("The process changed from %(old)s to %(new)s on %(when)s%(why)s.")
+                % {
+                    "old": event.old,
+                    "new": event.new,
+                    "when": _local(event.created_at, decision),
+                    "why": f" ({event.note})" if event.note else "",
+                },
+            )
+        )
 
     # A consulted group is heard only through named input from its members. Anonymous input
     # counts toward the decision's total and toward no single group: were it to clear a
@@ -154,6 +229,9 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
         named_authors = set(
             decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True)
         )
+        if decision.process_type == ProcessType.VOTE:
+            # Who voted is on the record by name (never what they chose): they were heard.
+            named_authors |= set(decision.turnout.values_list("person_id", flat=True))
         for stakeholder in consulted:
             heard = named_authors and stakeholder.people().filter(pk__in=named_authors).exists()
             if not heard:

@@ -84,7 +84,8 @@ def closing_soon_send(decision: Decision) -> list[User]:
 
 
 def reflection_due_send(decision: Decision) -> list[User]:
-    deciders = set(people_of(decision, (Involvement.DECIDES,)))
+    """At the review date, the deciders and the people it affected are asked to reflect."""
+    deciders = set(people_of(decision, (Involvement.DECIDES, Involvement.AFFECTED)))
     if decision.owning_team_id:
         deciders |= {
             m.user
@@ -99,7 +100,10 @@ def reflection_due_send(decision: Decision) -> list[User]:
         people=deciders,
         kind=NoticeKind.REFLECTION_DUE,
         subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number} reached its review date. What happened, and what did we learn?",
+        body=(
+            f"{decision.number} reached its review date. What happened, and what did we learn? "
+            "The deciders and the people it affected can each add a reflection."
+        ),
     )
 
 
@@ -158,3 +162,32 @@ def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
         "reflection reminder",
     )
     return counts
+
+
+def loopback_send(entry) -> list[User]:
+    """Tell the author of named input that the deciders answered it, ruled on it or changed
+    the decision because of it: once per input and kind of news.
+
+    Anonymous input gets no notice: any row naming its author would link them to it. Its
+    author finds the answer in their own "My input" view, which looks their input up by its
+    sealed key while they read it, and the "decided" notice to everyone says where to look.
+    """
+    if entry.is_anonymous or entry.author is None or not entry.author.is_active:
+        return []
+    decision = entry.decision
+    if entry.resolution:
+        news, kind = _("ruled on"), "ruled"
+    elif entry.changed_decision:
+        news, kind = _("changed the decision because of"), "changed"
+    else:
+        news, kind = _("answered"), "answered"
+    written = notify(
+        recipients=[entry.author],
+        kind="decisions.loopback",
+        subject=_("The deciders %(news)s your input: %(title)s")
+        % {"news": news, "title": one_line(decision.title)},
+        body=(entry.response or entry.resolution_note or "")[:300],
+        url=decision.get_absolute_url() + "#input",
+        key=f"input:{entry.pk}:{kind}",
+    )
+    return [notice.recipient for notice in written]

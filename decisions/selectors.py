@@ -35,13 +35,56 @@ AFFECTS_ME_STAGES = (
 )
 
 
+# Who sees a decision in "Affects me": the people asked for input and those kept informed.
+AFFECTS_ME_INVOLVEMENTS = (Involvement.CONSULTED, Involvement.AFFECTED, Involvement.INFORMED)
+
+
+def my_role(user):
+    """This person's strongest stake in the outer decision: consulted, then affected, then informed."""
+    from django.db.models import Subquery
+
+    from .access import stakes_on_outer_decision
+
+    rank = Case(
+        When(involvement=Involvement.CONSULTED, then=Value(0)),
+        When(involvement=Involvement.AFFECTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    stakes = stakes_on_outer_decision(user).filter(involvement__in=AFFECTS_ME_INVOLVEMENTS)
+    return Subquery(stakes.order_by(rank).values("involvement")[:1])
+
+
+def mark_responded(user, decisions) -> None:
+    """Set `responded` on each row: this person's named input, or, while the window is
+    open, their own sealed key. One query for the page; only this person sees it."""
+    from .models import Input, anonymous_key
+
+    rows = list(decisions)
+    if not rows:
+        return
+    ids = [d.pk for d in rows]
+    # Anonymous input counts only while its window is open, when the answer tells the person
+    # whether to respond; afterwards their pages read the same whoever wrote it.
+    keys = [anonymous_key(d.pk, user.pk) for d in rows if d.status == Status.OPEN_FOR_INPUT]
+    responded = set(
+        Input.objects.filter(district_id=user.district_id, decision_id__in=ids)
+        .filter(Q(author=user) | Q(anonymous_key__in=keys))
+        .values_list("decision_id", flat=True)
+    )
+    for decision in rows:
+        decision.responded = decision.pk in responded
+
+
 def affects_me(user, status: str | None = None) -> list:
     """Decisions that affect me or ask my advice, as a chain of querysets for `cursor_page`.
 
     `status` keeps only the stage that holds it.
     """
     involving = with_list_relations(
-        Decision.objects.involving(user).visible_to(user, has_stake=True)
+        Decision.objects.involving(user, AFFECTS_ME_INVOLVEMENTS)
+        .visible_to(user, has_stake=True)
+        .annotate(my_role=my_role(user))
     )
     return [
         involving.filter(when, status__in=[status] if status else statuses).order_by(*ordering)
@@ -182,3 +225,30 @@ def parse_suggestion(value: str, user) -> dict | None:
     except (IndexError, ValueError, LeadershipTeam.DoesNotExist, School.DoesNotExist):
         return None
     return None
+
+
+# How many of the newest decisions "My input" looks through for this person's anonymous input.
+MY_INPUT_DECISIONS = 300
+
+
+def my_input(user):
+    """This person's input, named and anonymous, newest day first.
+
+    Anonymous input is found by its sealed key, computed here for the decisions this person
+    can see, while they read the page: nothing stored links them to it.
+    """
+    from .models import Input, anonymous_key
+
+    ids = list(
+        Decision.objects.visible_to(user)
+        .exclude(status=Status.DRAFT)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:MY_INPUT_DECISIONS]
+    )
+    keys = [anonymous_key(pk, user.pk) for pk in ids]
+    return (
+        Input.objects.filter(district_id=user.district_id)
+        .filter(Q(author=user) | Q(decision_id__in=ids, anonymous_key__in=keys))
+        .select_related("decision")
+        .order_by("-given_on", "kind", "id")
+    )

@@ -25,13 +25,23 @@ from districts.models import (
     User,
 )
 
+from .choices import kind_fits
 from .integrity import refresh_flags
+from .mechanics import (
+    decision_change_process,
+    has_voted,
+    input_resolve,
+    is_author,
+    vote_cast,
+)
 from .models import (
     DECIDED_STATUSES,
     TRACKED_FIELDS,
     Decision,
     DecisionEvent,
     DecisionPrinciple,
+    DecisionRight,
+    Domain,
     Input,
     NoticeKind,
     Reflection,
@@ -42,7 +52,15 @@ from .models import (
     may_give_input,
     people_of,
 )
-from .notices import notify_once, window_opened_send
+from .notices import loopback_send, notify_once, window_opened_send
+
+__all__ = [
+    "decision_change_process",
+    "has_voted",
+    "input_resolve",
+    "is_author",
+    "vote_cast",
+]
 
 
 def _display(decision: Decision, field: str) -> str:
@@ -254,6 +272,10 @@ def input_give(
         )
     if not text.strip():
         raise ValidationError({"text": "Write your input."})
+    if not kind_fits(kind, decision.process_type):
+        raise ValidationError(
+            {"kind": _("Choose one of the kinds of input this process asks for.")}
+        )
     entry = Input(
         district_id=decision.district_id,
         decision=decision,
@@ -308,6 +330,7 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
     entry.changed_decision = changed_decision
     entry.responded_by = by
     entry.save(update_fields=["response", "changed_decision", "responded_by"])
+    loopback_send(entry)
     DecisionEvent.record(
         decision=entry.decision,
         actor=by,
@@ -322,8 +345,10 @@ def input_respond(*, entry: Input, by: User, response: str, changed_decision: bo
 
 
 @transaction.atomic
-def decision_decide(*, decision: Decision, by: User, outcome: str, rationale: str = "") -> Decision:
-    decision.decide(by=by, outcome=outcome, rationale=rationale)
+def decision_decide(
+    *, decision: Decision, by: User, outcome: str, rationale: str = "", heard: str | None = None
+) -> Decision:
+    decision.decide(by=by, outcome=outcome, rationale=rationale, heard=heard)
     _inform(decision=decision, by=by)
     refresh_flags(decision)
     return decision
@@ -343,7 +368,11 @@ def _inform(*, decision: Decision, by: User | None) -> int:
         people=people_of(decision),
         kind=NoticeKind.DECIDED,
         subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number}: {decision.outcome[:300]}",
+        body=f"{decision.number}: {decision.outcome[:300]}\n\n"
+        + _(
+            "If you gave input, anonymous or named, the deciders' answers are in your "
+            "“My input” page."
+        ),
     )
     DecisionEvent.record(
         decision=decision,
@@ -408,7 +437,13 @@ def decision_move(
 
 
 def flags_refresh_for_rights(*, district_id: int, domains: Iterable[str]) -> int:
-    """The rights map changed: the "no right" flag of decisions decided in these domains may too."""
+    """The rights map changed: the "no right" flag of decisions decided in these domains may too.
+
+    With no map, nobody's right is checked: when the map holds one line or none, it may just
+    have started or stopped being a map, and every domain is refreshed.
+    """
+    if DecisionRight.objects.filter(district_id=district_id).count() <= 1:
+        domains = Domain.values
     decisions = Decision.objects.filter(
         district_id=district_id,
         domain__in=list(domains),

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from decisions.choices import GENERAL_KINDS
 from decisions.integrity import decided_flag_codes, window_over
 from decisions.models import (
     DECIDED_STATUSES,
@@ -24,6 +25,7 @@ from decisions.models import (
     Visibility,
     anonymous_key,
 )
+from decisions.processes import Facts, process_flag_codes
 from districts.models import Role
 
 from .base import BENCH_DECISION_TITLE, BENCH_INPUTS, YEARS_BACK
@@ -71,6 +73,9 @@ DECISION_FIELDS = [
     "created_at",
     "updated_at",
     "flag_codes",
+    "decider_id",
+    "decider_bounds",
+    "heard",
 ]
 STAKEHOLDER_FIELDS = [
     "district_id",
@@ -164,6 +169,8 @@ class DecisionsPart:
         delegated = status != Status.OPEN_FOR_INPUT and rng.random() < 0.04
         processes = [p for p in ProcessType.values if p != ProcessType.DELEGATED]
         process = ProcessType.DELEGATED if delegated else rng.choice(processes)
+        if process == ProcessType.VOTE and status in DECIDED_STATUSES:
+            process = ProcessType.CONSENT  # a decided vote would need its ballots built too
         window = not delegated and status != Status.DRAFT
         if window and status in DECIDED_STATUSES and rng.random() < 0.01:
             window = False  # decided without asking anyone: flagged
@@ -196,6 +203,15 @@ class DecisionsPart:
         d = self._record(plan)
         d.id = did
         d.number = f"D-{created.year}-{rows.per_year[created.year]:03d}"
+        d.input_count = input_count
+        # What the process asks for, as the app would have required it before deciding.
+        d.decider, d.bounds, d.heard = None, "", ""
+        if plan.process in (ProcessType.ADVICE, ProcessType.DELEGATED):
+            d.decider = d.decided_by or d.creator
+        if plan.process == ProcessType.DELEGATED:
+            d.bounds = "Within this year's budget and the staffing plan."
+        if plan.process == ProcessType.CONSULTATIVE and d.decided:
+            d.heard = "Most input asked for a pilot first and a look at costs."
         d.stakes = self._stakes(d)
         for kind, person, team_id, school_id, role, involvement in d.stakes:
             person_id = self.uid[person] if person is not None else None
@@ -230,6 +246,9 @@ class DecisionsPart:
                 created,
                 d.decided_at or d.opens or created,
                 self.w.json(sorted(flags)),
+                self.uid[d.decider] if d.decider is not None else None,
+                d.bounds,
+                d.heard,
             )
         )
 
@@ -329,7 +348,7 @@ class DecisionsPart:
                     uuid.UUID(int=rng.getrandbits(128), version=4),
                     self.district.pk,
                     d.id,
-                    rng.choice(Input.Kind.values),
+                    rng.choice(GENERAL_KINDS).value,
                     rng.choice(INPUT_TEXT),
                     author_id,
                     hidden,
@@ -414,6 +433,17 @@ class DecisionsPart:
                 reflected=d.reflected,
             )
             flags.update(decided_flag_codes(record, self.today))
+            process = SimpleNamespace(
+                process_type=d.plan.process,
+                decider_id=self.uid[d.decider] if d.decider is not None else None,
+                decided_by_id=self.uid[d.decided_by] if d.decided_by is not None else None,
+                heard=d.heard,
+                status=d.status,
+                quorum=None,
+                secret_ballot=True,
+            )
+            # No input is answered in the built district: all of it is unanswered.
+            flags.update(process_flag_codes(process, Facts(unanswered=d.input_count)))
         if window_over(d.status):
             district_size = len(self.uid)
             for stake in d.stakes:

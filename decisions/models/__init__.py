@@ -15,12 +15,16 @@ from ..access import (
 from ..choices import (
     DECIDED_STATUSES,
     FINISHED_STATUSES,
+    KINDS_FOR_PROCESS,
+    STOPPING_KINDS,
     Authority,
     Domain,
+    InputKind,
     Involvement,
     Level,
     NoticeKind,
     ProcessType,
+    Resolution,
     Status,
     Visibility,
 )
@@ -33,10 +37,18 @@ from .related import (
     Stakeholder,
     anonymous_key,
 )
+from .rights import DecisionRightChange
+from .vote import Ballot, Turnout
 
 __all__ = [
     "DECIDED_STATUSES",
     "FINISHED_STATUSES",
+    "KINDS_FOR_PROCESS",
+    "STOPPING_KINDS",
+    "Ballot",
+    "InputKind",
+    "Resolution",
+    "Turnout",
     "TRACKED_FIELDS",
     "Authority",
     "Decision",
@@ -44,6 +56,7 @@ __all__ = [
     "DecisionEvent",
     "DecisionPrinciple",
     "DecisionRight",
+    "DecisionRightChange",
     "Domain",
     "Input",
     "Involvement",

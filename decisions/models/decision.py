@@ -21,6 +21,7 @@ from ..choices import (
     Status,
     Visibility,
 )
+from ..processes import decide_refusals, open_refusals
 
 
 class DecisionCounter(models.Model):
@@ -69,6 +70,11 @@ TRACKED_FIELDS = [
     "budget_amount",
     "staff_time",
     "review_on",
+    "decider",
+    "decider_bounds",
+    "quorum",
+    "secret_ballot",
+    "heard",
 ]
 
 
@@ -117,6 +123,30 @@ class Decision(models.Model):
         "staff time", max_length=200, blank=True, help_text="For example “2 hours a week”."
     )
     review_on = models.DateField("review date", null=True, blank=True)
+    # The process's own parts (see decisions/processes.py for what each process requires).
+    decider = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="named decider",
+        help_text="Advice: the one person who decides. Delegated: the delegate.",
+    )
+    decider_bounds = models.TextField(
+        "bounds of the delegation",
+        blank=True,
+        help_text="Delegated: what the delegate may and may not decide.",
+    )
+    quorum = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Vote: how many ballots make the vote count."
+    )
+    secret_ballot = models.BooleanField(
+        "secret ballot", default=True, help_text="Vote: nobody learns who chose what."
+    )
+    heard = models.TextField(
+        "what we heard", blank=True, help_text="Consultative: what the deciders heard."
+    )
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
@@ -282,6 +312,9 @@ class Decision(models.Model):
             raise ValidationError(
                 "The input window has already closed: choose a closing time in the future."
             )
+        refusals = open_refusals(self)
+        if refusals:
+            raise ValidationError(refusals)
         self._move(
             to=Status.OPEN_FOR_INPUT,
             allowed_from={Status.DRAFT, Status.DECIDING},
@@ -301,7 +334,14 @@ class Decision(models.Model):
             note="" if by else "The input window closed on time.",
         )
 
-    def decide(self, *, by, outcome: str | None = None, rationale: str | None = None) -> None:
+    def decide(
+        self,
+        *,
+        by,
+        outcome: str | None = None,
+        rationale: str | None = None,
+        heard: str | None = None,
+    ) -> None:
         if self.status not in {Status.OPEN_FOR_INPUT, Status.DECIDING}:
             raise ValidationError(
                 f"Only a decision open for input or being decided can be decided; this one is "
@@ -314,8 +354,14 @@ class Decision(models.Model):
         if rationale is not None and rationale.strip() != self.rationale:
             changes["rationale"] = (self.rationale, rationale.strip())
             self.rationale = rationale.strip()
+        if heard is not None and heard.strip() != self.heard:
+            changes["heard"] = (self.heard, heard.strip())
+            self.heard = heard.strip()
         if not self.outcome.strip():
             raise ValidationError("Write the outcome before recording the decision.")
+        refusals = decide_refusals(self, by)
+        if refusals:
+            raise ValidationError(refusals)
         self.decided_by = by
         self.decided_at = timezone.now()
         with transaction.atomic():
@@ -396,6 +442,7 @@ class DecisionEvent(models.Model):
         STAKEHOLDER = "stakeholder", "Stakeholders changed"
         INFORMED = "informed", "People informed"
         INPUT_RESPONSE = "input_response", "Input answered"
+        RESOLVED = "resolved", "Objection or block resolved"
         REFLECTION = "reflection", "Reflection written"
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")

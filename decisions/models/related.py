@@ -24,7 +24,16 @@ from districts.models import (
     User,
 )
 
-from ..choices import Authority, Domain, Involvement, Level, StakeholderKind
+from ..choices import (
+    STOPPING_KINDS,
+    Authority,
+    Domain,
+    InputKind,
+    Involvement,
+    Level,
+    Resolution,
+    StakeholderKind,
+)
 from .decision import Decision
 
 
@@ -163,18 +172,14 @@ class InputQuerySet(models.QuerySet):
 
 
 class Input(models.Model):
-    class Kind(models.TextChoices):
-        OBJECTION = "objection", "Objection"
-        CONCERN = "concern", "Concern"
-        QUESTION = "question", "Question"
-        IDEA = "idea", "Idea"
-        SUPPORT = "support", "Support"
+    Kind = InputKind
+    Resolution = Resolution
 
     # A random id: neither its order nor its value says when anonymous input was given.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="inputs")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     text = models.TextField()
     # Named input only. Anonymous input keeps no link to its author, only a sealed key.
     author = models.ForeignKey(
@@ -195,6 +200,9 @@ class Input(models.Model):
     responded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How an objection or a block stopped standing in the way (empty: it still stands).
+    resolution = models.CharField(max_length=14, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField("why", blank=True)
 
     objects = InputQuerySet.as_manager()
 
@@ -217,6 +225,11 @@ class Input(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.decision_id}"
+
+    @property
+    def stands(self) -> bool:
+        """An objection or a block that nothing has resolved yet."""
+        return self.kind in STOPPING_KINDS and not self.resolution
 
     @property
     def author_label(self) -> str:

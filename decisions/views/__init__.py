@@ -18,9 +18,13 @@ from .lists import (
     export_csv,
     flagged_list,
     input_csv,
+    my_input,
+    public_detail,
     public_list,
-    rights_map,
 )
+from .principles import principles_coverage
+from .process import input_resolve, process_change, vote
+from .rights import right_add, right_remove, rights_map
 from .wizard import decision_create, decision_edit
 
 __all__ = [
@@ -37,11 +41,19 @@ __all__ = [
     "input_csv",
     "input_give",
     "input_page",
+    "input_resolve",
     "input_respond",
+    "principles_coverage",
+    "process_change",
+    "vote",
+    "my_input",
     "open_input",
     "principle_test",
+    "public_detail",
     "public_list",
     "reflect",
+    "right_add",
+    "right_remove",
     "rights_map",
     "stakeholder_add",
     "stakeholder_remove",

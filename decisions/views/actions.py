@@ -22,6 +22,7 @@ from ..forms import (
     SupersedeForm,
     WithdrawForm,
 )
+from ..guide import decide_briefing
 from ..models import Decision, Involvement, Stakeholder, can_decide, can_edit
 from .common import decision_for_user
 
@@ -66,6 +67,7 @@ def _action_page(
     success: str,
     heading: str,
     button: str,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """Run one step of a decision's process: save when valid, else explain and keep what was typed."""
     if form.is_valid():
@@ -79,7 +81,7 @@ def _action_page(
     return render(
         request,
         "decisions/action_form.html",
-        {"decision": decision, "form": form, "heading": heading, "button": button},
+        {"decision": decision, "form": form, "heading": heading, "button": button, **(extra or {})},
     )
 
 
@@ -121,7 +123,12 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the owning team or the named deciders record the decision.")
     form = DecideForm(
         request.POST or None,
-        initial={"outcome": decision.outcome, "rationale": decision.rationale},
+        initial={
+            "outcome": decision.outcome,
+            "rationale": decision.rationale,
+            "heard": decision.heard,
+        },
+        process=decision.process_type,
     )
     return _action_page(
         request,
@@ -131,6 +138,7 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         success="Decided. Everyone involved has been told.",
         heading="Record the decision",
         button="Record the decision",
+        extra={"briefing": decide_briefing(request.user, decision)},
     )
 
 

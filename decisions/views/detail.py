@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,19 +15,23 @@ from .. import services
 from ..forms import (
     InputForm,
     PrincipleTestForm,
+    ProcessChangeForm,
     RespondForm,
     StakeholderForm,
     SupersedeForm,
     picker_choices,
 )
+from ..guide import guide_for, responded_line, rights_line, vote_context
 from ..integrity import integrity_flags
 from ..models import (
     Decision,
     DecisionEvent,
     DecisionPrinciple,
     Input,
+    Involvement,
     Reflection,
     Stakeholder,
+    Status,
     anonymous_key,
     can_decide,
     can_edit,
@@ -84,13 +88,21 @@ def _input_context(
         "decision": decision,
         **shown,
         "input_form": (
-            form or InputForm(themes=Theme.objects.visible_to(user), theme_choices=theme_choices)
+            form
+            or InputForm(
+                themes=Theme.objects.visible_to(user),
+                theme_choices=theme_choices,
+                process=decision.process_type,
+            )
             if may_give
             else None
         ),
         "gave_anonymous": may_give and gave_anonymous,
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
+        "may_give": may_give,
+        # To offer its author "Withdraw" on their own anonymous objection; never shown.
+        "my_key": anonymous_key(decision.pk, user.pk),
     }
 
 
@@ -102,6 +114,7 @@ def input_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "decision": decision,
         **_input_page(decision, _page_number(request.GET.get("page"))),
         "may_decide": can_decide(request.user, decision),
+        "my_key": anonymous_key(decision.pk, request.user.pk),
     }
     return render(request, "decisions/input_items.html", context)
 
@@ -112,12 +125,13 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         Decision.objects.select_related(
-            "school", "owning_team", "district", "decided_by", "superseded_by"
+            "school", "owning_team", "district", "decided_by", "superseded_by", "decider"
         )
         .with_access(request.user)
         .annotate(
             # Rarely true: a query for the older decisions only when there are some.
             has_older=Exists(Decision.objects.filter(superseded_by=OuterRef("pk"))),
+            gave_named=Exists(Input.objects.filter(decision=OuterRef("pk"), author=request.user)),
             gave_anonymous=Exists(
                 Input.objects.filter(
                     decision=OuterRef("pk"), anonymous_key=anonymous_key(pk, request.user.pk)
@@ -130,7 +144,6 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 queryset=Stakeholder.objects.select_related("person", "team", "school"),
             ),
             Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
-            Prefetch("reflections", queryset=Reflection.objects.select_related("author")),
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
@@ -147,6 +160,17 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         if decision.has_older
         else Decision.objects.none()
     )
+    # Only a decided decision has reflections: the others skip the query. Read before the
+    # flags, which then ask the loaded rows.
+    prefetch_related_objects(
+        [decision],
+        Prefetch(
+            "reflections",
+            queryset=Reflection.objects.select_related("author")
+            if decision.is_decided
+            else Reflection.objects.none(),
+        ),
+    )
     may_edit = can_edit(user, decision)
     # The pickers this person will see (themes to tag input, the team's own forms), one query.
     kinds = [
@@ -161,8 +185,26 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         page=_page_number(request.GET.get("input")),
     )
     may_decide = context["may_decide"]
+    guide = guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"])
+    vote = vote_context(user, decision, may_give=context["may_give"])
     context.update(
         {
+            "guide": guide,
+            "rights_line": rights_line(decision),
+            "reflections": decision.reflections.all(),
+            # Only the person themselves: their own named input, or their own sealed key.
+            "waiting": decision.window_is_open
+            and guide.role == Involvement.CONSULTED
+            and not decision.gave_named
+            and not decision.gave_anonymous
+            and not vote.get("vote", {}).get("voted"),
+            "responded": responded_line(decision)
+            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
+            else "",
+            **vote,
+            "process_form": ProcessChangeForm(initial={"process_type": ""})
+            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
+            else None,
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
             "supersedes": supersedes,
@@ -171,8 +213,15 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "superseded_by_visible": decision.superseded_by_id is not None
             and Decision.objects.visible_to(user).filter(pk=decision.superseded_by_id).exists(),
             # Only the forms this person is shown.
-            "stakeholder_form": StakeholderForm(user=user, choices=choices) if may_edit else None,
-            "principle_form": PrincipleTestForm(user=user, choices=choices) if may_edit else None,
+            # Their own ids: the input form on the same page has a `kind` field too.
+            "stakeholder_form": StakeholderForm(
+                user=user, choices=choices, auto_id="stakeholder_%s"
+            )
+            if may_edit
+            else None,
+            "principle_form": PrincipleTestForm(user=user, choices=choices, auto_id="principle_%s")
+            if may_edit
+            else None,
             "supersede_form": SupersedeForm() if may_decide and decision.is_decided else None,
         }
     )
@@ -190,7 +239,7 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     themes = Theme.objects.visible_to(request.user)
-    form = InputForm(request.POST, themes=themes)
+    form = InputForm(request.POST, themes=themes, process=decision.process_type)
     if form.is_valid():
         try:
             services.input_give(

@@ -4,7 +4,7 @@ import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +15,9 @@ from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_pag
 
 from .. import selectors
 from ..forms import FilterForm
+from ..guide import HOW
 from ..integrity import LABELS
-from ..models import Decision, DecisionRight, Domain
+from ..models import Decision, DecisionPrinciple
 from .common import _flag_labels, decision_for_user
 
 # ----- lists
@@ -47,6 +48,7 @@ def affects_me(request: HtmxHttpRequest) -> HttpResponse:
     status = form.cleaned_data.get("status") if form.is_valid() else None
     chain = [form.apply(stage) for stage in selectors.affects_me(request.user, status)]
     page = cursor_page(request, chain)
+    selectors.mark_responded(request.user, page.object_list)
     context = {"form": form, "page": page}
     return render_page(request, "decisions/affects_me.html", context, partial="results")
 
@@ -131,19 +133,6 @@ def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-def rights_map(request: HtmxHttpRequest) -> HttpResponse:
-    rights = DecisionRight.objects.visible_to(request.user).select_related("team")
-    by_domain: dict[str, list] = {}
-    for right in rights:
-        by_domain.setdefault(right.get_domain_display(), []).append(right)
-    return render(
-        request,
-        "decisions/rights.html",
-        {"by_domain": sorted(by_domain.items()), "domains": Domain.choices},
-    )
-
-
 def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """No sign-in: a district's public decisions and what they decided."""
     district = get_object_or_404(District, slug=slug)
@@ -159,4 +148,33 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             request,
             "decisions/public.html",
             {"district": district, "page": counted_page(decisions, request.GET.get("page"))},
+        )
+
+
+@login_required
+def my_input(request: HtmxHttpRequest) -> HttpResponse:
+    """What I said and what the deciders answered, anonymous input included (see the selector)."""
+    entries = list(selectors.my_input(request.user)[:200])
+    return render(request, "decisions/my_input.html", {"entries": entries})
+
+
+def public_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """No sign-in: one public decision (context, process, outcome, rationale, principles,
+    reflection). Anything not public is a 404, like a decision that does not exist."""
+    district = get_object_or_404(District, slug=slug)
+    decision = get_object_or_404(
+        Decision.objects.filter(district=district)
+        .public()
+        .select_related("school", "owning_team", "decider")
+        .prefetch_related(
+            Prefetch("tested", queryset=DecisionPrinciple.objects.select_related("principle")),
+            "reflections",
+        ),
+        pk=pk,
+    )
+    with timezone.override(ZoneInfo(district.timezone)):
+        return render(
+            request,
+            "decisions/public_detail.html",
+            {"district": district, "decision": decision, "how": HOW[decision.process_type]},
         )

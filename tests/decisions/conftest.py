@@ -30,6 +30,8 @@ def make_decision(district, team, superintendent, window):
         **fields,
     ):
         fields.setdefault("domain", "schedule")
+        # Consent asks nothing of a decision without objections, so most tests can decide it.
+        fields.setdefault("process_type", "consent")
         return services.decision_create(
             district=dist,
             by=by,
@@ -73,6 +75,14 @@ def open_decision(make_decision, school, superintendent, window):
 def rights(district, team):
     return DecisionRight.objects.create(
         district=district, domain="schedule", level="district", team=team, authority="decides"
+    )
+
+
+@pytest.fixture
+def mapped(district):
+    """A rights map with a line elsewhere: with no map at all, nobody's right is checked."""
+    return DecisionRight.objects.create(
+        district=district, domain="policy", level="district", role="principal", authority="decides"
     )
 
 

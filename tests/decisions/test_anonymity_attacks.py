@@ -195,6 +195,7 @@ def play(
                 title="A new bell schedule",
                 context="Longer blocks, fewer passing periods.",
                 domain="schedule",
+                process_type="consent",
                 owning_team=team,
                 visibility=Visibility.DISTRICT,
                 input_opens=timezone.now() - datetime.timedelta(days=1),

@@ -301,6 +301,7 @@ def test_giving_the_right_in_the_admin_clears_the_no_right_flag(
     admin_user,
     client_for,
     django_capture_on_commit_callbacks,
+    mapped,
 ):
     decision = decided(make_decision(status="deciding"), superintendent)
     assert "no_right" in stored_codes(decision)
@@ -323,7 +324,7 @@ def test_giving_the_right_in_the_admin_clears_the_no_right_flag(
 
 
 def test_taking_the_right_away_in_the_admin_raises_the_no_right_flag(
-    ctx, admin_user, client_for, django_capture_on_commit_callbacks
+    ctx, admin_user, client_for, django_capture_on_commit_callbacks, mapped
 ):
     decision = start(ctx, "decided")
     Decision.objects.filter(pk=decision.pk).update(flag_codes=live_codes(decision))

@@ -34,7 +34,7 @@ def test_deciding_after_the_window_closed_is_not_flagged(open_decision, superint
     assert "decided_early" not in codes(open_decision)
 
 
-def test_deciding_without_the_right_is_flagged(open_decision, superintendent):
+def test_deciding_without_the_right_is_flagged(open_decision, superintendent, mapped):
     decided(open_decision, superintendent)
     assert "no_right" in codes(open_decision)
 
@@ -121,7 +121,12 @@ def test_no_input_sought_is_flagged_unless_delegated(make_decision, superintende
     skipped = make_decision(status="deciding")
     decided(skipped, superintendent)
     assert "no_input_sought" in codes(skipped)
-    delegated = make_decision(status="deciding", process_type="delegated")
+    delegated = make_decision(
+        status="deciding",
+        process_type="delegated",
+        decider=superintendent,
+        decider_bounds="Within this year's budget.",
+    )
     decided(delegated, superintendent)
     assert "no_input_sought" not in codes(delegated)
 

@@ -98,8 +98,8 @@ def test_decision_made_tells_everyone_involved_and_emails_once(
     assert sum(1 for m in mail.outbox if teacher.email in m.to and "Decided" in m.subject) == 1
 
 
-def test_reflection_due_goes_to_the_deciders_once(
-    open_decision, superintendent, principal, teacher
+def test_reflection_due_goes_to_the_deciders_and_the_affected_once(
+    open_decision, superintendent, principal, teacher, community_member
 ):
     decided(open_decision, superintendent)
     services.decision_update(
@@ -114,7 +114,9 @@ def test_reflection_due_goes_to_the_deciders_once(
         notices.dispatch_due()
     assert kinds_for(superintendent).count("decisions.reflection_due") == 1
     assert kinds_for(principal).count("decisions.reflection_due") == 1
-    assert "decisions.reflection_due" not in kinds_for(teacher)
+    # Everyone at Alder Creek is affected: the teacher is asked to reflect too.
+    assert kinds_for(teacher).count("decisions.reflection_due") == 1
+    assert "decisions.reflection_due" not in kinds_for(community_member)
     open_decision.refresh_from_db()
     assert "review_overdue" in open_decision.flag_codes
 

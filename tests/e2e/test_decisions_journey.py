@@ -51,6 +51,7 @@ def test_decision_from_input_to_outcome_on_a_phone(
         owning_team=team,
         school=school,
         domain="schedule",
+        process_type="consent",
         stakeholders=[
             {
                 "kind": Stakeholder.Kind.ROLE,
