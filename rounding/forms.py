@@ -145,6 +145,7 @@ class StatusForm(Bounded, forms.Form):
             (FollowUp.Status.GREEN, "Green: done"),
             (FollowUp.Status.YELLOW, "Yellow: in progress"),
             (FollowUp.Status.RED, "Red: cannot do"),
+            (FollowUp.Status.NEW, "Not started"),
         ],
         widget=forms.RadioSelect,
     )

@@ -323,6 +323,7 @@ class FollowUpQuerySet(DistrictQuerySet):
 
 class FollowUp(models.Model):
     class Status(models.TextChoices):
+        NEW = "new", "Not started"
         YELLOW = "yellow", "In progress"
         GREEN = "green", "Done"
         RED = "red", "Cannot do"
@@ -349,7 +350,8 @@ class FollowUp(models.Model):
     )
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="rounding_follow_ups")
     due_on = models.DateField("due date")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.YELLOW)
+    # A new commitment has not been started: "in progress" is for its owner to say.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
     # When it turned green: the stoplight lists the latest done first without reading the history.
     done_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -403,7 +405,7 @@ class FollowUp(models.Model):
     def change_status(self, *, to: str, by: User, reason: str = "") -> FollowUpStatusChange:
         """Move the stoplight and keep the history row in the same transaction."""
         if to not in self.Status.values:
-            raise ValidationError("Choose green, yellow or red.")
+            raise ValidationError("Choose not started, green, yellow or red.")
         reason = reason.strip()
         if to == self.status and reason == self.reason:
             raise ValidationError("The follow-up already has this status.")

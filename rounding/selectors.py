@@ -168,7 +168,8 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
     )
 
     def days(date):
-        return (today - date).days if date else None
+        # A visit saved with a future date (before dates were checked) is "today", never "-182 d".
+        return max((today - date).days, 0) if date else None
 
     rows, group_values = [], RoleGroup.values
     for school in schools:
@@ -253,7 +254,10 @@ def briefing(user, school: School, *, today: datetime.date | None = None) -> dic
         if key not in seen:
             seen.add(key)
             people.append(conversation)
-    last_visit = school.visits.aggregate(last=Max("date"))["last"]
+    # As coverage: a visit counts once it has a conversation, and only once it has happened.
+    last_visit = Conversation.objects.filter(
+        district_id=school.district_id, visit__school=school, visit__date__lte=today
+    ).aggregate(last=Max("visit__date"))["last"]
     ever_met = Conversation.objects.filter(person__isnull=False).values("person_id")
     new_staff = (
         User.objects.filter(district_id=school.district_id, schools=school, role__in=STAFF_ROLES)

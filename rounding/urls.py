@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up"),
     path("follow-ups/<int:pk>/edit/", views.follow_up_edit, name="follow_up_edit"),
+    path("people/<int:pk>/", views.person_history, name="person"),
     path("my-school/", views.my_school, name="my_school"),
     path("stoplight/<int:pk>/", views.school_report, name="school"),
     path("briefing/<int:pk>/", views.briefing, name="briefing"),

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 from principals import cadence
 from principals.models import ActionItem, AgendaItem, CheckIn, CheckInPair, Problem
-from principals.services import HORIZON_WEEKS, OVERDUE_MARGIN
+from principals.reminders import OVERDUE_MARGIN
+from principals.services import HORIZON_WEEKS
 
 from .base import BENCH_SUPERVISED, YEARS_BACK
 from .words import AGENDA, TIMES

@@ -1,5 +1,6 @@
 """Views of rounding, split by area; URLs and imports use this package."""
 
+from .people import person_history
 from .schools import (
     DONE_PAGE_SIZE,
     OPEN_PAGE_SIZE,
@@ -39,6 +40,7 @@ __all__ = [
     "follow_up_edit",
     "my_school",
     "note_check",
+    "person_history",
     "roster_search",
     "school_report",
     "themes",

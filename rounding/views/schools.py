@@ -6,7 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -131,6 +131,12 @@ DONE_PAGE_SIZE = 5
 # What a stoplight row shows; of the owner, the name only.
 STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"]
 CELEBRATION_FIELDS = ["what", "name", "shared", "person__name"]
+OPEN_STATUSES = [FollowUp.Status.RED, FollowUp.Status.YELLOW, FollowUp.Status.NEW]
+# Red first (staff should hear what cannot be done), then what moves, then what waits.
+OPEN_ORDER = Case(
+    *(When(status=status, then=Value(n)) for n, status in enumerate(OPEN_STATUSES)),
+    default=Value(len(OPEN_STATUSES)),
+)
 
 
 @login_required
@@ -161,15 +167,16 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not request.htmx.boosted and "done" in request.GET:
         return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
     open_page = counted_page(
-        rows.open().order_by("status", "due_on", "pk"),
+        rows.open().order_by(OPEN_ORDER, "due_on", "pk"),
         request.GET.get("page"),
         OPEN_PAGE_SIZE,
-        count=counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
+        count=sum(counts.get(status, 0) for status in OPEN_STATUSES),
     )
     for follow_up in open_page:
         follow_up.url = follow_up_url(follow_up.pk)
     red = [f for f in open_page if f.status == FollowUp.Status.RED]
     yellow = [f for f in open_page if f.status == FollowUp.Status.YELLOW]
+    new = [f for f in open_page if f.status == FollowUp.Status.NEW]
     today = timezone.localdate()
     since = today - datetime.timedelta(days=120)
     heard = (
@@ -183,7 +190,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("-n", "name")
     )
-    concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
+    concerns = dict.fromkeys(f.heard for f in [*red, *yellow, *new] if f.heard)
     # As `Celebration.objects.visible_to`, for a school the reader is known to belong to:
     # leaders and its principal see every celebration, its staff the shared ones.
     leader = request.user.is_district_leader
@@ -199,6 +206,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "page": open_page,
             "red": red,
             "yellow": yellow,
+            "new": new,
             "done": done,
             "today": today,
             "heard": heard,
