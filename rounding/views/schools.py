@@ -233,6 +233,10 @@ def coverage(request: HtmxHttpRequest) -> HttpResponse:
     briefing_url = url_for_each("rounding:briefing")
     for row in context["rows"]:
         row["briefing_url"] = briefing_url(row["school"].pk)
+    # On a phone, a card per school: the longest without a visit first, never visited at the top.
+    context["cards"] = sorted(
+        context["rows"], key=lambda row: -1 if row["days"] is None else -row["days"]
+    )
     return render(request, "rounding/coverage.html", context)
 
 
