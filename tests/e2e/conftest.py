@@ -110,9 +110,10 @@ def axe(request):
                     break
                 page.wait_for_timeout(100)
             found = page.evaluate(
-                "axe.run(document, {runOnly: {type: 'tag', values: %r}, resultTypes: ['violations']})"
-                ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
-                " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))" % AXE_TAGS
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                " resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id,"
+                " help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))",
+                AXE_TAGS,
             )
             checked.append((page.url + " (as it stands)", found))
 
