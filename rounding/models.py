@@ -456,3 +456,50 @@ class FollowUpStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_old_status_display()} → {self.get_new_status_display()}"
+
+
+def may_edit(user, *, author_ids, district_id: int) -> bool:
+    """Who wrote something, or a district leader, may edit or remove it."""
+    return (
+        user.is_authenticated
+        and user.district_id == district_id
+        and (user.is_district_leader or user.pk in set(author_ids))
+    )
+
+
+class RoundingChangeQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
+        """It keeps the notes as they were: the same readers as the visit's notes."""
+        if user.is_district_leader:
+            return self
+        return self.filter(visit_id__in=user.rounding_visits.values("pk"))
+
+
+class RoundingChange(models.Model):
+    """Append-only history of edits and removals of visits, conversations, celebrations and
+    follow-ups, with each row as it was before the change."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", "Edited"
+        REMOVED = "removed", "Removed"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # Plain ids: the history outlives the rows it describes.
+    visit_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=300)
+    before = models.JSONField(default=dict)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = RoundingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["district", "visit_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.what}"

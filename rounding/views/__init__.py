@@ -1,5 +1,15 @@
 """Views of rounding, split by area; URLs and imports use this package."""
 
+from .edits import (
+    celebration_edit,
+    celebration_remove,
+    conversation_edit,
+    conversation_remove,
+    follow_up_edit,
+    follow_up_remove,
+    visit_edit,
+    visit_remove,
+)
 from .people import person_history
 from .schools import (
     DONE_PAGE_SIZE,
@@ -9,7 +19,6 @@ from .schools import (
     celebrations,
     coverage,
     follow_up_detail,
-    follow_up_edit,
     my_school,
     school_report,
     themes,
@@ -27,6 +36,13 @@ from .visits import (
 )
 
 __all__ = [
+    "celebration_edit",
+    "celebration_remove",
+    "conversation_edit",
+    "conversation_remove",
+    "follow_up_remove",
+    "visit_edit",
+    "visit_remove",
     "DONE_PAGE_SIZE",
     "OPEN_PAGE_SIZE",
     "briefing",

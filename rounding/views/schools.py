@@ -23,16 +23,14 @@ from districts.web import (
 )
 
 from .. import selectors
-from ..forms import (
-    FollowUpForm,
-    StatusForm,
-)
+from ..forms import StatusForm
 from ..models import (
     Celebration,
     Conversation,
     FollowUp,
     may_acknowledge,
     may_change_status,
+    may_edit,
     may_see_stoplight,
     may_see_themes,
 )
@@ -81,35 +79,14 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "changes": follow_up.changes.select_related("by"),
             "form": form,
             "can_change": can_change,
-            "can_edit": request.user.is_district_leader,
+            "can_edit": may_edit(
+                request.user,
+                author_ids=[follow_up.created_by_id],
+                district_id=follow_up.district_id,
+            ),
             "conversation": conversation,
         },
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def follow_up_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    follow_up = follow_up_for_user(request, pk)
-    if not request.user.is_district_leader:
-        raise PermissionDenied("District leaders edit the wording of a follow-up.")
-    initial = {f: getattr(follow_up, f) for f in ("what", "heard", "owner", "due_on")}
-    form = FollowUpForm(request.POST or None, initial=initial, district_id=follow_up.district_id)
-    if form.is_valid():
-        for field, value in form.cleaned_data.items():
-            setattr(follow_up, field, value)
-        try:
-            # The model knows what a follow-up may be (not due before its visit).
-            follow_up.full_clean(exclude=["owner", "school", "district", "conversation"])
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            follow_up.save(update_fields=list(form.cleaned_data))
-            messages.success(request, "Follow-up saved.")
-            return redirect(follow_up)
-    return render(request, "rounding/follow_up_edit.html", {"follow_up": follow_up, "form": form})
 
 
 # School pages ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from ..forms import (
 from ..models import (
     Conversation,
     FollowUp,
+    RoundingChange,
     RoundingVisit,
 )
 from .common import (
@@ -102,6 +103,7 @@ def visit_context(
         Conversation.objects.visible_to(request.user)
         .filter(visit=visit)
         .select_related("person")
+        .order_by("-created_at", "-pk")  # the one just saved first, under the form
         .prefetch_related(
             "themes", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner"))
         )
@@ -126,6 +128,11 @@ def visit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     context = visit_context(request, visit)
     context["visitors"] = visit.visitors.all()
+    context["history"] = (
+        RoundingChange.objects.visible_to(request.user)
+        .filter(visit_id=visit.pk)
+        .select_related("by")[:20]
+    )
     # After a save without htmx, the page tells draft.js which draft to forget.
     saved_form = request.GET.get("saved", "")
     if saved_form in ("conversation", "celebration", "summary"):
