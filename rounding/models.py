@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from districts.bounds import check_date
@@ -397,7 +398,7 @@ class FollowUp(models.Model):
             raise ValidationError(
                 {
                     "due_on": _("A follow-up cannot be due before the visit it came from (%s).")
-                    % visit_date.isoformat()
+                    % date_format(visit_date)
                 }
             )
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
 from django.db.models.functions import ExtractYear
+from django.utils.formats import date_format
 
 from districts.models import Role, School, User
 from notifications.services import notify
@@ -127,7 +128,7 @@ def follow_up_create(
             recipients=[owner],
             kind="rounding.follow_up",
             subject=f"A rounding follow-up at {school.name} is yours: {follow_up.what}",
-            body=f"Due {due_on:%B %-d}. Mark it green, yellow or red as it moves.",
+            body=f"Due {date_format(due_on)}. Mark it green, yellow or red as it moves.",
             url=follow_up.get_absolute_url(),
         )
     return follow_up
