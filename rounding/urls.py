@@ -7,6 +7,7 @@ app_name = "rounding"
 urlpatterns = [
     path("", views.visit_list, name="visits"),
     path("start/", views.visit_start, name="visit_start"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("visits/<int:pk>/conversations/", views.conversation_add, name="conversation_add"),
     path("visits/<int:pk>/celebrations/", views.celebration_add, name="celebration_add"),

@@ -2,9 +2,11 @@
 
 import datetime
 import re
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -117,10 +119,19 @@ def visit_context(
         or CelebrationForm(district_id=district_id, people=people, prefix="celebration"),
         "celebrations": visit.celebrations.select_related("person"),
         "summary_form": summary_form or VisitSummaryForm(initial={"summary": visit.summary}),
-        "conversation_key": draft_key(visit, "conversation"),
-        "celebration_key": draft_key(visit, "celebration"),
+        "conversation_key": draft_key(visit, "conversation", request.user),
+        "celebration_key": draft_key(visit, "celebration", request.user),
+        "summary_key": draft_key(visit, "summary", request.user),
         "saved": saved,
     }
+
+
+def service_worker(request: HtmxHttpRequest) -> HttpResponse:
+    """The offline helper of the visit pages, served under /rounding/ so that it may look after them."""
+    path = finders.find("rounding/sw.js")
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required
@@ -136,7 +147,7 @@ def visit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # After a save without htmx, the page tells draft.js which draft to forget.
     saved_form = request.GET.get("saved", "")
     if saved_form in ("conversation", "celebration", "summary"):
-        context["clear_draft"] = draft_key(visit, saved_form)
+        context["clear_draft"] = draft_key(visit, saved_form, request.user)
     return render(request, "rounding/visit_detail.html", context)
 
 

@@ -86,3 +86,15 @@
   }
   document.addEventListener("DOMContentLoaded", setUp);
 })();
+
+// Signing out forgets this person's drafts and the visit pages kept for offline use.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (!event.target.matches("form.signout")) return;
+  try {
+    Object.keys(localStorage).forEach(function (key) {
+      if (key.indexOf("roundtable-draft:") === 0) localStorage.removeItem(key);
+    });
+  } catch (error) { /* storage refused */ }
+  if (window.caches) window.caches.delete("roundtable-pages");
+});

@@ -210,3 +210,81 @@ def school_day():
     import datetime
 
     return datetime.date(2026, 10, 5)
+
+
+def test_a_save_made_offline_is_kept_whole_and_sent_when_back_online(
+    page, context, live_server, screenshot, superintendent, school, district, make_person_in
+):
+    from rounding import services
+
+    make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    facilities = Theme.objects.create(district=district, name="Facilities")
+    visit = services.visit_start(school=school, by=superintendent, date=school_day())
+    sign_in(page, live_server, "alice@cedar.example")
+    url = f"{live_server.url}/rounding/visits/{visit.pk}/"
+    page.goto(url)
+    # The page registers its offline helper; the next load is kept for offline use.
+    for _ in range(100):
+        if page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+        page.wait_for_timeout(100)
+    page.reload()
+    talk = page.locator("#conversations")
+    expect(talk).to_be_visible()
+
+    context.set_offline(True)
+    # The visit page still opens without a network.
+    page.reload()
+    expect(page.get_by_role("heading", name=school.name, level=1)).to_be_visible()
+    talk.get_by_label("Find them in the roster").fill("Rosa")  # no answer offline
+    talk.get_by_label("Who (from the roster)").select_option(label="Rosa Ibarra (cook)")
+    talk.get_by_label("What is working well?").fill("Salad bar is a hit.")
+    talk.get_by_label("What gets in the way?").fill("The dish machine keeps breaking.")
+    talk.get_by_label("Facilities").check()
+    talk.get_by_role("button", name="Save conversation").click()
+    result = page.locator("#conversation-result")
+    expect(result).to_contain_text("No connection")
+    queue = page.locator("#offline-queue")
+    expect(queue).to_be_visible()
+    expect(queue).to_contain_text("Rosa Ibarra (cook): not sent yet")
+    assert not Conversation.objects.exists()
+    screenshot("rounding-offline-queued")
+
+    context.set_offline(False)
+    expect(result).to_contain_text("Back online: 1 conversation sent.")
+    expect(queue).to_be_hidden()
+    conversation = Conversation.objects.get()
+    assert conversation.person.name == "Rosa Ibarra"
+    assert conversation.role_group == "cook"
+    assert conversation.working == "Salad bar is a hit."
+    assert conversation.concerns == "The dish machine keeps breaking."
+    assert list(conversation.themes.all()) == [facilities]
+    expect(page.locator("ol.conversations")).to_contain_text("Salad bar is a hit.")
+    screenshot("rounding-offline-delivered")
+
+
+def test_drafts_come_back_whole_and_are_forgotten_at_sign_out(
+    page, live_server, superintendent, school, district, make_person_in
+):
+    from rounding import services
+
+    make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    visit = services.visit_start(school=school, by=superintendent, date=school_day())
+    sign_in(page, live_server, "alice@cedar.example")
+    url = f"{live_server.url}/rounding/visits/{visit.pk}/"
+    page.goto(url)
+    talk = page.locator("#conversations")
+    talk.get_by_label("Or their name").fill("Pat")
+    talk.get_by_label("Role").select_option(label="Custodian")
+    talk.get_by_label("What gets in the way?").fill("No spare mop heads.")
+    page.reload()
+    expect(talk.get_by_label("Or their name")).to_have_value("Pat")
+    expect(talk.get_by_label("Role")).to_have_value("custodian")
+    expect(talk.get_by_text("A draft you had not saved is back")).to_be_visible()
+    sign_out(page)
+    assert (
+        page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('roundtable-draft:')).length"
+        )
+        == 0
+    )

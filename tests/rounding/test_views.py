@@ -111,7 +111,10 @@ def test_without_htmx_a_save_redirects_and_clears_the_draft(
     )
     assert response.status_code == 302
     page = client.get(response["Location"])
-    assert f'data-draft-clear="rounding-visit-{visit.pk}-conversation"' in page.text
+    assert (
+        f'data-draft-clear="u{superintendent.pk}-rounding-visit-{visit.pk}-conversation"'
+        in page.text
+    )
 
 
 def test_a_concern_is_drafted_for_a_check_and_nothing_reaches_staff_yet(
