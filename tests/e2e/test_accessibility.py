@@ -109,3 +109,34 @@ def test_keyboard_only_conversation_and_input(
     page.keyboard.press("Enter")
     expect(page.locator("#input")).to_contain_text("Thank you")
     expect(page.locator("#input")).to_contain_text("Families need the early drop-off.")
+
+
+ROLES = ["superintendent", "district_leader", "principal", "teacher", "staff", "student", "family"]
+
+
+def test_every_page_of_every_roles_navigation_passes_axe(
+    page, live_server, district, school, superintendent, make_person_in, conversation_for_axe
+):
+    """Each role signs in and opens every page its navigation offers; axe checks each load."""
+    opened = 0
+    for role in ROLES:
+        email = f"{role}@cedar.example"
+        make_person_in(district, role, f"A {role}", email, [school])
+        sign_in(page, live_server, email)
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        links = page.locator(".site-header nav a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        for href in dict.fromkeys(links):
+            response = page.goto(f"{live_server.url}{href}")
+            assert response.status < 400, (role, href)
+            opened += 1
+        page.get_by_role("button", name="Sign out").click()
+    assert opened >= 3 * len(ROLES)
+
+
+@pytest.fixture
+def conversation_for_axe(school, superintendent, district, make_person_in):
+    cook = make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    visit = rounding.visit_start(school=school, by=superintendent, date=datetime.date(2026, 10, 5))
+    return rounding.conversation_add(visit=visit, person=cook, concerns="The freezer door leaks.")
