@@ -130,6 +130,9 @@ def test_every_page_of_every_roles_navigation_passes_axe(
         for href in dict.fromkeys(links):
             response = page.goto(f"{live_server.url}{href}")
             assert response.status < 400, (role, href)
+            # Nothing wider than the phone: no sideways scrolling of the whole page.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= page.viewport_size["width"], (role, href, width)
             opened += 1
         page.get_by_role("button", name="Sign out").click()
     assert opened >= 3 * len(ROLES)
