@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -160,8 +160,10 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
     window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
     # Bounded by date so the (district, -date) index reads only the two windows, and counting
     # dates rather than ids so that the index alone answers.
+    # A visit where nobody was met does not count (as the coverage rows).
+    held = Conversation.objects.filter(district_id=user.district_id, visit=OuterRef("pk"))
     pace = RoundingVisit.objects.filter(
-        district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
+        Exists(held), district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
     ).aggregate(
         recent=Count("date", filter=Q(date__gt=today - window)),
         before=Count("date", filter=Q(date__lte=today - window)),
