@@ -95,6 +95,8 @@ def test_keyboard_only_conversation_and_input(
     assert Conversation.objects.get().working == "The new menu works."
     page.get_by_role("button", name="Sign out").focus()
     page.keyboard.press("Enter")
+    # Signed out before the next person signs in: the sign-out must not land on their page.
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
     sign_in(page, live_server, teacher.email)
     page.goto(f"{live_server.url}{decision.get_absolute_url()}")
