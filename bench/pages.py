@@ -90,6 +90,8 @@ def key_pages(ids: dict) -> list[Page]:
         Page("district home", "/", "superintendent"),
         Page("stoplight report", f"/rounding/stoplight/{ids['school_id']}/", "principal"),
         Page("rounding coverage", "/rounding/coverage/", "superintendent"),
+        Page("rounding visit", f"/rounding/visits/{ids['visit_id']}/", "superintendent"),
+        Page("pre-visit briefing", f"/rounding/briefing/{ids['school_id']}/", "superintendent"),
         Page("principals (supervisor)", "/check-ins/", "supervisor"),
         Page("check-in page", f"/check-ins/{ids['check_in_id']}/", "supervisor"),
         Page(

@@ -307,6 +307,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 
 LANGUAGE_CODE = "en-us"
+# Dates and times read the same on every page (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 if TIME_ZONE not in available_timezones():
     raise ImproperlyConfigured(

@@ -57,6 +57,14 @@ class VisitForm(Bounded, forms.Form):
         return date
 
 
+class VisitEditForm(Bounded, forms.Form):
+    date = forms.DateField(widget=DateInput)
+    purpose = forms.CharField(max_length=300, required=False)
+
+    def clean_date(self):
+        return VisitForm.clean_date(self)
+
+
 class VisitSummaryForm(Bounded, forms.Form):
     summary = forms.CharField(
         label=_("What stood out"),
@@ -145,6 +153,7 @@ class StatusForm(Bounded, forms.Form):
             (FollowUp.Status.GREEN, "Green: done"),
             (FollowUp.Status.YELLOW, "Yellow: in progress"),
             (FollowUp.Status.RED, "Red: cannot do"),
+            (FollowUp.Status.NEW, "Not started"),
         ],
         widget=forms.RadioSelect,
     )

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from districts.bounds import check_date
@@ -323,6 +324,7 @@ class FollowUpQuerySet(DistrictQuerySet):
 
 class FollowUp(models.Model):
     class Status(models.TextChoices):
+        NEW = "new", "Not started"
         YELLOW = "yellow", "In progress"
         GREEN = "green", "Done"
         RED = "red", "Cannot do"
@@ -349,7 +351,8 @@ class FollowUp(models.Model):
     )
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="rounding_follow_ups")
     due_on = models.DateField("due date")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.YELLOW)
+    # A new commitment has not been started: "in progress" is for its owner to say.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
     # When it turned green: the stoplight lists the latest done first without reading the history.
     done_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -395,7 +398,7 @@ class FollowUp(models.Model):
             raise ValidationError(
                 {
                     "due_on": _("A follow-up cannot be due before the visit it came from (%s).")
-                    % visit_date.isoformat()
+                    % date_format(visit_date)
                 }
             )
 
@@ -403,7 +406,7 @@ class FollowUp(models.Model):
     def change_status(self, *, to: str, by: User, reason: str = "") -> FollowUpStatusChange:
         """Move the stoplight and keep the history row in the same transaction."""
         if to not in self.Status.values:
-            raise ValidationError("Choose green, yellow or red.")
+            raise ValidationError("Choose not started, green, yellow or red.")
         reason = reason.strip()
         if to == self.status and reason == self.reason:
             raise ValidationError("The follow-up already has this status.")
@@ -454,3 +457,50 @@ class FollowUpStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_old_status_display()} → {self.get_new_status_display()}"
+
+
+def may_edit(user, *, author_ids, district_id: int) -> bool:
+    """Who wrote something, or a district leader, may edit or remove it."""
+    return (
+        user.is_authenticated
+        and user.district_id == district_id
+        and (user.is_district_leader or user.pk in set(author_ids))
+    )
+
+
+class RoundingChangeQuerySet(DistrictQuerySet):
+    def narrow_to(self, user):
+        """It keeps the notes as they were: the same readers as the visit's notes."""
+        if user.is_district_leader:
+            return self
+        return self.filter(visit_id__in=user.rounding_visits.values("pk"))
+
+
+class RoundingChange(models.Model):
+    """Append-only history of edits and removals of visits, conversations, celebrations and
+    follow-ups, with each row as it was before the change."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", "Edited"
+        REMOVED = "removed", "Removed"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # Plain ids: the history outlives the rows it describes.
+    visit_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=300)
+    before = models.JSONField(default=dict)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = RoundingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["district", "visit_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.what}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -160,15 +160,18 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
     window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
     # Bounded by date so the (district, -date) index reads only the two windows, and counting
     # dates rather than ids so that the index alone answers.
+    # A visit where nobody was met does not count (as the coverage rows).
+    held = Conversation.objects.filter(district_id=user.district_id, visit=OuterRef("pk"))
     pace = RoundingVisit.objects.filter(
-        district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
+        Exists(held), district_id=user.district_id, date__gt=today - 2 * window, date__lte=today
     ).aggregate(
         recent=Count("date", filter=Q(date__gt=today - window)),
         before=Count("date", filter=Q(date__lte=today - window)),
     )
 
     def days(date):
-        return (today - date).days if date else None
+        # A visit saved with a future date (before dates were checked) is "today", never "-182 d".
+        return max((today - date).days, 0) if date else None
 
     rows, group_values = [], RoleGroup.values
     for school in schools:
@@ -253,7 +256,10 @@ def briefing(user, school: School, *, today: datetime.date | None = None) -> dic
         if key not in seen:
             seen.add(key)
             people.append(conversation)
-    last_visit = school.visits.aggregate(last=Max("date"))["last"]
+    # As coverage: a visit counts once it has a conversation, and only once it has happened.
+    last_visit = Conversation.objects.filter(
+        district_id=school.district_id, visit__school=school, visit__date__lte=today
+    ).aggregate(last=Max("visit__date"))["last"]
     ever_met = Conversation.objects.filter(person__isnull=False).values("person_id")
     new_staff = (
         User.objects.filter(district_id=school.district_id, schools=school, role__in=STAFF_ROLES)

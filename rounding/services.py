@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
 from django.db.models.functions import ExtractYear
+from django.utils.formats import date_format
 
 from districts.models import Role, School, User
 from notifications.services import notify
@@ -46,7 +47,7 @@ def visit_start(
     visit.save()
     people = {by.pk: by} | {p.pk: p for p in visitors if p.district_id == school.district_id}
     visit.visitors.set(people.values())
-    coverage_count_in(visit=visit)
+    # Coverage counts the visit with its first conversation: an empty visit met nobody.
     return visit
 
 
@@ -127,7 +128,7 @@ def follow_up_create(
             recipients=[owner],
             kind="rounding.follow_up",
             subject=f"A rounding follow-up at {school.name} is yours: {follow_up.what}",
-            body=f"Due {due_on:%B %-d}. Mark it green, yellow or red as it moves.",
+            body=f"Due {date_format(due_on)}. Mark it green, yellow or red as it moves.",
             url=follow_up.get_absolute_url(),
         )
     return follow_up
@@ -167,8 +168,8 @@ def celebration_record(
 
 
 @transaction.atomic(savepoint=False)
-def coverage_count_in(*, visit: RoundingVisit, conversation: Conversation | None = None) -> None:
-    """Count a new visit, or a new conversation of a visit, into its school's coverage row.
+def coverage_count_in(*, visit: RoundingVisit, conversation: Conversation) -> None:
+    """Count a new conversation, and with it its visit, into its school's coverage row.
 
     The school row is locked first, so two people saving at the same school count one after
     the other and neither count misses the other's. Edits and deletes recount instead
@@ -187,27 +188,26 @@ def coverage_count_in(*, visit: RoundingVisit, conversation: Conversation | None
     )
     if coverage.last_visit is None or coverage.last_visit < date:
         coverage.last_visit = date
-    if conversation is not None:
-        group = conversation.role_group
-        if (coverage.last_met_on(group) or date) <= date:
-            coverage.last_met[group] = date.isoformat()
-        term = term_start(date)
-        # Someone from the roster counts once a term; each unnamed conversation counts.
-        met_before = (
-            conversation.person_id is not None
-            and Conversation.objects.filter(
-                district_id=district_id,
-                person_id=conversation.person_id,
-                visit__school_id=school_id,
-                visit__date__gte=term,
-                visit__date__lt=next_term_start(term),
-            )
-            .exclude(pk=conversation.pk)
-            .exists()
+    group = conversation.role_group
+    if (coverage.last_met_on(group) or date) <= date:
+        coverage.last_met[group] = date.isoformat()
+    term = term_start(date)
+    # Someone from the roster counts once a term; each unnamed conversation counts.
+    met_before = (
+        conversation.person_id is not None
+        and Conversation.objects.filter(
+            district_id=district_id,
+            person_id=conversation.person_id,
+            visit__school_id=school_id,
+            visit__date__gte=term,
+            visit__date__lt=next_term_start(term),
         )
-        if not met_before:
-            key = term.isoformat()
-            coverage.met_by_term[key] = coverage.met_by_term.get(key, 0) + 1
+        .exclude(pk=conversation.pk)
+        .exists()
+    )
+    if not met_before:
+        key = term.isoformat()
+        coverage.met_by_term[key] = coverage.met_by_term.get(key, 0) + 1
     coverage.save()
 
 
@@ -245,7 +245,9 @@ def _count_coverage(*, district_id: int, school_ids: list[int] | None) -> list[S
         pk: SchoolCoverage(district_id=district_id, school_id=pk)
         for pk in (school_ids if school_ids is not None else schools.values_list("pk", flat=True))
     }
-    for school_id, last in visits.values_list("school_id").annotate(last=Max("date")).order_by():
+    # A visit counts once it has a conversation.
+    held = conversations.values_list("visit__school_id").annotate(last=Max("visit__date"))
+    for school_id, last in held.order_by():
         rows[school_id].last_visit = last
     by_group = (
         conversations.values_list("visit__school_id", "role_group")

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from rounding.models import COVERAGE_TARGET_DAYS
@@ -21,3 +22,22 @@ def _cell(days: int | None) -> str:
     if days > COVERAGE_TARGET_DAYS:
         return f'<td class="gap">{days:d} d</td>'
     return f"<td>{days:d} d</td>"
+
+
+@register.simple_tag
+def coverage_lines(groups, labels) -> str:
+    """A card's short lines, one per role group: "Cook: 12 d", with the ones past the target
+    marked. Safe: fixed labels (escaped) and numbers."""
+    lines = []
+    for (_, label), days in zip(labels, groups, strict=True):
+        text = "not met yet" if days is None else f"{days:d} d"
+        late = days is None or days > COVERAGE_TARGET_DAYS
+        lines.append(
+            format_html(
+                '<li{}><span class="group">{}</span> {}</li>',
+                mark_safe(' class="gap"') if late else "",
+                label,
+                text,
+            )
+        )
+    return mark_safe("".join(lines))

@@ -1,5 +1,16 @@
 """Views of rounding, split by area; URLs and imports use this package."""
 
+from .edits import (
+    celebration_edit,
+    celebration_remove,
+    conversation_edit,
+    conversation_remove,
+    follow_up_edit,
+    follow_up_remove,
+    visit_edit,
+    visit_remove,
+)
+from .people import person_history
 from .schools import (
     DONE_PAGE_SIZE,
     OPEN_PAGE_SIZE,
@@ -8,7 +19,6 @@ from .schools import (
     celebrations,
     coverage,
     follow_up_detail,
-    follow_up_edit,
     my_school,
     school_report,
     themes,
@@ -19,6 +29,7 @@ from .visits import (
     conversation_follow_up,
     note_check,
     roster_search,
+    service_worker,
     visit_detail,
     visit_list,
     visit_start,
@@ -26,6 +37,13 @@ from .visits import (
 )
 
 __all__ = [
+    "celebration_edit",
+    "celebration_remove",
+    "conversation_edit",
+    "conversation_remove",
+    "follow_up_remove",
+    "visit_edit",
+    "visit_remove",
     "DONE_PAGE_SIZE",
     "OPEN_PAGE_SIZE",
     "briefing",
@@ -39,8 +57,10 @@ __all__ = [
     "follow_up_edit",
     "my_school",
     "note_check",
+    "person_history",
     "roster_search",
     "school_report",
+    "service_worker",
     "themes",
     "visit_detail",
     "visit_list",

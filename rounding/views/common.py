@@ -45,8 +45,9 @@ def posted_person(request: HtmxHttpRequest, name: str) -> int | None:
         return None
 
 
-def draft_key(visit: RoundingVisit, what: str) -> str:
-    return f"rounding-visit-{visit.pk}-{what}"
+def draft_key(visit: RoundingVisit, what: str, user) -> str:
+    """Drafts are the person's own: another person on the same phone never sees them."""
+    return f"u{user.pk}-rounding-visit-{visit.pk}-{what}"
 
 
 # Visits ---------------------------------------------------------------------------------

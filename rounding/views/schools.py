@@ -6,7 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,16 +23,14 @@ from districts.web import (
 )
 
 from .. import selectors
-from ..forms import (
-    FollowUpForm,
-    StatusForm,
-)
+from ..forms import StatusForm
 from ..models import (
     Celebration,
     Conversation,
     FollowUp,
     may_acknowledge,
     may_change_status,
+    may_edit,
     may_see_stoplight,
     may_see_themes,
 )
@@ -81,35 +79,14 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "changes": follow_up.changes.select_related("by"),
             "form": form,
             "can_change": can_change,
-            "can_edit": request.user.is_district_leader,
+            "can_edit": may_edit(
+                request.user,
+                author_ids=[follow_up.created_by_id],
+                district_id=follow_up.district_id,
+            ),
             "conversation": conversation,
         },
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def follow_up_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    follow_up = follow_up_for_user(request, pk)
-    if not request.user.is_district_leader:
-        raise PermissionDenied("District leaders edit the wording of a follow-up.")
-    initial = {f: getattr(follow_up, f) for f in ("what", "heard", "owner", "due_on")}
-    form = FollowUpForm(request.POST or None, initial=initial, district_id=follow_up.district_id)
-    if form.is_valid():
-        for field, value in form.cleaned_data.items():
-            setattr(follow_up, field, value)
-        try:
-            # The model knows what a follow-up may be (not due before its visit).
-            follow_up.full_clean(exclude=["owner", "school", "district", "conversation"])
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            follow_up.save(update_fields=list(form.cleaned_data))
-            messages.success(request, "Follow-up saved.")
-            return redirect(follow_up)
-    return render(request, "rounding/follow_up_edit.html", {"follow_up": follow_up, "form": form})
 
 
 # School pages ---------------------------------------------------------------------------
@@ -131,6 +108,12 @@ DONE_PAGE_SIZE = 5
 # What a stoplight row shows; of the owner, the name only.
 STOPLIGHT_FIELDS = ["what", "heard", "due_on", "status", "reason", "owner__name"]
 CELEBRATION_FIELDS = ["what", "name", "shared", "person__name"]
+OPEN_STATUSES = [FollowUp.Status.RED, FollowUp.Status.YELLOW, FollowUp.Status.NEW]
+# Red first (staff should hear what cannot be done), then what moves, then what waits.
+OPEN_ORDER = Case(
+    *(When(status=status, then=Value(n)) for n, status in enumerate(OPEN_STATUSES)),
+    default=Value(len(OPEN_STATUSES)),
+)
 
 
 @login_required
@@ -161,15 +144,16 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not request.htmx.boosted and "done" in request.GET:
         return render(request, "rounding/school_report.html#done", {"school": school, "done": done})
     open_page = counted_page(
-        rows.open().order_by("status", "due_on", "pk"),
+        rows.open().order_by(OPEN_ORDER, "due_on", "pk"),
         request.GET.get("page"),
         OPEN_PAGE_SIZE,
-        count=counts.get(FollowUp.Status.RED, 0) + counts.get(FollowUp.Status.YELLOW, 0),
+        count=sum(counts.get(status, 0) for status in OPEN_STATUSES),
     )
     for follow_up in open_page:
         follow_up.url = follow_up_url(follow_up.pk)
     red = [f for f in open_page if f.status == FollowUp.Status.RED]
     yellow = [f for f in open_page if f.status == FollowUp.Status.YELLOW]
+    new = [f for f in open_page if f.status == FollowUp.Status.NEW]
     today = timezone.localdate()
     since = today - datetime.timedelta(days=120)
     heard = (
@@ -183,7 +167,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("-n", "name")
     )
-    concerns = dict.fromkeys(f.heard for f in [*red, *yellow] if f.heard)
+    concerns = dict.fromkeys(f.heard for f in [*red, *yellow, *new] if f.heard)
     # As `Celebration.objects.visible_to`, for a school the reader is known to belong to:
     # leaders and its principal see every celebration, its staff the shared ones.
     leader = request.user.is_district_leader
@@ -199,6 +183,7 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "page": open_page,
             "red": red,
             "yellow": yellow,
+            "new": new,
             "done": done,
             "today": today,
             "heard": heard,
@@ -225,6 +210,10 @@ def coverage(request: HtmxHttpRequest) -> HttpResponse:
     briefing_url = url_for_each("rounding:briefing")
     for row in context["rows"]:
         row["briefing_url"] = briefing_url(row["school"].pk)
+    # On a phone, a card per school: the longest without a visit first, never visited at the top.
+    context["cards"] = sorted(
+        context["rows"], key=lambda row: -1 if row["days"] is None else -row["days"]
+    )
     return render(request, "rounding/coverage.html", context)
 
 

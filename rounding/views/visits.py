@@ -2,9 +2,11 @@
 
 import datetime
 import re
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
 from districts.bounds import query_id, query_text
-from districts.models import Role, School, User
+from districts.models import STAFF_ROLES, School, User
 from districts.web import (
     HtmxHttpRequest,
     counted_page,
@@ -28,6 +30,7 @@ from .. import services
 from ..forms import (
     CelebrationForm,
     ConversationForm,
+    FollowUpForm,
     VisitFilterForm,
     VisitForm,
     VisitSummaryForm,
@@ -35,6 +38,7 @@ from ..forms import (
 from ..models import (
     Conversation,
     FollowUp,
+    RoundingChange,
     RoundingVisit,
 )
 from .common import (
@@ -101,6 +105,7 @@ def visit_context(
         Conversation.objects.visible_to(request.user)
         .filter(visit=visit)
         .select_related("person")
+        .order_by("-created_at", "-pk")  # the one just saved first, under the form
         .prefetch_related(
             "themes", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner"))
         )
@@ -114,10 +119,19 @@ def visit_context(
         or CelebrationForm(district_id=district_id, people=people, prefix="celebration"),
         "celebrations": visit.celebrations.select_related("person"),
         "summary_form": summary_form or VisitSummaryForm(initial={"summary": visit.summary}),
-        "conversation_key": draft_key(visit, "conversation"),
-        "celebration_key": draft_key(visit, "celebration"),
+        "conversation_key": draft_key(visit, "conversation", request.user),
+        "celebration_key": draft_key(visit, "celebration", request.user),
+        "summary_key": draft_key(visit, "summary", request.user),
         "saved": saved,
     }
+
+
+def service_worker(request: HtmxHttpRequest) -> HttpResponse:
+    """The offline helper of the visit pages, served under /rounding/ so that it may look after them."""
+    path = finders.find("rounding/sw.js")
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required
@@ -125,10 +139,15 @@ def visit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     context = visit_context(request, visit)
     context["visitors"] = visit.visitors.all()
+    context["history"] = (
+        RoundingChange.objects.visible_to(request.user)
+        .filter(visit_id=visit.pk)
+        .select_related("by")[:20]
+    )
     # After a save without htmx, the page tells draft.js which draft to forget.
     saved_form = request.GET.get("saved", "")
     if saved_form in ("conversation", "celebration", "summary"):
-        context["clear_draft"] = draft_key(visit, saved_form)
+        context["clear_draft"] = draft_key(visit, saved_form, request.user)
     return render(request, "rounding/visit_detail.html", context)
 
 
@@ -257,38 +276,59 @@ def without_names(text: str, names) -> str:
     return text
 
 
+def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
+    """The wording, owner and date offered for a check before staff read anything.
+
+    The person who heard the concern owns it until they hand it on: they know what was said.
+    """
+    school = conversation.visit.school
+    speaker = conversation.display_name
+    students = services.student_names_in(school=school, texts=[conversation.concerns])
+    heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
+    return {
+        "what": f"Look into: {heard}"[:300],
+        "heard": heard[:300],
+        "owner": by if by.role in STAFF_ROLES else None,
+        # Never before the visit (one saved with a future date before visits were checked).
+        "due_on": max(
+            timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS), conversation.visit.date
+        ),
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """One tap: the concern becomes a follow-up owned by the school's principal, due in two weeks."""
+    """A concern drafted as a follow-up, checked, then published to the school's stoplight."""
     conversation = visible_or_404(
         request, Conversation.objects.select_related("visit__school", "person"), pk=pk
     )
     if not conversation.concerns:
         raise Http404("This conversation has no concern to follow up.")
     school = conversation.visit.school
-    owner = (
-        User.objects.filter(district_id=school.district_id, role=Role.PRINCIPAL, schools=school)
-        .order_by("pk")
-        .first()
-        or request.user
+    form = FollowUpForm(
+        request.POST or None,
+        initial=follow_up_draft(conversation, by=request.user),
+        district_id=school.district_id,
     )
-    speaker = conversation.display_name
-    students = services.student_names_in(school=school, texts=[conversation.concerns])
-    heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
-    follow_up = services.follow_up_create(
-        school=school,
-        by=request.user,
-        conversation=conversation,
-        what=f"Look into: {heard}"[:300],
-        heard=heard[:300],
-        owner=owner,
-        # Never before the visit (one saved with a future date before visits were checked).
-        due_on=max(
-            timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS), conversation.visit.date
-        ),
+    if form.is_valid():
+        try:
+            follow_up = services.follow_up_create(
+                school=school, by=request.user, conversation=conversation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _("Follow-up published on the stoplight of %(school)s, owned by %(owner)s.")
+                % {"school": school.name, "owner": follow_up.owner.name},
+            )
+            return redirect(f"{conversation.visit.get_absolute_url()}#conversation-{pk}")
+    return render(
+        request,
+        "rounding/follow_up_review.html",
+        {"conversation": conversation, "school": school, "form": form},
     )
-    if request.htmx:
-        return render(request, "rounding/follow_up_made.html", {"follow_up": follow_up})
-    messages.success(request, "Follow-up created. Check the wording staff will read.")
-    return redirect(follow_up)

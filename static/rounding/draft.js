@@ -1,47 +1,80 @@
-// Keeps what was typed in a rounding form across a page reload, until the save succeeds.
+// Keeps what was typed in a rounding form (every field: the person, name, role, themes and
+// notes) across a reload or a lost connection, until the save succeeds. The key carries the
+// person signed in, and sign-out forgets every draft (static/js/page.js).
 (function () {
   "use strict";
   var PREFIX = "roundtable-draft:";
 
-  function storageKey(form, field) {
-    return PREFIX + form.dataset.draftKey + ":" + field.name;
-  }
+  function key(form) { return PREFIX + form.dataset.draftKey; }
 
-  function clearDrafts(root) {
-    root.querySelectorAll("[data-draft-clear]").forEach(function (marker) {
-      var prefix = PREFIX + marker.dataset.draftClear + ":";
-      Object.keys(localStorage).forEach(function (key) {
-        if (key.indexOf(prefix) === 0) localStorage.removeItem(key);
-      });
-      marker.removeAttribute("data-draft-clear");
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.name !== "csrfmiddlewaretoken" && field.name !== "person_q" &&
+        field.type !== "submit" && field.type !== "hidden";
     });
   }
 
-  function restore(root) {
-    root.querySelectorAll("form[data-draft-key] textarea").forEach(function (field) {
-      var saved = localStorage.getItem(storageKey(field.form, field));
-      if (saved && !field.value) field.value = saved;
+  function save(form) {
+    var data = {};
+    var typed = false;
+    fields(form).forEach(function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked) (data[field.name] = data[field.name] || []).push(field.value);
+      } else if (field.value) {
+        data[field.name] = field.value;
+        if (field.tagName === "TEXTAREA" || field.type === "text") typed = true;
+      }
     });
+    try {
+      if (typed) localStorage.setItem(key(form), JSON.stringify(data));
+      else localStorage.removeItem(key(form));
+    } catch (error) { /* storage full or refused */ }
+  }
+
+  function forget(draftKey) {
+    try { localStorage.removeItem(PREFIX + draftKey); } catch (error) { /* refused */ }
+  }
+
+  function restore(form) {
+    var data;
+    try { data = JSON.parse(localStorage.getItem(key(form)) || "null"); } catch (error) { data = null; }
+    if (!data) return;
+    var changed = false;
+    fields(form).forEach(function (field) {
+      var value = data[field.name];
+      if (value === undefined) return;
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (!field.checked && value.indexOf(field.value) !== -1) { field.checked = true; changed = true; }
+      } else if (!field.value) {
+        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) return;
+        field.value = value;
+        changed = true;
+      }
+    });
+    if (changed && !form.querySelector(".draft-note")) {
+      var note = document.createElement("p");
+      note.className = "draft-note message";
+      note.setAttribute("role", "status");
+      note.textContent = "A draft you had not saved is back in this form.";
+      form.insertBefore(note, form.firstElementChild.nextSibling);
+    }
   }
 
   function setup(root) {
-    try {
-      clearDrafts(root);
-      restore(root);
-    } catch (error) {
-      // Private browsing can refuse storage; the form still works.
-    }
+    root.querySelectorAll("[data-draft-clear]").forEach(function (marker) {
+      forget(marker.dataset.draftClear);
+      marker.removeAttribute("data-draft-clear");
+    });
+    root.querySelectorAll("form[data-draft-key]").forEach(restore);
   }
 
-  document.addEventListener("input", function (event) {
-    var field = event.target;
-    if (field.tagName !== "TEXTAREA" || !field.form || !field.form.dataset.draftKey) return;
-    try {
-      localStorage.setItem(storageKey(field.form, field), field.value);
-    } catch (error) {
-      /* storage full or refused */
-    }
-  });
+  function changed(event) {
+    var form = event.target.form;
+    if (form && form.dataset.draftKey) save(form);
+  }
+  document.addEventListener("input", changed);
+  document.addEventListener("change", changed);
+  document.addEventListener("roundtable:draft-clear", function (event) { forget(event.detail); });
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
   document.addEventListener("htmx:afterSettle", function (event) { setup(event.target); });
 })();

@@ -30,6 +30,7 @@ def test_superintendent_signs_in_and_finds_a_cook(
     expect(page.get_by_role("heading", name="Cedar Valley", level=1)).to_be_visible()
     screenshot("district-home")
 
+    page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     page.get_by_label("Search").fill("cook")
     # htmx swaps only the results while typing; the address keeps the search.

@@ -24,8 +24,19 @@ def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
+def in_view(page, locator) -> bool:
+    """The element is inside the phone's viewport, where the person is looking."""
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
 def test_superintendent_rounds_and_principal_sees_the_loop_not_the_notes(
-    page, live_server, screenshot, superintendent, principal, school, district, make_person_in
+    page, live_server, screenshot, superintendent, principal, school, district, make_person_in, axe
 ):
     make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
     make_person_in(district, "student", "Eli Novak", None, [school])
@@ -35,8 +46,10 @@ def test_superintendent_rounds_and_principal_sees_the_loop_not_the_notes(
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     sign_in(page, live_server, "alice@cedar.example")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Rounding").click()
-    page.get_by_role("link", name="Start a visit").first.click()
+    # The superintendent's main action is in view on a phone, no scrolling, no menu.
+    start = page.get_by_role("navigation", name="Main").get_by_role("link", name="Start a visit")
+    assert in_view(page, start)
+    start.click()
     page.get_by_label("School").select_option(label=school.name)
     page.get_by_label("Purpose").fill("Lunch and the new teachers")
     page.get_by_role("button", name="Start the visit").click()
@@ -52,33 +65,59 @@ def test_superintendent_rounds_and_principal_sees_the_loop_not_the_notes(
     talk.get_by_label("Facilities").check()
     screenshot("rounding-conversation-form")
     page.get_by_role("button", name="Save conversation").click()
-    expect(page.get_by_text("Conversation with Rosa Ibarra saved")).to_be_visible()
+    result = page.locator("#conversation-result")
+    expect(result).to_contain_text("Conversation with Rosa Ibarra saved")
+    # The result is where the person is looking, and focus went to it.
+    assert in_view(page, result)
+    assert focused_id(page) == "conversation-result"
+    expect(talk.get_by_label("What is working well?")).to_have_value("")
+    screenshot("rounding-conversation-saved")
+    axe.check()
 
-    # 2. A student by first name only: saved, with a gentle warning about student records.
-    talk.get_by_label("Or their name").fill("Eli")
+    # 2. A refused save: the reason in view, focus on the field to fix, nothing lost.
+    talk.get_by_label("What could we do better?").fill("More mentoring time")
+    page.get_by_role("button", name="Save conversation").click()
+    expect(result).to_contain_text("Not saved")
+    name_field = talk.get_by_label("Or their name")
+    expect(name_field).to_be_focused()
+    assert in_view(page, name_field)
+    expect(page.get_by_text("Pick someone from the roster or write their name.")).to_be_visible()
+    expect(talk.get_by_label("What could we do better?")).to_have_value("More mentoring time")
+    screenshot("rounding-conversation-refused")
+    axe.check()
+
+    # 3. A student by first name only: saved, with a gentle warning about student records.
+    name_field.fill("Eli")
     talk.get_by_label("Role").select_option(label="Student")
     talk.get_by_label("What is working well?").fill("Eli says the library at lunch is great.")
     page.get_by_role("button", name="Save conversation").click()
-    expect(page.get_by_text("Conversation with Eli saved")).to_be_visible()
+    expect(result).to_contain_text("Conversation with Eli saved")
     expect(page.get_by_text("student records")).to_be_visible()
 
-    # A failed save keeps what was typed.
-    talk.get_by_label("What could we do better?").fill("More mentoring time")
-    page.get_by_role("button", name="Save conversation").click()
-    expect(page.get_by_text("Pick someone from the roster or write their name.")).to_be_visible()
-    expect(talk.get_by_label("What could we do better?")).to_have_value("More mentoring time")
-
-    # 3. The new teacher.
+    # 4. The new teacher.
     talk.get_by_label("Find them in the roster").fill("Nia")
     expect(page.locator("#id_person option")).to_have_count(2)
     talk.get_by_label("Who (from the roster)").select_option(label="Nia Brooks (new teacher)")
+    talk.get_by_label("What is working well?").fill("Her mentor is great.")
     page.get_by_role("button", name="Save conversation").click()
-    expect(page.get_by_text("Conversation with Nia Brooks saved")).to_be_visible()
+    expect(result).to_contain_text("Conversation with Nia Brooks saved")
     assert Conversation.objects.count() == 3
 
-    # One tap: the cook's concern becomes a follow-up for the principal.
-    page.get_by_role("button", name="Make the concern a follow-up").click()
-    expect(page.get_by_text("Follow-up created for Bob Lindqvist")).to_be_visible()
+    # The cook's concern: drafted, checked, then published. Nothing reaches staff before.
+    page.get_by_role("link", name="Draft a follow-up from the concern").click()
+    expect(
+        page.get_by_role("heading", name="Check the follow-up before staff read it")
+    ).to_be_visible()
+    assert not FollowUp.objects.exists()
+    page.get_by_label("What we will do").fill("Repair or replace the dish machine")
+    page.get_by_label("What we heard").fill("Kitchen equipment keeps failing")
+    screenshot("rounding-follow-up-review")
+    page.get_by_role("button", name="Publish the follow-up").click()
+    expect(page.get_by_text("Follow-up published on the stoplight")).to_be_visible()
+    follow_up = FollowUp.objects.get()
+    assert follow_up.what == "Repair or replace the dish machine"
+    assert follow_up.owner == superintendent and follow_up.status == "new"
+    screenshot("rounding-follow-up-published")
 
     # A celebration.
     page.locator("#celebrations").get_by_label("Who (from the roster)").select_option(
@@ -88,16 +127,23 @@ def test_superintendent_rounds_and_principal_sees_the_loop_not_the_notes(
     page.get_by_role("button", name="Record the celebration").click()
     expect(page.get_by_text("Celebration of Rosa Ibarra recorded.")).to_be_visible()
     screenshot("rounding-visit")
-    follow_up = FollowUp.objects.get()
+    axe.check()
     visit_url = page.url
+
+    # Her history, the coverage and the briefing.
+    page.get_by_role("link", name="Rosa Ibarra").first.click()
+    expect(page.get_by_role("heading", name="Rosa Ibarra", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The dish machine keeps breaking.")
+    page.goto(f"{live_server.url}/rounding/coverage/")
+    expect(page.locator(".coverage-cards")).to_contain_text(school.name)
+    screenshot("rounding-coverage-phone")
+    page.goto(f"{live_server.url}/rounding/briefing/{school.pk}/")
+    expect(page.locator(".people-met")).to_contain_text("Rosa Ibarra")
     sign_out(page)
 
-    # The principal: the follow-up on home, the stoplight, never the notes.
+    # The principal: the follow-up on the stoplight, never the notes.
     sign_in(page, live_server, "bob@cedar.example")
-    expect(page.get_by_text(follow_up.what)).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Rounding at my school"
-    ).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My school").click()
     expect(page).to_have_url(re.compile(rf"/rounding/stoplight/{school.pk}/$"))
     expect(page.get_by_text(follow_up.what)).to_be_visible()
     expect(page.get_by_text("Forty new recipes")).to_be_visible()
@@ -164,3 +210,81 @@ def school_day():
     import datetime
 
     return datetime.date(2026, 10, 5)
+
+
+def test_a_save_made_offline_is_kept_whole_and_sent_when_back_online(
+    page, context, live_server, screenshot, superintendent, school, district, make_person_in
+):
+    from rounding import services
+
+    make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    facilities = Theme.objects.create(district=district, name="Facilities")
+    visit = services.visit_start(school=school, by=superintendent, date=school_day())
+    sign_in(page, live_server, "alice@cedar.example")
+    url = f"{live_server.url}/rounding/visits/{visit.pk}/"
+    page.goto(url)
+    # The page registers its offline helper; the next load is kept for offline use.
+    for _ in range(100):
+        if page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+        page.wait_for_timeout(100)
+    page.reload()
+    talk = page.locator("#conversations")
+    expect(talk).to_be_visible()
+
+    context.set_offline(True)
+    # The visit page still opens without a network.
+    page.reload()
+    expect(page.get_by_role("heading", name=school.name, level=1)).to_be_visible()
+    talk.get_by_label("Find them in the roster").fill("Rosa")  # no answer offline
+    talk.get_by_label("Who (from the roster)").select_option(label="Rosa Ibarra (cook)")
+    talk.get_by_label("What is working well?").fill("Salad bar is a hit.")
+    talk.get_by_label("What gets in the way?").fill("The dish machine keeps breaking.")
+    talk.get_by_label("Facilities").check()
+    talk.get_by_role("button", name="Save conversation").click()
+    result = page.locator("#conversation-result")
+    expect(result).to_contain_text("No connection")
+    queue = page.locator("#offline-queue")
+    expect(queue).to_be_visible()
+    expect(queue).to_contain_text("Rosa Ibarra (cook): not sent yet")
+    assert not Conversation.objects.exists()
+    screenshot("rounding-offline-queued")
+
+    context.set_offline(False)
+    expect(result).to_contain_text("Back online: 1 conversation sent.")
+    expect(queue).to_be_hidden()
+    conversation = Conversation.objects.get()
+    assert conversation.person.name == "Rosa Ibarra"
+    assert conversation.role_group == "cook"
+    assert conversation.working == "Salad bar is a hit."
+    assert conversation.concerns == "The dish machine keeps breaking."
+    assert list(conversation.themes.all()) == [facilities]
+    expect(page.locator("ol.conversations")).to_contain_text("Salad bar is a hit.")
+    screenshot("rounding-offline-delivered")
+
+
+def test_drafts_come_back_whole_and_are_forgotten_at_sign_out(
+    page, live_server, superintendent, school, district, make_person_in
+):
+    from rounding import services
+
+    make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    visit = services.visit_start(school=school, by=superintendent, date=school_day())
+    sign_in(page, live_server, "alice@cedar.example")
+    url = f"{live_server.url}/rounding/visits/{visit.pk}/"
+    page.goto(url)
+    talk = page.locator("#conversations")
+    talk.get_by_label("Or their name").fill("Pat")
+    talk.get_by_label("Role").select_option(label="Custodian")
+    talk.get_by_label("What gets in the way?").fill("No spare mop heads.")
+    page.reload()
+    expect(talk.get_by_label("Or their name")).to_have_value("Pat")
+    expect(talk.get_by_label("Role")).to_have_value("custodian")
+    expect(talk.get_by_text("A draft you had not saved is back")).to_be_visible()
+    sign_out(page)
+    assert (
+        page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('roundtable-draft:')).length"
+        )
+        == 0
+    )

@@ -24,7 +24,6 @@ TODAY = datetime.date(2026, 11, 20)
 
 
 def counted_from_scratch(school: School) -> dict:
-    visits = list(RoundingVisit.objects.filter(school=school))
     talks = list(
         Conversation.objects.filter(visit__school=school).values_list(
             "visit__date", "role_group", "person_id"
@@ -36,7 +35,7 @@ def counted_from_scratch(school: School) -> dict:
         start = datetime.date(date.year, 8 if date.month >= 8 else 1, 1)
         people.setdefault(start.isoformat(), []).append(person_id)
     return {
-        "last_visit": max((v.date for v in visits), default=None),
+        "last_visit": max((date for date, _, _ in talks), default=None),
         "last_met": {group: date.isoformat() for group, date in last_met.items()},
         "met_by_term": {
             term: len({p for p in ids if p}) + sum(1 for p in ids if p is None)
@@ -58,8 +57,9 @@ def test_logging_visits_and_conversations_keeps_the_row_counted(
 ):
     assert summary_of(school) == counted_from_scratch(school)
     autumn = services.visit_start(school=school, by=superintendent, date=datetime.date(2026, 9, 1))
-    assert summary_of(school)["last_visit"] == datetime.date(2026, 9, 1)
+    assert summary_of(school)["last_visit"] is None  # nobody met yet
     services.conversation_add(visit=autumn, person=cook, working="Menu")
+    assert summary_of(school)["last_visit"] == datetime.date(2026, 9, 1)
     services.conversation_add(visit=autumn, person=cook, concerns="Freezer")  # met once
     services.conversation_add(visit=autumn, name="Ana", role_group="student", working="Ok")
     services.conversation_add(visit=autumn, name="Ana", role_group="student", working="Again")
@@ -73,12 +73,12 @@ def test_logging_visits_and_conversations_keeps_the_row_counted(
     assert summary["met_by_term"] == {"2026-08-01": 3, "2026-01-01": 1}
 
 
-def test_a_visit_without_conversations_moves_only_the_last_visit(school, superintendent, cook):
+def test_a_visit_without_conversations_does_not_count(school, superintendent, cook):
     visit = services.visit_start(school=school, by=superintendent, date=datetime.date(2026, 9, 1))
     services.conversation_add(visit=visit, person=cook, working="Menu")
     services.visit_start(school=school, by=superintendent, date=datetime.date(2026, 11, 2))
     summary = summary_of(school)
-    assert summary["last_visit"] == datetime.date(2026, 11, 2)
+    assert summary["last_visit"] == datetime.date(2026, 9, 1)
     assert summary["last_met"] == {"cook": "2026-09-01"}
     assert summary == counted_from_scratch(school)
 
@@ -105,12 +105,21 @@ def test_home_counts_overdue_schools_from_the_rows(
 ):
     time_machine.move_to(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
     School.objects.create(district=district, name="Never visited")
-    services.visit_start(school=school, by=superintendent, date=datetime.date(2026, 11, 1))
-    services.visit_start(school=other_school, by=outsider, date=datetime.date(2026, 11, 1))
+
+    def visited(school, by, date):
+        visit = services.visit_start(school=school, by=by, date=date)
+        services.conversation_add(visit=visit, name="Pat", role_group="staff", working="Fine")
+
+    visited(school, superintendent, datetime.date(2026, 11, 1))
+    visited(other_school, outsider, datetime.date(2026, 11, 1))
     assert selectors.home_summary(superintendent)["overdue_schools"] == 1
-    late = School.objects.create(district=district, name="Late")
-    services.visit_start(school=late, by=superintendent, date=datetime.date(2026, 9, 1))
+    # A visit where nobody was met does not count: the school stays overdue.
+    empty = School.objects.create(district=district, name="Empty visit")
+    services.visit_start(school=empty, by=superintendent, date=datetime.date(2026, 11, 10))
     assert selectors.home_summary(superintendent)["overdue_schools"] == 2
+    late = School.objects.create(district=district, name="Late")
+    visited(late, superintendent, datetime.date(2026, 9, 1))
+    assert selectors.home_summary(superintendent)["overdue_schools"] == 3
 
 
 def test_a_visit_dated_ahead_counts_its_people_only_once_its_day_comes(

@@ -17,8 +17,9 @@ from rounding.selectors import open_follow_ups
 pytestmark = pytest.mark.django_db
 
 
-def test_follow_up_starts_yellow_with_no_history(follow_up):
-    assert follow_up.status == FollowUp.Status.YELLOW
+def test_follow_up_starts_not_started_with_no_history(follow_up):
+    # "In progress" is for its owner to say, not a default.
+    assert follow_up.status == FollowUp.Status.NEW
     assert not follow_up.changes.exists()
 
 
@@ -28,7 +29,7 @@ def test_status_change_writes_history_with_who_old_new_and_reason(follow_up, pri
     assert follow_up.status == "green"
     assert (change.by, change.old_status, change.new_status, change.reason) == (
         principal,
-        "yellow",
+        "new",
         "green",
         "Seal replaced on Monday.",
     )
@@ -40,14 +41,14 @@ def test_every_transition_is_kept_in_order(follow_up, principal, superintendent)
     follow_up.change_status(to="yellow", by=superintendent, reason="Budget found.")
     follow_up.change_status(to="green", by=principal)
     steps = [(c.old_status, c.new_status) for c in follow_up.changes.all()]
-    assert steps == [("yellow", "red"), ("red", "yellow"), ("yellow", "green")]
+    assert steps == [("new", "red"), ("red", "yellow"), ("yellow", "green")]
 
 
 def test_red_needs_a_reason(follow_up, principal):
     with pytest.raises(ValidationError, match="why"):
         follow_up.change_status(to="red", by=principal, reason="  ")
     follow_up.refresh_from_db()
-    assert follow_up.status == "yellow"
+    assert follow_up.status == "new"
     assert not FollowUpStatusChange.objects.exists()
 
 
@@ -63,7 +64,7 @@ def test_unknown_status_is_refused(follow_up, principal):
 
 def test_same_status_twice_is_refused(follow_up, principal):
     with pytest.raises(ValidationError, match="already"):
-        follow_up.change_status(to="yellow", by=principal)
+        follow_up.change_status(to="new", by=principal)
 
 
 def test_history_is_rolled_back_with_a_failed_change(follow_up, principal, monkeypatch):
@@ -74,7 +75,7 @@ def test_history_is_rolled_back_with_a_failed_change(follow_up, principal, monke
     with pytest.raises(RuntimeError):
         follow_up.change_status(to="green", by=principal)
     follow_up.refresh_from_db()
-    assert follow_up.status == "yellow"
+    assert follow_up.status == "new"
 
 
 def test_open_follow_ups_leaves_out_green_and_orders_by_due_date(

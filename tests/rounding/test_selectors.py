@@ -61,8 +61,8 @@ def test_home_counts_schools_past_target_and_recognitions_waiting(
     time_machine.move_to(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
     School.objects.create(district=district, name="Never visited")
     late = School.objects.create(district=district, name="Late")
-    visit_on(school, superintendent, datetime.date(2026, 11, 1))
-    visit_on(late, superintendent, datetime.date(2026, 9, 1))
+    visit_on(school, superintendent, datetime.date(2026, 11, 1), (cook, "", "", []))
+    visit_on(late, superintendent, datetime.date(2026, 9, 1), (None, "Pat", "staff", []))
     services.celebration_record(school=school, by=superintendent, person=cook, what="new")
     time_machine.move_to(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC))
     services.celebration_record(school=school, by=superintendent, person=cook, what="fresh")
@@ -72,16 +72,19 @@ def test_home_counts_schools_past_target_and_recognitions_waiting(
 
 
 def test_coverage_warns_when_visits_drop_off(district, school, superintendent):
+    talk = (None, "Pat", "staff", [])
     for day in (datetime.date(2026, 9, 1), datetime.date(2026, 9, 20)):
-        visit_on(school, superintendent, day)
-    visit_on(school, superintendent, datetime.date(2026, 11, 1))
+        visit_on(school, superintendent, day, talk)
+    visit_on(school, superintendent, datetime.date(2026, 11, 1), talk)
+    # Started but nobody met: not a visit for the pace either.
+    visit_on(school, superintendent, datetime.date(2026, 11, 2))
     result = selectors.coverage(superintendent, today=TODAY)
     assert (result["recent"], result["before"], result["dropping"]) == (1, 2, True)
 
 
 def test_coverage_page_shows_the_warning(client_for, superintendent, school, time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
-    visit_on(school, superintendent, datetime.date(2026, 9, 20))
+    visit_on(school, superintendent, datetime.date(2026, 9, 20), (None, "Pat", "staff", []))
     response = client_for(superintendent).get(reverse("rounding:coverage"))
     assert "Visits are dropping off" in response.text
 

@@ -33,6 +33,8 @@ def busy(school, superintendent, principal):
             follow_up.change_status(to="red", by=principal, reason=f"No budget {i}")
         elif i >= OPEN_PAGE_SIZE + 2:
             follow_up.change_status(to="green", by=principal)
+        else:
+            follow_up.change_status(to="yellow", by=principal)
         made[follow_up.status].append(follow_up)
     return made
 

@@ -157,12 +157,12 @@ def test_the_follow_up_service_refuses_a_due_date_before_the_visit(
     assert not FollowUp.objects.exists()
 
 
-def test_one_tap_on_a_visit_saved_with_a_future_date_is_due_on_the_visit_day(
+def test_draft_on_a_visit_saved_with_a_future_date_is_due_on_the_visit_day(
     client_for, superintendent, conversation, principal
 ):
     RoundingVisit.objects.filter(pk=conversation.visit_id).update(date=datetime.date(2099, 1, 5))
-    response = client_for(superintendent).post(
+    response = client_for(superintendent).get(
         reverse("rounding:conversation_follow_up", args=[conversation.pk])
     )
-    assert response.status_code == 302
-    assert FollowUp.objects.get().due_on == datetime.date(2099, 1, 5)
+    assert response.status_code == 200
+    assert response.context["form"]["due_on"].value() == datetime.date(2099, 1, 5)

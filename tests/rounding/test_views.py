@@ -111,23 +111,65 @@ def test_without_htmx_a_save_redirects_and_clears_the_draft(
     )
     assert response.status_code == 302
     page = client.get(response["Location"])
-    assert f'data-draft-clear="rounding-visit-{visit.pk}-conversation"' in page.text
+    assert (
+        f'data-draft-clear="u{superintendent.pk}-rounding-visit-{visit.pk}-conversation"'
+        in page.text
+    )
 
 
-def test_one_tap_turns_a_concern_into_a_follow_up_for_the_principal(
+def test_a_concern_is_drafted_for_a_check_and_nothing_reaches_staff_yet(
     client_for, superintendent, conversation, principal
 ):
     # Midday, so 5 October in the district's zone too: dates follow the district's clock.
     with time_machine.travel(datetime.datetime(2026, 10, 5, 17, tzinfo=datetime.UTC)):
-        response = client_for(superintendent).post(
-            reverse("rounding:conversation_follow_up", args=[conversation.pk]), **HTMX
+        response = client_for(superintendent).get(
+            reverse("rounding:conversation_follow_up", args=[conversation.pk])
         )
     assert response.status_code == 200
+    assert not FollowUp.objects.exists()
+    form = response.context["form"]
+    assert "freezer" in form["what"].value()
+    assert form["owner"].value() == superintendent.pk  # who heard it, until they hand it on
+    assert str(form["due_on"].value()) == "2026-10-19"
+    assert "Publish the follow-up" in response.text
+
+
+def test_a_checked_follow_up_is_published_with_the_wording_owner_and_date_chosen(
+    client_for, superintendent, conversation, principal
+):
+    with time_machine.travel(datetime.datetime(2026, 10, 5, 17, tzinfo=datetime.UTC)):
+        response = client_for(superintendent).post(
+            reverse("rounding:conversation_follow_up", args=[conversation.pk]),
+            {
+                "what": "Replace the freezer seal",
+                "heard": "Kitchen equipment fails",
+                "owner": principal.pk,
+                "due_on": "2026-10-23",
+            },
+        )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#conversation-{conversation.pk}")
     follow_up = FollowUp.objects.get()
-    assert follow_up.owner == principal
+    assert (follow_up.what, follow_up.owner, follow_up.due_on, follow_up.status) == (
+        "Replace the freezer seal",
+        principal,
+        datetime.date(2026, 10, 23),
+        FollowUp.Status.NEW,
+    )
     assert follow_up.conversation == conversation
-    assert follow_up.due_on == datetime.date(2026, 10, 19)
-    assert "freezer" in follow_up.what
+
+
+def test_a_follow_up_due_before_its_visit_is_refused_on_the_check(
+    client_for, superintendent, conversation, principal
+):
+    response = client_for(superintendent).post(
+        reverse("rounding:conversation_follow_up", args=[conversation.pk]),
+        {"what": "Keep me", "owner": principal.pk, "due_on": "2026-01-02"},
+    )
+    assert response.status_code == 200
+    assert "cannot be due before the visit" in response.text
+    assert "Keep me" in response.text
+    assert not FollowUp.objects.exists()
 
 
 def test_conversation_without_a_concern_has_no_follow_up(client_for, superintendent, visit):
@@ -178,7 +220,7 @@ def test_principal_changes_the_stoplight_with_a_reason(client_for, principal, fo
     follow_up.refresh_from_db()
     assert follow_up.status == "red"
     page = client.get(url)
-    assert "In progress → Cannot do" in page.text
+    assert "Not started → Cannot do" in page.text
     assert "Needs a new unit" in page.text
 
 
@@ -279,3 +321,34 @@ def test_every_page_a_role_may_use_opens(
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("rounding:celebrations")).status_code == 200
     assert client.get(reverse("rounding:my_school")).status_code in (200, 302)
+
+
+def test_saved_conversation_is_announced_next_to_the_button_with_a_fresh_form_on_top(
+    client_for, superintendent, visit, cook
+):
+    response = client_for(superintendent).post(
+        reverse("rounding:conversation_add", args=[visit.pk]),
+        {"person": cook.pk, "working": "Fresh bread"},
+        **HTMX,
+    )
+    text = response.text
+    result = text.index('id="conversation-result"')
+    assert text.index("Save conversation") < result < text.index("Conversation with Rosa")
+    tag = text[result : text.index(">", result)]
+    assert 'data-save-result="saved"' in tag and 'role="status"' in tag
+    # The form comes before the list, empty and ready for the next person.
+    assert text.index('id="add-heading"') < text.index('id="conversations-heading"')
+    assert ">Fresh bread</textarea>" not in text
+
+
+def test_refused_save_says_so_next_to_the_button(client_for, superintendent, visit):
+    response = client_for(superintendent).post(
+        reverse("rounding:conversation_add", args=[visit.pk]),
+        {"concerns": "Late buses"},
+        **HTMX,
+    )
+    text = response.text
+    result = text[text.index('id="conversation-result"') :]
+    assert 'data-save-result="error"' in text
+    assert "Not saved." in result[:600]
+    assert "Late buses" in text

@@ -91,32 +91,36 @@ def test_follow_up_page_hides_the_speaker_from_staff(client_for, teacher, follow
     assert "Rosa" not in response.text
 
 
-def test_one_tap_follow_up_takes_the_speakers_name_out(client_for, superintendent, visit, cook):
+def test_drafted_follow_up_takes_the_speakers_name_out(client_for, superintendent, visit, cook):
     from rounding import services
 
     conversation = services.conversation_add(
         visit=visit, person=cook, concerns="Rosa says the oven is broken; Ibarra asked twice."
     )
-    client_for(superintendent).post(
-        reverse("rounding:conversation_follow_up", args=[conversation.pk])
+    form = (
+        client_for(superintendent)
+        .get(reverse("rounding:conversation_follow_up", args=[conversation.pk]))
+        .context["form"]
     )
-    follow_up = FollowUp.objects.get()
-    assert "Rosa" not in follow_up.what + follow_up.heard
-    assert "Ibarra" not in follow_up.what + follow_up.heard
+    drafted = form["what"].value() + form["heard"].value()
+    assert "Rosa" not in drafted
+    assert "Ibarra" not in drafted
 
 
-def test_one_tap_follow_up_takes_student_names_out(client_for, superintendent, visit, student):
+def test_drafted_follow_up_takes_student_names_out(client_for, superintendent, visit, student):
     from rounding import services
 
     conversation = services.conversation_add(
         visit=visit, name="Ana", role_group="teacher", concerns="Eli has no seat on the bus."
     )
-    client_for(superintendent).post(
-        reverse("rounding:conversation_follow_up", args=[conversation.pk])
+    form = (
+        client_for(superintendent)
+        .get(reverse("rounding:conversation_follow_up", args=[conversation.pk]))
+        .context["form"]
     )
-    follow_up = FollowUp.objects.get()
-    assert "Eli" not in follow_up.what + follow_up.heard
-    assert "Ana" not in follow_up.what + follow_up.heard
+    drafted = form["what"].value() + form["heard"].value()
+    assert "Eli" not in drafted
+    assert "Ana" not in drafted
 
 
 def test_staff_of_another_school_do_not_see_the_stoplight(
@@ -143,7 +147,7 @@ def test_teacher_cannot_change_the_stoplight(client_for, teacher, follow_up):
     )
     assert response.status_code == 403
     follow_up.refresh_from_db()
-    assert follow_up.status == "yellow"
+    assert follow_up.status == "new"
 
 
 def test_staff_see_shared_celebrations_only(
@@ -207,6 +211,8 @@ def test_another_districts_ids_are_404(
         reverse("rounding:school", args=[school.pk]),
         reverse("rounding:briefing", args=[school.pk]),
         reverse("rounding:school_celebrations", args=[school.pk]),
+        reverse("rounding:conversation_follow_up", args=[conversation.pk]),
+        reverse("rounding:person", args=[conversation.person_id]),
     ]:
         assert client.get(url).status_code == 404, url
     for url in [
@@ -223,7 +229,7 @@ def test_another_districts_ids_are_404(
         ), url
     follow_up.refresh_from_db()
     celebration.refresh_from_db()
-    assert follow_up.status == "yellow" and celebration.acknowledged_on is None
+    assert follow_up.status == "new" and celebration.acknowledged_on is None
 
 
 def test_lists_never_show_another_districts_rows(

@@ -1,0 +1,100 @@
+// Shared behaviour of every page: a busy state on the button while a form saves, and focus
+// taken to what a save produced (its result, or the first field to fix).
+(function () {
+  "use strict";
+
+  function submitButtons(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("button[type=submit], button:not([type])"));
+  }
+
+  function setBusy(form, busy) {
+    submitButtons(form).forEach(function (button) {
+      if (busy) {
+        button.setAttribute("aria-busy", "true");
+        button.classList.add("is-busy");
+        button.disabled = true;
+      } else {
+        button.removeAttribute("aria-busy");
+        button.classList.remove("is-busy");
+        button.disabled = false;
+      }
+    });
+  }
+
+  function firstProblem(root) {
+    return root.querySelector(
+      ".has-error input:not([type=hidden]), .has-error select, .has-error textarea, [aria-invalid=true]"
+    );
+  }
+
+  // After a page or a fragment arrives: the first field to fix, else the save's result.
+  function focusOutcome(root) {
+    var result = root.querySelector("[data-save-result]");
+    var problem = firstProblem(root);
+    var target = null;
+    if (problem) target = problem;
+    else if (result && result.dataset.saveResult === "saved") target = result;
+    else if (!result && root === document) target = document.querySelector("main .form-errors");
+    if (!target) return;
+    if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return;
+    // After the browser has taken the form's data, so the pressed button still counts.
+    window.setTimeout(function () { setBusy(form, true); }, 0);
+  });
+  // Coming back with the back button: the page is restored as it was left.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form").forEach(function (form) { setBusy(form, false); });
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.tagName === "FORM") setBusy(elt, true);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.tagName === "FORM" && document.contains(elt)) setBusy(elt, false);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt;
+    if (root && root.querySelector && root.querySelector("[data-save-result]")) focusOutcome(root);
+  });
+  document.addEventListener("DOMContentLoaded", function () { focusOutcome(document); });
+})();
+
+// On a desk the menu stays open and its toggle is hidden (CSS); on a phone it is one tap away.
+(function () {
+  "use strict";
+  function setUp() {
+    var nav = document.querySelector(".site-header nav");
+    var menu = document.querySelector("details[data-open-on-desk]");
+    if (!nav || !menu || !window.matchMedia) return;
+    var desk = window.matchMedia("(min-width: 48rem)");
+    function apply() {
+      nav.classList.toggle("desk-menu", desk.matches);
+      if (desk.matches) menu.open = true;
+    }
+    apply();
+    desk.addEventListener("change", apply);
+  }
+  document.addEventListener("DOMContentLoaded", setUp);
+})();
+
+// Signing out forgets this person's drafts and the visit pages kept for offline use.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (!event.target.matches("form.signout")) return;
+  try {
+    Object.keys(localStorage).forEach(function (key) {
+      if (key.indexOf("roundtable-draft:") === 0) localStorage.removeItem(key);
+    });
+  } catch (error) { /* storage refused */ }
+  if (window.caches) window.caches.delete("roundtable-pages");
+});
