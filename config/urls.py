@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from administration import accept as invitation_views
 from districts.forms import AdminSignInForm, QueuedPasswordResetForm, SignInForm
+from districts.models import District
 from home import views as home_views
 
 urlpatterns = [
@@ -15,7 +16,12 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
+            redirect_authenticated_user=True,
+            authentication_form=SignInForm,
+            # A callable: the template asks for a fresh list on each view.
+            extra_context={
+                "public_districts": District.objects.order_by("name").only("name", "slug").all
+            },
         ),
         name="login",
     ),

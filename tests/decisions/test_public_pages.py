@@ -67,3 +67,12 @@ def test_the_public_page_stays_within_the_query_budget(
     url = reverse("decisions:public_detail", args=[district.slug, public_decision.pk])
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_the_public_list_is_linked_from_the_sign_in_page_and_each_school(
+    client, client_for, district, school, teacher
+):
+    public_list = reverse("decisions:public", args=[district.slug])
+    assert public_list in client.get(reverse("login")).content.decode()
+    school_page = client_for(teacher).get(reverse("districts:school", args=[school.pk]))
+    assert public_list in school_page.content.decode()
