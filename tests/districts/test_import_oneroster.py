@@ -4,131 +4,28 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from districts.models import District, Role, School, User
 from districts.oneroster import TextProgress, guess_level, map_role
 
-MANIFEST = {
-    "manifest.version": "1.0",
-    "oneroster.version": "1.2",
-    "file.academicSessions": "absent",
-    "file.classes": "absent",
-    "file.orgs": "bulk",
-    "file.users": "bulk",
-    "file.roles": "bulk",
-}
-ORG_COLUMNS = ["sourcedId", "status", "dateLastModified", "name", "type", "identifier"]
-ORG_COLUMNS += ["parentSourcedId"]
-USER_COLUMNS = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-    "userMasterIdentifier",
-    "resourceSourcedIds",
-    "preferredGivenName",
-    "preferredMiddleName",
-    "preferredFamilyName",
-    "primaryOrgSourcedId",
-    "pronouns",
-    "metadata.title",
-]
-ROLE_COLUMNS = ["sourcedId", "status", "dateLastModified", "roleType", "userSourcedId"]
-ROLE_COLUMNS += ["orgSourcedId", "role", "beginDate", "endDate"]
-
-
-def org(sourced_id: str, name: str, type: str, parent: str = "") -> dict:
-    return {"sourcedId": sourced_id, "name": name, "type": type, "parentSourcedId": parent}
-
-
-def user(sourced_id: str, given: str, family: str, **extra) -> dict:
-    row = {"sourcedId": sourced_id, "givenName": given, "familyName": family, "enabledUser": "true"}
-    row.setdefault("email", f"{given}.{family}@maple.example".lower())
-    return row | extra
-
-
-def role(user_id: str, org_id: str, name: str, role_type: str = "primary", **extra) -> dict:
-    return {
-        "sourcedId": f"r-{user_id}-{org_id}-{name}",
-        "userSourcedId": user_id,
-        "orgSourcedId": org_id,
-        "role": name,
-        "roleType": role_type,
-        "beginDate": "2025-08-15",
-    } | extra
-
-
-ORGS = [
-    org("d1", "Maple Valley Schools", "district"),
-    org("s1", "Maple Elementary", "school", "d1"),
-    org("s2", "Valley High School", "school", "d1"),
-]
-USERS = [
-    user("sup", "Ana", "Ruiz", **{"metadata.title": "Superintendent"}),
-    user("dl", "Ben", "Okafor"),
-    user("pr", "Cleo", "Marsh"),
-    user("t1", "Dev", "Patel", email="Dev.Patel@Maple.Example", password="hunter2"),
-    user("cook", "Eli", "Stone", email=""),
-    user("st1", "Fay", "Nguyen", preferredGivenName="Fifi", grades="04"),
-    user("pa1", "Gus", "Nguyen"),
-]
-ROLES = [
-    role("sup", "d1", "districtAdministrator"),
-    role("dl", "d1", "administrator"),
-    role("pr", "s1", "administrator"),
-    role("t1", "s1", "teacher"),
-    role("t1", "s2", "teacher", role_type="secondary"),
-    role("cook", "s1", "ext:cook"),
-    role("st1", "s1", "student"),
-    role("pa1", "s1", "guardian"),
-]
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict], encoding: str = "utf-8") -> None:
-    with path.open("w", newline="", encoding=encoding) as file:
-        writer = csv.DictWriter(file, columns, restval="", extrasaction="raise")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_roster(folder: Path, *, orgs=ORGS, users=USERS, roles=ROLES, manifest=None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    properties = [{"propertyName": k, "value": v} for k, v in (manifest or MANIFEST).items()]
-    write_csv(folder / "manifest.csv", ["propertyName", "value"], properties)
-    write_csv(folder / "orgs.csv", ORG_COLUMNS, orgs)
-    write_csv(folder / "users.csv", USER_COLUMNS, users)
-    write_csv(folder / "roles.csv", ROLE_COLUMNS, roles)
-    return folder
-
-
-def run(path: Path, *args: str) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("import_oneroster", str(path), *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def summary(out: str, kind: str) -> str:
-    return next(line for line in out.splitlines() if line.startswith(f"{kind}:"))
-
-
-@pytest.fixture
-def roster(tmp_path: Path) -> Path:
-    return write_roster(tmp_path / "roster")
+from .roster_files import (
+    MANIFEST,
+    ORG_COLUMNS,
+    ORGS,
+    ROLES,
+    USER_COLUMNS,
+    USERS,
+    org,
+    role,
+    run,
+    summary,
+    user,
+    write_csv,
+    write_roster,
+)
 
 
 @pytest.mark.django_db
@@ -503,142 +400,3 @@ def test_school_level_is_guessed_from_its_name(name, level):
 )
 def test_oneroster_roles_map_to_ours(name, at_district, expected):
     assert map_role(name, at_district) == expected
-
-
-# ----- districts are matched on sourcedId alone
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("existing_sourced_id", ["", "another-d1"])
-def test_a_roster_naming_an_existing_district_does_not_take_it_over(roster, existing_sourced_id):
-    existing = District.objects.create(
-        name="MAPLE VALLEY schools", slug="maple", sourced_id=existing_sourced_id
-    )
-    theirs = User.objects.create_user(
-        "ben.okafor@maple.example", "secret", name="Their Ben", district=existing
-    )
-
-    out, _ = run(roster)
-
-    existing.refresh_from_db()
-    theirs.refresh_from_db()
-    assert (existing.name, existing.sourced_id) == ("MAPLE VALLEY schools", existing_sourced_id)
-    assert (theirs.district_id, theirs.name, theirs.sourced_id) == (existing.pk, "Their Ben", "")
-    assert not School.objects.filter(district=existing).exists()
-    imported = District.objects.get(sourced_id="d1")
-    assert imported.pk != existing.pk and imported.slug != "maple"
-    assert summary(out, "districts").startswith("districts: 1 created, 0 updated, 0 unchanged")
-    assert "district 'Maple Valley Schools' (d1) is new" in out
-    assert "email 'ben.okafor@maple.example' is already used by another" in out
-
-
-@pytest.mark.django_db
-def test_a_second_import_with_another_sourced_id_and_the_same_name_creates_a_second_district(
-    tmp_path, roster
-):
-    run(roster)
-    other = write_roster(
-        tmp_path / "other",
-        orgs=[
-            org("d9", "maple valley schools", "district"),
-            org("s9", "Maple Annex", "school", "d9"),
-        ],
-        users=[user("x1", "Hal", "Reed", email="hal.reed@annex.example")],
-        roles=[role("x1", "s9", "teacher")],
-    )
-
-    run(other)
-
-    first, second = District.objects.get(sourced_id="d1"), District.objects.get(sourced_id="d9")
-    assert first.name == "Maple Valley Schools"
-    assert User.objects.filter(district=first).count() == 7
-    assert list(User.objects.filter(district=second).values_list("name", flat=True)) == ["Hal Reed"]
-    assert School.objects.filter(district=first).count() == 2
-
-
-# ----- size limits
-
-
-def zipped(tmp_path: Path, roster: Path) -> Path:
-    archive = tmp_path / "roster.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for file in roster.iterdir():
-            zipped.write(file, file.name)
-    return archive
-
-
-def pad(path: Path, size: int) -> None:
-    """Grow a CSV to `size` bytes with blank lines (which compress to almost nothing)."""
-    with path.open("ab") as file:
-        file.write(b"\n" * (size - path.stat().st_size))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("as_zip", [True, False])
-def test_a_roster_file_that_unpacks_past_the_limit_is_refused(
-    tmp_path, roster, monkeypatch, as_zip
-):
-    monkeypatch.setattr("districts.oneroster.reading.MAX_FILE_BYTES", 1024 * 1024)
-    pad(roster / "users.csv", 2 * 1024 * 1024)
-    path = zipped(tmp_path, roster) if as_zip else roster
-    if as_zip:
-        assert path.stat().st_size < 100 * 1024
-
-    with pytest.raises(CommandError, match=r"users.csv in .* unpacks to more than 1 MB") as error:
-        run(path)
-    assert "\n" not in str(error.value)
-    assert not District.objects.exists()
-
-
-@pytest.mark.django_db
-def test_roster_files_past_the_total_limit_are_refused(tmp_path, roster, monkeypatch):
-    monkeypatch.setattr("districts.oneroster.reading.MAX_ROSTER_BYTES", 3 * 1024 * 1024)
-    for name in ("users.csv", "roles.csv"):
-        pad(roster / name, 2 * 1024 * 1024)
-
-    with pytest.raises(CommandError, match=r"the roster in .* unpacks to more than 3 MB"):
-        run(zipped(tmp_path, roster))
-
-
-@pytest.mark.django_db
-def test_files_the_import_does_not_read_do_not_count(tmp_path, roster, monkeypatch):
-    monkeypatch.setattr("districts.oneroster.reading.MAX_ROSTER_BYTES", 1024 * 1024)
-    (roster / "enrollments.csv").touch()
-    pad(roster / "enrollments.csv", 3 * 1024 * 1024)
-
-    out, _ = run(zipped(tmp_path, roster))
-
-    assert "users:     7 created" in out
-
-
-@pytest.mark.django_db
-def test_a_zip_member_that_understates_its_size_is_stopped_while_reading(
-    tmp_path, roster, monkeypatch
-):
-    from districts.oneroster import RosterSource
-
-    monkeypatch.setattr("districts.oneroster.reading.MAX_FILE_BYTES", 1024 * 1024)
-    pad(roster / "users.csv", 2 * 1024 * 1024)
-    # Headers that claim every file is tiny: only the capped read can tell.
-    monkeypatch.setattr(RosterSource, "_stated_sizes", lambda self: dict.fromkeys(self._files, 10))
-
-    with pytest.raises(CommandError, match=r"users.csv in .* unpacks to more than 1 MB"):
-        run(zipped(tmp_path, roster))
-
-
-@pytest.mark.django_db
-def test_a_zip_whose_header_lies_about_a_members_size_is_refused(tmp_path, roster):
-    pad(roster / "users.csv", 256 * 1024)
-    archive = zipped(tmp_path, roster)
-    with zipfile.ZipFile(archive) as read:
-        info = read.getinfo("users.csv")
-    data = bytearray(archive.read_bytes())
-    real = info.file_size.to_bytes(4, "little")
-    # Rewrite the uncompressed size in the local header and the central directory.
-    assert data.count(real) >= 2
-    data = data.replace(real, (1000).to_bytes(4, "little"))
-    archive.write_bytes(bytes(data))
-
-    with pytest.raises(CommandError, match=r"users.csv"):
-        run(archive)
-    assert not District.objects.exists()

@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from districts.models import User
 
-from .test_import_oneroster import ROLES, USERS, role, roster, run, write_roster
-
-__all__ = ["roster"]  # the fixture
+from .roster_files import ROLES, USERS, role, run, write_roster
 
 pytestmark = pytest.mark.django_db
 
