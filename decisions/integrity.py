@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,15 +227,9 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
     # and read off which one the anonymous writer belongs to.
     consulted = [s for s in stakeholders if s.involvement == Involvement.CONSULTED]
     if window_over(decision.status) and consulted:
-        named_authors = set(
-            decision.inputs.filter(author__isnull=False).values_list("author_id", flat=True)
-        )
-        if decision.process_type == ProcessType.VOTE:
-            # Who voted is on the record by name (never what they chose): they were heard.
-            named_authors |= set(decision.turnout.values_list("person_id", flat=True))
+        heard = heard_stakeholders(decision, consulted)
         for stakeholder in consulted:
-            heard = named_authors and stakeholder.people().filter(pk__in=named_authors).exists()
-            if not heard:
+            if stakeholder.pk not in heard:
                 flags.append(
                     Flag(
                         "consulted_not_heard",
@@ -247,6 +242,26 @@ def integrity_flags(decision: Decision, *, today: datetime.date | None = None) -
                     )
                 )
     return flags
+
+
+def heard_stakeholders(decision: Decision, stakeholders) -> set[int]:
+    """The ids of the stakeholders with at least one member who gave named input, in one query.
+
+    Who voted is on the record by name (never what they chose), so in a vote they were heard.
+    """
+    heard_by = Q(pk__in=decision.inputs.filter(author__isnull=False).values("author_id"))
+    if decision.process_type == ProcessType.VOTE:
+        heard_by |= Q(pk__in=decision.turnout.values("person_id"))
+    parts = [
+        stakeholder.people()
+        .filter(heard_by)
+        .annotate(stakeholder_id=Value(stakeholder.pk))
+        .order_by()
+        .values("stakeholder_id")
+        for stakeholder in stakeholders
+    ]
+    combined = parts[0].union(*parts[1:]).order_by()
+    return set(combined.values_list("stakeholder_id", flat=True))
 
 
 def refresh_flags(decision: Decision) -> list[Flag]:

@@ -29,10 +29,18 @@ class Facts:
     ballots: int = 0
 
 
+# The processes whose rules read the input itself (objections, blocks, answers to advice).
+INPUT_RULED_PROCESSES = (ProcessType.CONSENT, ProcessType.CONSENSUS, ProcessType.ADVICE)
+
+
 def facts_of(decision) -> Facts:
+    # A page that read them with the decision (decision_detail) leaves them here.
+    loaded = getattr(decision, "_facts", None)
+    if loaded is not None:
+        return loaded
     process = decision.process_type
     facts = {}
-    if process in (ProcessType.CONSENT, ProcessType.CONSENSUS, ProcessType.ADVICE):
+    if process in INPUT_RULED_PROCESSES:
         facts = decision.inputs.aggregate(
             standing_objections=Count("pk", filter=Q(kind="objection", resolution="")),
             standing_blocks=Count("pk", filter=Q(kind="block", resolution="")),

@@ -1,26 +1,8 @@
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import OuterRef
 
-from .models import Memberships, User, current_team_ids, school_ids
-
-
-def _joined(ids, column: str) -> Subquery:
-    """The ids of a per-person subquery as one text cell ("3,7,12"), on SQLite and PostgreSQL.
-
-    A string aggregate is the one both databases share (SQLite has no arrays), so the
-    teams and schools ride on the user's own query on either database.
-    """
-    return Subquery(
-        ids.values("user_id")
-        .annotate(joined=StringAgg(Cast(column, CharField()), Value(",")))
-        .values("joined")
-    )
-
-
-def _split(joined: str | None) -> list[int]:
-    return [int(pk) for pk in (joined or "").split(",") if pk]
+from .models import Memberships, User, current_team_ids, joined_ids, school_ids, split_ids
 
 
 class RosterBackend(ModelBackend):
@@ -33,15 +15,15 @@ class RosterBackend(ModelBackend):
 
     def get_user(self, user_id):
         users = User._default_manager.select_related("district").annotate(
-            member_team_ids=_joined(current_team_ids(OuterRef("pk")), "team_id"),
-            member_school_ids=_joined(school_ids(OuterRef("pk")), "school_id"),
+            member_team_ids=joined_ids(current_team_ids(OuterRef("pk")), "team_id"),
+            member_school_ids=joined_ids(school_ids(OuterRef("pk")), "school_id"),
         )
         try:
             user = users.get(pk=user_id)
         except User.DoesNotExist:
             return None
         user._memberships = Memberships.of(
-            _split(user.member_team_ids), _split(user.member_school_ids)
+            split_ids(user.member_team_ids), split_ids(user.member_school_ids)
         )
         return user if self.user_can_authenticate(user) else None
 

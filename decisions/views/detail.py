@@ -3,12 +3,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    StringAgg,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from districts.models import Theme
+from districts.models import (
+    Memberships,
+    Theme,
+    current_team_ids,
+    joined_ids,
+    school_ids,
+    split_ids,
+)
 from districts.web import HtmxHttpRequest, window_page
 
 from .. import services
@@ -37,6 +54,7 @@ from ..models import (
     can_edit,
     may_give_input,
 )
+from ..processes import INPUT_RULED_PROCESSES, Facts
 from .common import decision_for_user
 
 # ----- one decision
@@ -52,20 +70,43 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
+# Between theme names read in one cell: a character no name holds (bounds refuse controls).
+THEME_SEPARATOR = "\x1f"
+
+
+def _theme_names():
+    """An input's themes in one text cell, read in the input's own query."""
+    return Subquery(
+        Input.themes.through.objects.filter(input_id=OuterRef("pk"))
+        .order_by()
+        .values("input_id")
+        .annotate(names=StringAgg("theme__name", Value(THEME_SEPARATOR)))
+        .values("names")
+    )
+
+
+def _with_theme_list(inputs: list) -> list:
+    for entry in inputs:
+        entry.theme_list = (
+            sorted((entry.theme_names or "").split(THEME_SEPARATOR)) if entry.theme_names else []
+        )
+    return inputs
+
+
 def _input_page(decision: Decision, number: int) -> dict:
     """One page of a decision's input, newest day first, with how many there are in all."""
     page = window_page(
         # The district too, so the (district, decision, kind) index finds the rows.
         decision.inputs.filter(district_id=decision.district_id)
         .select_related("author")
-        .prefetch_related("themes")
+        .annotate(theme_names=_theme_names())
         .newest_first(),
         number,
         INPUT_PAGE_SIZE,
     )
     total = page.paginator.count
     return {
-        "inputs": page.object_list,
+        "inputs": _with_theme_list(page.object_list),
         "input_total": total,
         "input_number": page.number,
         "input_first_shown": page.start_index(),
@@ -137,6 +178,13 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     decision=OuterRef("pk"), anonymous_key=anonymous_key(pk, request.user.pk)
                 )
             ),
+            # What the process rules read (`Facts`), here rather than in a query of their own.
+            standing_objections=_input_count(kind="objection", resolution=""),
+            standing_blocks=_input_count(kind="block", resolution=""),
+            unanswered=_input_count(response=""),
+            # Whether the one who decided held the right asks their teams and schools.
+            decider_team_ids=joined_ids(current_team_ids(OuterRef("decided_by_id")), "team_id"),
+            decider_school_ids=joined_ids(school_ids(OuterRef("decided_by_id")), "school_id"),
         )
         .prefetch_related(
             Prefetch(
@@ -147,7 +195,28 @@ def decision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
         ),
     )
+    if decision.decided_by is not None:
+        decision.decided_by._memberships = Memberships.of(
+            split_ids(decision.decider_team_ids), split_ids(decision.decider_school_ids)
+        )
+    if decision.process_type in INPUT_RULED_PROCESSES:
+        decision._facts = Facts(
+            standing_objections=decision.standing_objections,
+            standing_blocks=decision.standing_blocks,
+            unanswered=decision.unanswered,
+        )
     return _render_detail(request, decision)
+
+
+def _input_count(**filters):
+    counted = (
+        Input.objects.filter(decision=OuterRef("pk"), **filters)
+        .order_by()
+        .values("decision")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 _EDITOR_PICKERS = ["team", "school", "person", "principle"]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import CharField, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from .core import District, DistrictQuerySet, School, User
@@ -101,6 +102,23 @@ def current_team_ids(user):
 def school_ids(user):
     """Ids of the schools of `user` (a person, a pk or an OuterRef)."""
     return User.schools.through.objects.filter(user=user).order_by().values("school_id")
+
+
+def joined_ids(ids, column: str) -> Subquery:
+    """The ids of a per-person subquery as one text cell ("3,7,12"), on SQLite and PostgreSQL.
+
+    A string aggregate is the one both databases share (SQLite has no arrays), so the
+    teams and schools ride on the user's own query on either database.
+    """
+    return Subquery(
+        ids.values("user_id")
+        .annotate(joined=StringAgg(Cast(column, CharField()), Value(",")))
+        .values("joined")
+    )
+
+
+def split_ids(joined: str | None) -> list[int]:
+    return [int(pk) for pk in (joined or "").split(",") if pk]
 
 
 def memberships_of(user) -> Memberships:

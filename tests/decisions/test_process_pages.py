@@ -257,8 +257,6 @@ def test_a_decided_decision_page_stays_within_its_query_budget(
         decision=decision, by=superintendent, what_happened="Fine.", verdict="keep"
     )
     client = client_for(superintendent)
-    # The open page keeps the key-page budget of 12 (tests/test_query_budgets.py). Once
-    # decided, the integrity checks (the rights map, the decider's teams, each consulted
-    # group) add their own reads; this keeps that count from growing further.
-    with django_assert_max_num_queries(16 if process != "vote" else 17):
+    # The key-page budget of 12; a closed vote also reads who took part and the ballots.
+    with django_assert_max_num_queries(12 if process != "vote" else 14):
         assert client.get(decision.get_absolute_url()).status_code == 200
