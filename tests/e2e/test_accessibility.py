@@ -60,6 +60,7 @@ def test_keyboard_only_conversation_and_input(
         owning_team=team,
         visibility="district",
         domain="schedule",
+        process_type="consent",
         stakeholders=[
             {
                 "kind": Stakeholder.Kind.SCHOOL,

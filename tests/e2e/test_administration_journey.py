@@ -52,6 +52,7 @@ def test_import_invite_a_schools_staff_accept_and_sign_in(page, live_server, tmp
     accept(page, live_server, "ana.ruiz@maple.example", "ana-chooses-a-long-password")
     sign_in(page, "ana.ruiz@maple.example", "ana-chooses-a-long-password")
     nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("Menu", exact=True).click()
     nav.get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="People and invitations").click()
     expect(page.locator("#results")).to_contain_text("Dev Patel")
