@@ -30,8 +30,6 @@ def check_field(check, value, name: str) -> None:
         raise ValidationError({name: error}) from None
 
 
-# Every school should see a district leader at least this often.
-COVERAGE_TARGET_DAYS = 42
 RECOGNITION_ACK_HOURS = 72
 
 
