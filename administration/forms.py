@@ -142,7 +142,9 @@ class DistrictSettingsForm(Bounded, forms.ModelForm):
             "digest_hour": _("Daily digest hour"),
         }
         help_texts = {
-            "coverage_target_days": _("Between 1 and 365. The coverage page flags a school past it."),
+            "coverage_target_days": _(
+                "Between 1 and 365. The coverage page flags a school past it."
+            ),
             "reminder_days_before": _(
                 "Between 1 and 7. Reminders go out at the check-in's time of day."
             ),

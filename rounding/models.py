@@ -82,6 +82,27 @@ def is_principal_of(user, school_id: int) -> bool:
     )
 
 
+def may_start_visits(user) -> bool:
+    """District leaders start visits; principals too (at their own schools) where the district
+    settings say so. Whoever started a visit, or was named a visitor, logs it."""
+    if not user.is_authenticated or user.district_id is None:
+        return False
+    if user.is_district_leader:
+        return True
+    return (
+        user.role == Role.PRINCIPAL
+        and user.district.rounding_visitors == District.RoundingVisitors.LEADERS_AND_PRINCIPALS
+    )
+
+
+def visit_schools(user):
+    """The schools where this person may start a visit."""
+    if not may_start_visits(user):
+        return School.objects.none()
+    schools = School.objects.filter(district_id=user.district_id)
+    return schools if user.is_district_leader else schools.filter(pk__in=user.schools.all())
+
+
 def may_see_stoplight(user, school: School) -> bool:
     """District leaders and the school's own staff see its stoplight report."""
     if not user.is_authenticated or user.district_id != school.district_id:
