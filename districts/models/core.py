@@ -55,6 +55,8 @@ class District(models.Model):
         validators=[MaxValueValidator(23)],
         help_text="The hour (0–23, the district's time) the daily e-mail digest goes out.",
     )
+    # The district's local date of its last digest run: claimed so that a day has one run.
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class RoundingVisitors(models.TextChoices):
         LEADERS = "leaders", "District leaders only"
