@@ -19,6 +19,15 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a time zone; use a name such as America/Chicago.")
 
 
+def validate_group_targets(value) -> None:
+    """{role group: days}, as the settings page writes it; the admin's JSON box is checked too."""
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and type(days) is int and 1 <= days <= 365
+        for key, days in value.items()
+    ):
+        raise ValidationError('Give whole days from 1 to 365 per role group: {"cook": 21}.')
+
+
 class District(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
@@ -42,7 +51,9 @@ class District(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     # {role group: days} for the groups whose target differs from `coverage_target_days`.
-    coverage_group_targets = models.JSONField(default=dict, blank=True)
+    coverage_group_targets = models.JSONField(
+        default=dict, blank=True, validators=[validate_group_targets]
+    )
     reminder_days_before = models.PositiveSmallIntegerField(
         "check-in reminders, days before",
         default=2,
