@@ -1,6 +1,7 @@
 """The district's working settings on its settings page: checked, kept, logged old → new."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from districts.models import AuditEntry
@@ -80,3 +81,10 @@ def test_another_districts_administrator_cannot_change_these_settings(
     post(client_for(other_administrator), coverage_target_days="7")
     district.refresh_from_db()
     assert district.coverage_target_days == 42
+
+
+@pytest.mark.parametrize("targets", [{"cook": "soon"}, {"cook": 0}, {"cook": 21.5}, ["cook"]])
+def test_group_targets_written_elsewhere_are_checked_too(district, targets):
+    district.coverage_group_targets = targets
+    with pytest.raises(ValidationError, match="whole days from 1 to 365"):
+        district.full_clean()
