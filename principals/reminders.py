@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, User
+from districts.models.core import REMINDER_DAYS_MAX
 from notifications.models import Notification
 from notifications.services import Notice, notices_write, notify, time_label
 
@@ -45,9 +46,8 @@ def days_before(check_in: CheckIn) -> datetime.datetime:
 def _within_reminder_days(now: datetime.datetime) -> Q:
     """Meetings inside their district's reminder window; a day of wall-clock time may be 25
     hours across a clock change."""
-    limit = District._meta.get_field("reminder_days_before").validators[-1].limit_value
     window = Q()
-    for days in range(1, limit + 1):
+    for days in range(1, REMINDER_DAYS_MAX + 1):
         window |= Q(
             pair__district__reminder_days_before=days,
             scheduled_at__lte=now + datetime.timedelta(days=days, hours=1),

@@ -28,6 +28,9 @@ def validate_group_targets(value) -> None:
         raise ValidationError('Give whole days from 1 to 365 per role group: {"cook": 21}.')
 
 
+REMINDER_DAYS_MAX = 7
+
+
 class District(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
@@ -57,7 +60,7 @@ class District(models.Model):
     reminder_days_before = models.PositiveSmallIntegerField(
         "check-in reminders, days before",
         default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        validators=[MinValueValidator(1), MaxValueValidator(REMINDER_DAYS_MAX)],
         help_text="Reminders go out this many days ahead, at the check-in's time of day.",
     )
     digest_hour = models.PositiveSmallIntegerField(
