@@ -88,3 +88,11 @@ def test_group_targets_written_elsewhere_are_checked_too(district, targets):
     district.coverage_group_targets = targets
     with pytest.raises(ValidationError, match="whole days from 1 to 365"):
         district.full_clean()
+
+
+def test_the_settings_page_keeps_to_its_query_budget(
+    client_for, administrator, django_assert_max_num_queries
+):
+    client = client_for(administrator)
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("administration:settings")).status_code == 200
