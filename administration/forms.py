@@ -164,6 +164,12 @@ class DistrictSettingsForm(Bounded, forms.ModelForm):
                 help_text=_("Empty: the school's target."),
             )
             self.initial[name] = targets.get(group)
+        # Each group's target under the school's.
+        order = list(self.fields)
+        groups = [name for name in order if name.startswith("target_")]
+        rest = [name for name in order if name not in groups]
+        at = rest.index("coverage_target_days") + 1
+        self.order_fields(rest[:at] + groups + rest[at:])
 
     def save(self, commit=True):
         self.instance.coverage_group_targets = {
