@@ -9,6 +9,7 @@ from districts.forms import DateInput
 from districts.models import District, LeadershipTeam, School, TeamMembership, User
 from districts.pickers import MultiplePicker, Picker
 from principals.models import SchoolBreak
+from rounding.models import RoleGroup
 
 
 class PersonForm(Bounded, forms.ModelForm):
@@ -119,9 +120,64 @@ class SchoolBreakForm(Bounded, forms.ModelForm):
 
 
 class DistrictSettingsForm(Bounded, forms.ModelForm):
+    """The district's own settings; each role group's visit target is a field of its own,
+    empty when it is the school's target."""
+
     class Meta:
         model = District
-        fields = ["name", "timezone", "invite_students_and_families", "require_sso_for_staff"]
+        fields = [
+            "name",
+            "timezone",
+            "invite_students_and_families",
+            "require_sso_for_staff",
+            "coverage_target_days",
+            "rounding_visitors",
+            "reminder_days_before",
+            "digest_hour",
+        ]
+        labels = {
+            "coverage_target_days": _("Visit every school at least every (days)"),
+            "rounding_visitors": _("Who may log rounding visits"),
+            "reminder_days_before": _("Check-in reminders, days before"),
+            "digest_hour": _("Daily digest hour"),
+        }
+        help_texts = {
+            "coverage_target_days": _(
+                "Between 1 and 365. The coverage page flags a school past it."
+            ),
+            "reminder_days_before": _(
+                "Between 1 and 7. Reminders go out at the check-in's time of day."
+            ),
+            "digest_hour": _("0 to 23, in the district's time zone."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = self.instance.coverage_group_targets or {}
+        for group, label in RoleGroup.choices:
+            name = f"target_{group}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Target for %(group)s (days)") % {"group": label},
+                required=False,
+                min_value=1,
+                max_value=365,
+                help_text=_("Empty: the school's target."),
+            )
+            self.initial[name] = targets.get(group)
+        # Each group's target under the school's.
+        order = list(self.fields)
+        groups = [name for name in order if name.startswith("target_")]
+        rest = [name for name in order if name not in groups]
+        at = rest.index("coverage_target_days") + 1
+        self.order_fields(rest[:at] + groups + rest[at:])
+
+    def save(self, commit=True):
+        self.instance.coverage_group_targets = {
+            group: days
+            for group in RoleGroup.values
+            if (days := self.cleaned_data.get(f"target_{group}")) is not None
+        }
+        return super().save(commit)
 
 
 class AcceptInvitationForm(Bounded, SetPasswordForm):

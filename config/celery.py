@@ -31,7 +31,8 @@ app.conf.beat_schedule = {
     },
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
-        "schedule": crontab(hour=12, minute=0),  # UTC: early morning across US time zones
+        # Hourly: each district's digest goes out at its own hour (`notifications.digests`).
+        "schedule": crontab(minute=0),
     },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",

@@ -1,9 +1,9 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import outbox
-from .models import Email, Notification
+from . import digests, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,9 @@ def ask_for_sending() -> None:
 
 @shared_task
 def send_daily_digests() -> int:
-    """Beat runs this once a day; each person with a digest gets one e-mail of what waited."""
-    waiting = list(
-        Notification.objects.filter(email=Email.DIGEST)
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
+    """Beat runs this every hour; the people of each district whose digest hour has come get
+    one e-mail of what waited."""
+    waiting = digests.recipients_due(timezone.now())
     for user_id in waiting:
         send_daily_digest.delay(user_id)
     return len(waiting)

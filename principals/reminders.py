@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, User
+from districts.models.core import REMINDER_DAYS_MAX
 from notifications.models import Notification
 from notifications.services import Notice, notices_write, notify, time_label
 
@@ -34,20 +35,33 @@ class Due:
     recipients: list[User] = field(default_factory=list)
 
 
-def two_days_before(check_in: CheckIn) -> datetime.datetime:
-    """The same clock time two days earlier in the district's zone, across a clock change."""
+def days_before(check_in: CheckIn) -> datetime.datetime:
+    """The same clock time the district's reminder days earlier in its zone, across a clock
+    change."""
     local = timezone.localtime(check_in.scheduled_at, check_in.pair.zone)
-    return (local - datetime.timedelta(days=2)).astimezone(datetime.UTC)
+    days = check_in.pair.district.reminder_days_before
+    return (local - datetime.timedelta(days=days)).astimezone(datetime.UTC)
+
+
+def _within_reminder_days(now: datetime.datetime) -> Q:
+    """Meetings inside their district's reminder window; a day of wall-clock time may be 25
+    hours across a clock change."""
+    window = Q()
+    for days in range(1, REMINDER_DAYS_MAX + 1):
+        window |= Q(
+            pair__district__reminder_days_before=days,
+            scheduled_at__lte=now + datetime.timedelta(days=days, hours=1),
+        )
+    return window
 
 
 def due_reminders(now: datetime.datetime) -> list[Due]:
     """What should have gone out by `now`, in three queries whatever the number of pairs."""
     people = ("pair__supervisor", "pair__principal", "pair__school", "pair__district")
     upcoming = CheckIn.objects.filter(
+        _within_reminder_days(now),
         status=CheckIn.Status.SCHEDULED,
         scheduled_at__gt=now,
-        # Two days of wall-clock time may be 49 hours across a clock change.
-        scheduled_at__lte=now + datetime.timedelta(hours=49),
         pair__active=True,
     ).select_related(*people)
     dues = []
@@ -56,7 +70,7 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
         try:
             if check_in.scheduled_at - now <= datetime.timedelta(hours=2):
                 kind = ReminderKind.BEFORE_2H
-            elif now >= two_days_before(check_in):
+            elif now >= days_before(check_in):
                 kind = ReminderKind.BEFORE_48H
             else:
                 continue
@@ -106,7 +120,12 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
             "your private notes are yours alone."
         )
         return subject, body
-    soon = "in two hours" if due.kind == ReminderKind.BEFORE_2H else "in two days"
+    days = pair.district.reminder_days_before
+    soon = (
+        "in two hours"
+        if due.kind == ReminderKind.BEFORE_2H
+        else ("tomorrow" if days == 1 else f"in {days} days")
+    )
     subject = f"Check-in with {other.name} {soon}"
     body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}. " + _(
         "Open the meeting to read its agenda and add what matters to you."

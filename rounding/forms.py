@@ -39,9 +39,11 @@ class VisitForm(Bounded, forms.Form):
         help_text="For example “meet the kitchen team and the new teachers”.",
     )
 
-    def __init__(self, *args, district_id: int, **kwargs):
+    def __init__(self, *args, district_id: int, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.filter(district_id=district_id)
+        self.fields["school"].queryset = (
+            schools if schools is not None else School.objects.filter(district_id=district_id)
+        )
         self.fields["visitors"].queryset = User.objects.filter(
             district_id=district_id,
             role__in=[Role.SUPERINTENDENT, Role.DISTRICT_LEADER, Role.PRINCIPAL],

@@ -30,8 +30,6 @@ def check_field(check, value, name: str) -> None:
         raise ValidationError({name: error}) from None
 
 
-# Every school should see a district leader at least this often.
-COVERAGE_TARGET_DAYS = 42
 RECOGNITION_ACK_HOURS = 72
 
 
@@ -82,6 +80,27 @@ def is_principal_of(user, school_id: int) -> bool:
         and user.role == Role.PRINCIPAL
         and user.schools.filter(pk=school_id).exists()
     )
+
+
+def may_start_visits(user) -> bool:
+    """District leaders start visits; principals too (at their own schools) where the district
+    settings say so. Whoever started a visit, or was named a visitor, logs it."""
+    if not user.is_authenticated or user.district_id is None:
+        return False
+    if user.is_district_leader:
+        return True
+    return (
+        user.role == Role.PRINCIPAL
+        and user.district.rounding_visitors == District.RoundingVisitors.LEADERS_AND_PRINCIPALS
+    )
+
+
+def visit_schools(user):
+    """The schools where this person may start a visit."""
+    if not may_start_visits(user):
+        return School.objects.none()
+    schools = School.objects.filter(district_id=user.district_id)
+    return schools if user.is_district_leader else schools.filter(pk__in=user.schools.all())
 
 
 def may_see_stoplight(user, school: School) -> bool:

@@ -13,7 +13,6 @@ from districts.models import STAFF_ROLES, District, Role, School, Theme, User
 from districts.web import counted_page
 
 from .models import (
-    COVERAGE_TARGET_DAYS,
     RECOGNITION_ACK_HOURS,
     Celebration,
     Conversation,
@@ -44,7 +43,8 @@ def home_annotations(user) -> dict:
     """The leaders' counts as annotations on the district's own query (see `leader_counts`)."""
     if not user.is_authenticated or user.district_id is None or not user.is_district_leader:
         return {}
-    return {f"rounding_{name}": value for name, value in _leader_count_expressions().items()}
+    expressions = _leader_count_expressions(user.district)
+    return {f"rounding_{name}": value for name, value in expressions.items()}
 
 
 def home_summary(user, district=None) -> dict:
@@ -72,14 +72,15 @@ def home_summary(user, district=None) -> dict:
     return summary
 
 
-def _leader_count_expressions() -> dict:
+def _leader_count_expressions(district: District) -> dict:
     today = timezone.localdate()
+    target = datetime.timedelta(days=district.coverage_target())
     cutoff = timezone.now() - datetime.timedelta(hours=RECOGNITION_ACK_HOURS)
     overdue = (
         School.objects.filter(district=OuterRef("pk"))
         .exclude(
             coverage__district=OuterRef("pk"),
-            coverage__last_visit__gte=today - datetime.timedelta(days=COVERAGE_TARGET_DAYS),
+            coverage__last_visit__gte=today - target,
         )
         .order_by()
         .values("district")
@@ -105,7 +106,7 @@ def leader_counts(user) -> dict:
     """Schools past the visit target and recognitions waiting, in one query for the home page."""
     counts = (
         District.objects.filter(pk=user.district_id)
-        .annotate(**_leader_count_expressions())
+        .annotate(**_leader_count_expressions(user.district))
         .values("overdue_schools", "awaiting_acknowledgement")
         .first()
     )
@@ -157,7 +158,8 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
         )
         met.update(dict.fromkeys(ahead, 0))
         met.update({pk: roster + unnamed for pk, roster, unnamed in so_far})
-    window = datetime.timedelta(days=COVERAGE_TARGET_DAYS)
+    target = user.district.coverage_target()
+    window = datetime.timedelta(days=target)
     # Bounded by date so the (district, -date) index reads only the two windows, and counting
     # dates rather than ids so that the index alone answers.
     # A visit where nobody was met does not count (as the coverage rows).
@@ -174,6 +176,7 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
         return max((today - date).days, 0) if date else None
 
     rows, group_values = [], RoleGroup.values
+    group_targets = [user.district.coverage_target(group) for group in group_values]
     for school in schools:
         summary = summaries[school.pk] or SchoolCoverage(school=school)
         since = days(summary.last_visit)
@@ -182,7 +185,7 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
             {
                 "school": school,
                 "days": since,
-                "overdue": since is None or since > COVERAGE_TARGET_DAYS,
+                "overdue": since is None or since > target,
                 "groups": groups,
                 "met": met.get(school.pk, 0),
             }
@@ -191,7 +194,8 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
         "rows": rows,
         "page": page,
         "groups": RoleGroup.choices,
-        "target": COVERAGE_TARGET_DAYS,
+        "group_targets": group_targets,
+        "target": target,
         "term_start": start,
         "recent": pace["recent"],
         "before": pace["before"],
@@ -280,5 +284,5 @@ def briefing(user, school: School, *, today: datetime.date | None = None) -> dic
         "new_staff": new_staff,
         "last_visit": last_visit,
         "days_since": (today - last_visit).days if last_visit else None,
-        "target": COVERAGE_TARGET_DAYS,
+        "target": user.district.coverage_target(),
     }

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,18 @@ from django.utils import timezone
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(f"{value!r} is not a time zone; use a name such as America/Chicago.")
+
+
+def validate_group_targets(value) -> None:
+    """{role group: days}, as the settings page writes it; the admin's JSON box is checked too."""
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and type(days) is int and 1 <= days <= 365
+        for key, days in value.items()
+    ):
+        raise ValidationError('Give whole days from 1 to 365 per role group: {"cook": 21}.')
+
+
+REMINDER_DAYS_MAX = 7
 
 
 class District(models.Model):
@@ -35,6 +48,40 @@ class District(models.Model):
         default=False,
         help_text="On: staff cannot sign in with a password or accept a password invitation.",
     )
+    coverage_target_days = models.PositiveSmallIntegerField(
+        "visit every school at least every (days)",
+        default=42,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    # {role group: days} for the groups whose target differs from `coverage_target_days`.
+    coverage_group_targets = models.JSONField(
+        default=dict, blank=True, validators=[validate_group_targets]
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "check-in reminders, days before",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(REMINDER_DAYS_MAX)],
+        help_text="Reminders go out this many days ahead, at the check-in's time of day.",
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "daily digest hour",
+        default=6,
+        validators=[MaxValueValidator(23)],
+        help_text="The hour (0–23, the district's time) the daily e-mail digest goes out.",
+    )
+    # The district's local date of its last digest run: claimed so that a day has one run.
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    class RoundingVisitors(models.TextChoices):
+        LEADERS = "leaders", "District leaders only"
+        LEADERS_AND_PRINCIPALS = "principals", "District leaders, and principals at their schools"
+
+    rounding_visitors = models.CharField(
+        "who may log rounding visits",
+        max_length=20,
+        choices=RoundingVisitors.choices,
+        default=RoundingVisitors.LEADERS,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +95,10 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def coverage_target(self, group: str = "") -> int:
+        """Days a school (or one role group at it) may go without a visit."""
+        return int(self.coverage_group_targets.get(group) or self.coverage_target_days)
 
 
 class DistrictQuerySet(models.QuerySet):

@@ -28,11 +28,13 @@ from ..models import (
     Celebration,
     Conversation,
     FollowUp,
+    is_principal_of,
     may_acknowledge,
     may_change_status,
     may_edit,
     may_see_stoplight,
     may_see_themes,
+    may_start_visits,
 )
 from .common import school_or_404
 
@@ -190,6 +192,8 @@ def school_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "concerns_heard": list(concerns)[:10],
             "celebrations": celebrations.select_related("person").only(*CELEBRATION_FIELDS)[:6],
             "leader": leader,
+            "starts_visits": leader
+            or (may_start_visits(request.user) and is_principal_of(request.user, school.pk)),
         },
     )
 

@@ -18,12 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
 from districts.bounds import query_id, query_text
-from districts.models import STAFF_ROLES, School, User
+from districts.models import STAFF_ROLES, User
 from districts.web import (
     HtmxHttpRequest,
     counted_page,
     render_page,
-    require_district_leader,
 )
 
 from .. import services
@@ -40,6 +39,8 @@ from ..models import (
     FollowUp,
     RoundingChange,
     RoundingVisit,
+    may_start_visits,
+    visit_schools,
 )
 from .common import (
     FOLLOW_UP_DAYS,
@@ -53,7 +54,7 @@ from .common import (
 
 @login_required
 def visit_list(request: HtmxHttpRequest) -> HttpResponse:
-    if not request.user.is_district_leader and not request.user.rounding_visits.exists():
+    if not may_start_visits(request.user) and not request.user.rounding_visits.exists():
         return redirect("rounding:my_school")
     form = VisitFilterForm(request.GET or None, district_id=request.user.district_id)
     visits = (
@@ -81,12 +82,19 @@ def visit_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_start(request: HtmxHttpRequest) -> HttpResponse:
-    require_district_leader(request)
+    if not may_start_visits(request.user):
+        raise Http404("No such page.")
+    schools = visit_schools(request.user)
     initial = {"date": timezone.localdate()}
     school_pk = query_id(request, "school")
     if school_pk:
-        initial["school"] = School.objects.visible_to(request.user).filter(pk=school_pk).first()
-    form = VisitForm(request.POST or None, initial=initial, district_id=request.user.district_id)
+        initial["school"] = schools.filter(pk=school_pk).first()
+    form = VisitForm(
+        request.POST or None,
+        initial=initial,
+        district_id=request.user.district_id,
+        schools=schools,
+    )
     if form.is_valid():
         visit = services.visit_start(by=request.user, **form.cleaned_data)
         messages.success(

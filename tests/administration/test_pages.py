@@ -196,6 +196,14 @@ def test_a_break_that_ends_before_it_starts_is_a_form_error(client_for, administ
     assert response.context["form"]["name"].value() == "Oops"
 
 
+SETTINGS_AS_THEY_ARE = {
+    "coverage_target_days": "42",
+    "rounding_visitors": "leaders",
+    "reminder_days_before": "2",
+    "digest_hour": "6",
+}
+
+
 def test_district_settings_are_logged(client_for, administrator, district):
     client_for(administrator).post(
         reverse("administration:settings"),
@@ -203,6 +211,7 @@ def test_district_settings_are_logged(client_for, administrator, district):
             "name": "Cedar Valley",
             "timezone": "America/Denver",
             "invite_students_and_families": "on",
+            **SETTINGS_AS_THEY_ARE,
         },
     )
     district.refresh_from_db()

@@ -87,7 +87,8 @@ def test_daily_digest_gathers_notices_into_one_email(teacher, django_capture_on_
     assert outbox.daily_digest_send(teacher.pk) == 0
 
 
-def test_daily_digest_task_finds_who_is_waiting(teacher, principal):
+def test_daily_digest_task_finds_who_is_waiting(teacher, principal, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 12, tzinfo=datetime.UTC))  # 6:00 Chicago
     NotificationSettings.objects.create(user=teacher, email_mode=EmailMode.DAILY)
     services.notify(recipients=[teacher, principal], kind="k", subject="s")
     mail.outbox.clear()  # the principal's single e-mail
