@@ -194,25 +194,28 @@ def vote_context(user, decision, *, may_give: bool) -> dict:
     who took part (names in alphabetical order, never beside a choice). Nothing for other
     processes, so they pay no query."""
     from .forms import VoteForm
-    from .processes import SECRET_MINIMUM, tally, tally_is_hidden
+    from .processes import SECRET_MINIMUM, tally, tally_is_hidden, vote_count_of
 
     if decision.process_type != ProcessType.VOTE or decision.status == Status.DRAFT:
         return {}
-    turnout = list(decision.turnout.select_related("person").order_by("person__name", "pk"))
-    voted = any(row.person_id == user.pk for row in turnout)
-    decision._ballots_cast = len(turnout)
     hidden = tally_is_hidden(decision)
+    if hidden:
+        took_part = list(decision.turnout.values_list("person_id", "person__name"))
+    else:
+        took_part = vote_count_of(decision)["took_part"]
+    voted = any(person_id == user.pk for person_id, _name in took_part)
+    decision._ballots_cast = len(took_part)
     return {
         "vote": {
             "form": VoteForm(options=decision.option_list())
             if may_give and decision.window_is_open and not voted
             else None,
             "voted": voted,
-            "cast": len(turnout),
+            "cast": len(took_part),
             "hidden": hidden,
             "tally": None if hidden else tally(decision),
-            "too_few": not hidden and decision.secret_ballot and len(turnout) < SECRET_MINIMUM,
-            "took_part": [] if hidden else [row.person.name for row in turnout],
+            "too_few": not hidden and decision.secret_ballot and len(took_part) < SECRET_MINIMUM,
+            "took_part": [] if hidden else [name for _person_id, name in took_part],
         }
     }
 

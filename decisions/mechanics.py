@@ -87,7 +87,14 @@ def vote_cast(*, decision: Decision, by: User, option: str) -> None:
     """One ballot each. A secret ballot is written apart from the list of who took part."""
     if decision.process_type != ProcessType.VOTE:
         raise ValidationError(_("This decision is not made by a vote."))
-    if not decision.window_is_open:
+    # Lock the row: a ballot cast while the vote closes would miss the count taken at the close.
+    status = (
+        Decision.objects.select_for_update()
+        .filter(pk=decision.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != Status.OPEN_FOR_INPUT or not decision.window_is_open:
         raise ValidationError(_("The vote is not open, so no ballot can be cast now."))
     if not may_give_input(by, decision):
         raise ValidationError(_("Only the people this vote involves can vote."))

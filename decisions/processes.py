@@ -173,6 +173,36 @@ class Line:
     voters: tuple[str, ...]  # named votes only
 
 
+def count_vote(decision) -> dict:
+    """Who took part (alphabetical, with no choice beside a name) and each option's ballots.
+
+    Taken once when the window closes and kept on the decision; a vote counted before that
+    was kept, or moved to a vote after its close, is counted here on each read.
+    """
+    took_part = [
+        [row.person_id, row.person.name]
+        for row in decision.turnout.select_related("person").order_by("person__name", "pk")
+    ]
+    lines: dict[str, list] = {option: [0, []] for option in decision.option_list()}
+    for ballot in decision.ballots.select_related("voter").order_by("option", "voter__name"):
+        line = lines.setdefault(ballot.option, [0, []])
+        line[0] += 1
+        if ballot.voter is not None:
+            line[1].append(ballot.voter.name)
+    return {
+        "took_part": took_part,
+        "lines": [[option, count, voters] for option, (count, voters) in lines.items()],
+    }
+
+
+def vote_count_of(decision) -> dict:
+    if decision.vote_count is not None:
+        return decision.vote_count
+    if getattr(decision, "_counted", None) is None:
+        decision._counted = count_vote(decision)
+    return decision._counted
+
+
 def tally(decision) -> list[Line] | None:
     """Each option with its ballots, in the order written; None while the vote is open.
 
@@ -180,18 +210,13 @@ def tally(decision) -> list[Line] | None:
     """
     if tally_is_hidden(decision):
         return None
-    counts: dict[str, int] = dict.fromkeys(decision.option_list(), 0)
-    voters: dict[str, list[str]] = {option: [] for option in counts}
-    rows = decision.ballots.select_related("voter").order_by("option", "voter__name")
-    cast = 0
-    for ballot in rows:
-        cast += 1
-        counts[ballot.option] = counts.get(ballot.option, 0) + 1
-        if ballot.voter is not None and not decision.secret_ballot:
-            voters.setdefault(ballot.option, []).append(ballot.voter.name)
-    if decision.secret_ballot and cast < SECRET_MINIMUM:
+    lines = vote_count_of(decision)["lines"]
+    if decision.secret_ballot and sum(count for _option, count, _voters in lines) < SECRET_MINIMUM:
         return None
-    return [Line(option, count, tuple(voters.get(option, ()))) for option, count in counts.items()]
+    return [
+        Line(option, count, () if decision.secret_ballot else tuple(voters))
+        for option, count, voters in lines
+    ]
 
 
 # ----- the flags of a process gone around

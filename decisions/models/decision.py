@@ -21,7 +21,7 @@ from ..choices import (
     Status,
     Visibility,
 )
-from ..processes import decide_refusals, open_refusals
+from ..processes import count_vote, decide_refusals, open_refusals
 
 
 class DecisionCounter(models.Model):
@@ -147,6 +147,9 @@ class Decision(models.Model):
     heard = models.TextField(
         "what we heard", blank=True, help_text="Consultative: what the deciders heard."
     )
+    # Vote: the count taken when the window closed (see `processes.count_vote`). Ballots
+    # change only while the window is open, so the page reads this instead of every ballot.
+    vote_count = models.JSONField(null=True, blank=True, editable=False)
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
@@ -287,6 +290,10 @@ class Decision(models.Model):
                 raise ValidationError(refusal)
             old = self.status
             self.status = to
+            if to == Status.OPEN_FOR_INPUT:
+                self.vote_count = None
+            elif old == Status.OPEN_FOR_INPUT and self.process_type == ProcessType.VOTE:
+                self.vote_count = count_vote(self)
             self.save()
             DecisionEvent.record(
                 decision=self,

@@ -322,6 +322,43 @@ def test_secret_ballots_name_nobody_and_named_ones_name_their_voter(opened, vote
     assert tally(named)[0].voters == tuple(sorted(v.name for v in voters[:3]))
 
 
+def test_the_count_is_taken_at_the_close_and_taken_again_after_a_reopening(
+    opened, voters, superintendent
+):
+    decision = opened("vote", options=OPTIONS, secret_ballot=False)
+    for voter in voters[:3]:
+        services.vote_cast(decision=decision, by=voter, option="Tuesday")
+    close(decision, superintendent)
+    assert decision.vote_count["lines"][0][:2] == ["Tuesday", 3]
+    with pytest.raises(ValidationError, match="not open"):
+        services.vote_cast(decision=decision, by=voters[3], option="Thursday")
+    # The kept count is what the page reads: no ballot is read again after the close.
+    Ballot.objects.filter(decision=decision).delete()
+    assert tally(Decision.objects.get(pk=decision.pk))[0].count == 3
+
+    decision.open_input(by=superintendent)
+    decision.refresh_from_db()
+    assert decision.vote_count is None
+    services.vote_cast(decision=decision, by=voters[3], option="Thursday")
+    close(decision, superintendent)
+    assert [(line.option, line.count) for line in tally(decision)] == [
+        ("Tuesday", 0),
+        ("Thursday", 1),
+    ]
+    assert decision.vote_count["took_part"] == [[v.pk, v.name] for v in voters]
+
+
+def test_a_vote_closed_before_it_was_a_vote_is_counted_when_read(opened, voters, superintendent):
+    decision = opened("consent")
+    close(decision, superintendent)
+    Decision.objects.filter(pk=decision.pk).update(
+        process_type="vote", options=OPTIONS, secret_ballot=False
+    )
+    decision.refresh_from_db()
+    assert decision.vote_count is None
+    assert [line.count for line in tally(decision)] == [0, 0]
+
+
 def test_a_vote_without_its_quorum_cannot_be_recorded(opened, voters, superintendent):
     decision = opened("vote", options=OPTIONS, quorum=4, secret_ballot=False)
     for voter in voters[:3]:
