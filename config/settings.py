@@ -175,6 +175,8 @@ INSTALLED_APPS = [
     "principals",
     "home",
     "administration",
+    "insights",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,8 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("rounding/", include("rounding.urls")),
     path("check-ins/", include("principals.urls")),
+    path("insights/", include("insights.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

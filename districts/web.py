@@ -15,6 +15,7 @@ first): a page reads the first, and the next ones only when it runs out.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,3 +137,23 @@ def cursor_page(request, chain: Sequence[QuerySet], per_page: int = CURSOR_PER_P
             return CursorPage(rows, f"{position}.{start + take}", is_first)
         rows.extend(batch)
     return CursorPage(rows, None, is_first)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: Sequence[str], rows) -> HttpResponse:
+    """A CSV download: a header row, then each row; text a spreadsheet would run is quoted."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return response

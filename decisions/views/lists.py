@@ -1,6 +1,5 @@
 """Lists of decisions: all, affects me, flagged, exports, public, rights."""
 
-import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from districts.bounds import query_text
 from districts.models import District
-from districts.web import HtmxHttpRequest, counted_page, cursor_page, render_page
+from districts.web import HtmxHttpRequest, counted_page, csv_response, cursor_page, render_page
 
 from .. import selectors
 from ..forms import FilterForm
@@ -71,66 +70,58 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
         .annotate(input_count=Count("inputs"))
         .order_by("number")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "number",
+        "title",
+        "status",
+        "domain",
+        "school",
+        "team",
+        "visibility",
+        "input closes",
+        "decided on",
+        "outcome",
+        "rationale",
+        "input given",
+        "flags",
+    ]
+    rows = (
         [
-            "number",
-            "title",
-            "status",
-            "domain",
-            "school",
-            "team",
-            "visibility",
-            "input closes",
-            "decided on",
-            "outcome",
-            "rationale",
-            "input given",
-            "flags",
+            d.number,
+            d.title,
+            d.get_status_display(),
+            d.get_domain_display(),
+            d.school or "District",
+            d.owning_team or "",
+            d.get_visibility_display(),
+            d.input_closes.date() if d.input_closes else "",
+            d.decided_at.date() if d.decided_at else "",
+            d.outcome,
+            d.rationale,
+            d.input_count,
+            "; ".join(LABELS.get(c, c) for c in d.flag_codes),
         ]
+        for d in decisions.iterator(chunk_size=500)
     )
-    for d in decisions.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                d.number,
-                d.title,
-                d.get_status_display(),
-                d.get_domain_display(),
-                d.school or "District",
-                d.owning_team or "",
-                d.get_visibility_display(),
-                d.input_closes.date() if d.input_closes else "",
-                d.decided_at.date() if d.decided_at else "",
-                d.outcome,
-                d.rationale,
-                d.input_count,
-                "; ".join(LABELS.get(c, c) for c in d.flag_codes),
-            ]
-        )
-    return response
+    return csv_response("decisions.csv", header, rows)
 
 
 @login_required
 def input_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{decision.number}-input.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["kind", "input", "from", "given on", "changed the decision", "response"])
-    for entry in decision.inputs.select_related("author").in_reading_order():
-        writer.writerow(
-            [
-                entry.get_kind_display(),
-                entry.text,
-                entry.author_label,
-                entry.given_on,
-                "yes" if entry.changed_decision else "",
-                entry.response,
-            ]
-        )
-    return response
+    header = ["kind", "input", "from", "given on", "changed the decision", "response"]
+    rows = (
+        [
+            entry.get_kind_display(),
+            entry.text,
+            entry.author_label,
+            entry.given_on,
+            "yes" if entry.changed_decision else "",
+            entry.response,
+        ]
+        for entry in decision.inputs.select_related("author").in_reading_order()
+    )
+    return csv_response(f"{decision.number}-input.csv", header, rows)
 
 
 def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:

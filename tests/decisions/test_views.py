@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -384,6 +386,18 @@ def test_csv_export_lists_decisions(open_decision, superintendent, client_for):
     response = client_for(superintendent).get(reverse("decisions:export"))
     assert response["Content-Type"].startswith("text/csv")
     assert open_decision.number in response.content.decode()
+
+
+def test_csv_export_quotes_text_a_spreadsheet_would_run(make_decision, superintendent, client_for):
+    make_decision('=HYPERLINK("http://evil.example","Open")')
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_for(superintendent).get(reverse("decisions:export")).content.decode()
+            )
+        )
+    )
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","Open")'
 
 
 def test_rights_map_lists_who_decides(rights, teacher, client_for):
