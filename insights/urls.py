@@ -1,4 +1,10 @@
+from django.urls import path
+
+from .views import trends
+
 app_name = "insights"
 
 # The dashboard (insights/views/dashboard.py) and the trends pages (insights/views/trends.py).
-urlpatterns: list = []
+urlpatterns: list = [
+    path("themes/", trends.themes_page, name="themes"),
+]

@@ -1,0 +1,179 @@
+"""The trends pages: themes across sources, participation equity and decision health.
+
+Who sees them: district leaders, for the whole district. Principals and everyone else get a
+404, as for every page across schools (`require_district_leader`): a principal's own school
+would be a group small enough to read people from, and one rule is easier to keep than two.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from districts.bounds import Bounded
+from districts.models import School, Theme
+from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
+
+from .. import themes as theme_figures
+from ..charts import bar_chart
+
+PERIODS = [
+    (3, gettext_lazy("3 months")),
+    (6, gettext_lazy("6 months")),
+    (12, gettext_lazy("12 months")),
+]
+DEFAULT_MONTHS = 6
+
+
+class ThemeFilters(Bounded, forms.Form):
+    months = forms.TypedChoiceField(
+        label=gettext_lazy("Period"), choices=PERIODS, coerce=int, required=False
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    school = forms.TypedChoiceField(label=gettext_lazy("School"), coerce=int, required=False)
+    theme = forms.TypedChoiceField(
+        label=gettext_lazy("Theme in the chart"), coerce=int, required=False
+    )
+
+    def __init__(self, data, *, schools, themes):
+        super().__init__(data, auto_id="filter_%s")
+        self.fields["source"].choices = [
+            ("", _("All three sources")),
+            *theme_figures.SOURCES.items(),
+        ]
+        self.fields["school"].choices = [("", _("All schools")), *schools]
+        self.fields["theme"].choices = [
+            ("", _("The most frequent")),
+            *[(t.pk, t.name) for t in themes],
+        ]
+
+    def value(self, name, default=None):
+        """A filter's value; a value that is not one of the choices counts as not given."""
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        value = self.cleaned_data.get(name) if name not in self.errors else None
+        return default if value in (None, "") else value
+
+
+def _month_label(month) -> str:
+    return date_format(month, "M Y")
+
+
+@login_required
+def themes_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    district_id = request.user.district_id
+    themes = list(Theme.objects.filter(district_id=district_id).order_by("name", "pk"))
+    schools = list(
+        School.objects.filter(district_id=district_id)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    form = ThemeFilters(request.GET or None, schools=schools, themes=themes)
+    months = theme_figures.month_starts(timezone.localdate(), form.value("months", DEFAULT_MONTHS))
+    source = form.value("source", "")
+    sources = [source] if source else list(theme_figures.SOURCES)
+    school_id = form.value("school")
+    cells = theme_figures.shown_cells(
+        district_id,
+        theme_figures.visible_decisions(request.user),
+        start=months[0],
+        end=theme_figures.next_month(months[-1]),
+    )
+    chart_theme_id = form.value("theme")
+    table_schools = list(schools)
+    if "input" in sources and school_id is None:
+        table_schools.append((theme_figures.DISTRICT_WIDE, _("Decisions for the whole district")))
+    report = theme_figures.theme_report(
+        cells,
+        themes=themes,
+        schools=table_schools,
+        months=months,
+        sources=sources,
+        school_id=school_id,
+    )
+    # The chart shows the chosen theme, or the one with the most shown items.
+    chart_theme = next((t for t in themes if t.pk == chart_theme_id), None)
+    if chart_theme is None:
+        ranked = sorted(report.by_month, key=lambda row: -(row.total or 0))
+        if ranked and ranked[0].total:
+            chart_theme = next(t for t in themes if t.pk == ranked[0].key)
+    if chart_theme is not None:
+        report = theme_figures.theme_report(
+            cells,
+            themes=themes,
+            schools=table_schools,
+            months=months,
+            sources=sources,
+            school_id=school_id,
+            chart_theme=chart_theme,
+        )
+    labels = [_month_label(m) for m in months]
+
+    export = request.GET.get("export", "")
+    if export == "months":
+        return csv_response(
+            "themes-by-month.csv",
+            [_("Theme"), *labels, _("Total")],
+            ([row.label, *row.values, row.total] for row in report.by_month),
+        )
+    if export == "schools":
+        return csv_response(
+            "themes-by-school.csv",
+            [_("School"), *[t.name for t in themes], _("Total")],
+            ([row.label, *row.values, row.total] for row in report.by_school),
+        )
+    if export == "chart" and chart_theme is not None:
+        return csv_response(
+            "theme-by-source.csv",
+            [_("Source"), *labels],
+            ([label, *values] for _key, label, values in report.chart_series),
+        )
+
+    chart = None
+    if chart_theme is not None:
+        chart = bar_chart(
+            chart_id="theme-chart",
+            title=_("%(theme)s: items each month, by source") % {"theme": chart_theme.name},
+            description=_summary(chart_theme.name, labels, report.chart_series),
+            categories=labels,
+            series=[(label, values) for _key, label, values in report.chart_series],
+        )
+    return render_page(
+        request,
+        "insights/themes.html",
+        {
+            "form": form,
+            "report": report,
+            "month_labels": labels,
+            "chart": chart,
+            "chart_rows": [(label, values) for _key, label, values in report.chart_series],
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+            "query": _query_without(request, "export"),
+            "has_themes": bool(themes),
+        },
+    )
+
+
+def _summary(theme: str, labels: list[str], series) -> str:
+    parts = []
+    for _key, label, values in series:
+        shown = [f"{month} {value}" for month, value in zip(labels, values, strict=True) if value]
+        parts.append(
+            f"{label}: {', '.join(shown)}"
+            if shown
+            else _("%(source)s: nothing shown") % {"source": label}
+        )
+    return _("%(theme)s by month. ") % {"theme": theme} + "; ".join(parts) + "."
+
+
+def _query_without(request, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
