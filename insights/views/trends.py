@@ -7,6 +7,8 @@ would be a group small enough to read people from, and one rule is easier to kee
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -19,6 +21,7 @@ from districts.bounds import Bounded
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
 
+from .. import equity, health
 from .. import themes as theme_figures
 from ..charts import bar_chart
 
@@ -177,3 +180,118 @@ def _query_without(request, name: str) -> str:
     query = request.GET.copy()
     query.pop(name, None)
     return query.urlencode()
+
+
+class PeriodFilter(Bounded, forms.Form):
+    months = forms.TypedChoiceField(
+        label=gettext_lazy("Period"), choices=PERIODS, coerce=int, required=False
+    )
+
+    def __init__(self, data):
+        super().__init__(data, auto_id="filter_%s")
+
+    value = ThemeFilters.value
+
+
+def _period_start(form) -> datetime.date:
+    return theme_figures.month_starts(timezone.localdate(), form.value("months", DEFAULT_MONTHS))[0]
+
+
+@login_required
+def participation_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    district_id = request.user.district_id
+    form = PeriodFilter(request.GET or None)
+    since = _period_start(form)
+    schools = equity.school_rows(
+        list(
+            School.objects.filter(district_id=district_id)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ),
+        _("No school"),
+    )
+    decisions = equity.visible_decisions(request.user)
+    tables = {
+        "input": equity.input_given(district_id, decisions, since=since, schools=schools),
+        "met": equity.people_met(district_id, since=since, schools=schools),
+        "consulted": equity.consulted_responded(decisions, since=since, schools=schools),
+    }
+    export = request.GET.get("export", "")
+    if export in tables:
+        table = tables[export]
+        header = [_("School")]
+        for _key, label in table.columns:
+            header += (
+                [str(label)] if export == "met" else [f"{label}: {_('yes')}", f"{label}: {_('of')}"]
+            )
+        rows = []
+        for label, cells, total in table.rows:
+            row = [label]
+            for cell in cells:
+                row += [cell.part] if export == "met" else [cell.part, cell.whole]
+            row += [total.part] if export == "met" else [total.part, total.whole]
+            rows.append(row)
+        header += (
+            [_("Total shown")] if export == "met" else [_("Total shown: yes"), _("Total shown: of")]
+        )
+        return csv_response(f"participation-{export}.csv", header, rows)
+    return render_page(
+        request,
+        "insights/equity.html",
+        {
+            "form": form,
+            "since": since,
+            "tables": tables,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+            "query": _query_without(request, "export"),
+        },
+    )
+
+
+@login_required
+def health_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    terms = health.decision_health(
+        equity.visible_decisions(request.user),
+        district=request.user.district,
+        today=timezone.localdate(),
+    )
+    if request.GET.get("export", "") == "terms":
+        return csv_response(
+            "decision-health.csv",
+            [
+                _("Term starts"),
+                _("Decisions decided"),
+                _("Median days to decide"),
+                _("Consulted people heard"),
+                _("Consulted people"),
+                _("Reflections on time"),
+                _("Reflections due"),
+                _("Principles used"),
+                _("Principles neglected"),
+            ],
+            (
+                [
+                    term.start.isoformat(),
+                    term.decided,
+                    term.median_days,
+                    term.heard,
+                    term.asked,
+                    term.reflections_on_time,
+                    term.reflections_due,
+                    "; ".join(term.principles_used),
+                    "; ".join(term.principles_neglected),
+                ]
+                for term in terms
+            ),
+        )
+    return render_page(
+        request,
+        "insights/health.html",
+        {
+            "terms": terms,
+            "grace": health.REFLECTION_GRACE_DAYS,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
