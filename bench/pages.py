@@ -94,6 +94,9 @@ def key_pages(ids: dict) -> list[Page]:
         Page("pre-visit briefing", f"/rounding/briefing/{ids['school_id']}/", "superintendent"),
         Page("principals (supervisor)", "/check-ins/", "supervisor"),
         Page("check-in page", f"/check-ins/{ids['check_in_id']}/", "supervisor"),
+        Page("themes across sources", "/insights/themes/", "superintendent"),
+        Page("participation equity", "/insights/participation/", "superintendent"),
+        Page("decision health", "/insights/decision-health/", "superintendent"),
         Page(
             "POST rounding conversation",
             f"/rounding/visits/{ids['visit_id']}/conversations/",

@@ -223,3 +223,26 @@ def test_logging_a_conversation_stays_within_twelve_queries(
         response = client.post(url, form)
     assert response.status_code == 302
     assert data["visit"].conversations.filter(name="Sam").exists()
+
+
+TRENDS_PAGES = [
+    ("insights:themes", {}),
+    ("insights:themes", {"export": "months"}),
+    ("insights:themes", {"school": "1", "source": "rounding", "months": "12"}),
+    ("insights:participation", {}),
+    ("insights:participation", {"export": "consulted"}),
+    ("insights:health", {}),
+    ("insights:health", {"export": "terms"}),
+]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize(("name", "query"), TRENDS_PAGES)
+def test_trends_pages_stay_within_twelve_queries(
+    rows, name, query, built, superintendent, client_for, django_assert_max_num_queries
+):
+    built(rows)
+    client = client_for(superintendent)
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(reverse(name), query)
+    assert response.status_code == 200
