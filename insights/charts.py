@@ -30,7 +30,7 @@ def bar_chart(
     group_w = plot_w / max(len(categories), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
     parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg class="chart" id="{escape(chart_id)}" role="img" width="100%" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',

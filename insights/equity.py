@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Q
 
 from decisions.choices import Involvement, StakeholderKind
@@ -32,80 +31,82 @@ from rounding.models import Conversation, RoleGroup
 from .themes import shown
 
 
-def _compiled(queryset) -> tuple[str, list]:
-    connection = connections[router.db_for_read(queryset.model)]
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-    return sql, list(params)
+def consulted_q(decisions) -> Q:
+    """A Q on User: the people the consulted groups of `decisions` stand for today.
 
-
-def consulted_people_sql(decisions) -> tuple[str, list]:
-    """SQL for (decision_id, user_id, heard): everyone the consulted groups of `decisions`
-    stand for today (active people of the district), and whether they were heard.
-
-    Heard as on the decision page: named input, or a vote cast (who voted is named, never
-    how). The groups resolve in the database, kind by kind, so a page reads one row per
-    figure however many decisions and people there are.
+    The groups are resolved kind by kind against the distinct groups consulted (a few hundred
+    teams, schools and roles), never decision by decision, so the database hashes each set once.
     """
-    qn = connections[router.db_for_read(User)].ops.quote_name
-    st, tm, us = (
-        qn(Stakeholder._meta.db_table),
-        qn(TeamMembership._meta.db_table),
-        qn(User.schools.through._meta.db_table),
+    consulted = Stakeholder.objects.filter(
+        involvement=Involvement.CONSULTED, decision__in=decisions.values("pk")
     )
-    users, inputs, turnout = (
-        qn(User._meta.db_table),
-        qn(Input._meta.db_table),
-        qn(Turnout._meta.db_table),
+    at_schools = User.schools.through.objects
+    role_at_school = consulted.filter(
+        kind=StakeholderKind.ROLE,
+        school_id=OuterRef("school_id"),
+        role=OuterRef("user__role"),
     )
-    decision_sql, decision_params = _compiled(decisions.values("id").order_by())
-    where = f"s.involvement = %s AND s.decision_id IN ({decision_sql})"
-    where_params = [Involvement.CONSULTED, *decision_params]
-    parts = [
-        (
-            f"SELECT s.decision_id, s.person_id AS user_id FROM {st} s WHERE s.kind = %s",
-            StakeholderKind.PERSON,
-        ),
-        (
-            f"SELECT s.decision_id, m.user_id FROM {st} s JOIN {tm} m "
-            "ON m.team_id = s.team_id AND m.left_on IS NULL WHERE s.kind = %s",
-            StakeholderKind.TEAM,
-        ),
-        (
-            f"SELECT s.decision_id, us.user_id FROM {st} s JOIN {us} us "
-            "ON us.school_id = s.school_id WHERE s.kind = %s",
-            StakeholderKind.SCHOOL,
-        ),
-        (
-            f"SELECT s.decision_id, u.id FROM {st} s JOIN {users} u "
-            "ON u.role = s.role AND u.district_id = s.district_id "
-            "WHERE s.school_id IS NULL AND s.kind = %s",
-            StakeholderKind.ROLE,
-        ),
-        (
-            f"SELECT s.decision_id, u.id FROM {st} s JOIN {users} u ON u.role = s.role "
-            f"JOIN {us} us ON us.user_id = u.id AND us.school_id = s.school_id WHERE s.kind = %s",
-            StakeholderKind.ROLE,
-        ),
-        (
-            f"SELECT s.decision_id, u.id FROM {st} s JOIN {users} u "
-            "ON u.district_id = s.district_id WHERE s.kind = %s",
-            StakeholderKind.DISTRICT,
-        ),
-    ]
-    union = " UNION ".join(f"{sql} AND {where}" for sql, _kind in parts)
-    params: list = []
-    for _sql, kind in parts:
-        params += [str(kind), *where_params]
-    sql = (
-        "SELECT p.decision_id, p.user_id, CASE WHEN "
-        f"EXISTS (SELECT 1 FROM {inputs} i WHERE i.decision_id = p.decision_id "
-        "AND i.author_id = p.user_id) "
-        f"OR EXISTS (SELECT 1 FROM {turnout} t WHERE t.decision_id = p.decision_id "
-        "AND t.person_id = p.user_id) THEN 1 ELSE 0 END AS heard "
-        f"FROM ({union}) p JOIN {users} pu ON pu.id = p.user_id "
-        "WHERE pu.is_active = %s"
+    return (
+        Q(pk__in=consulted.filter(kind=StakeholderKind.PERSON).values("person_id"))
+        | Q(
+            pk__in=TeamMembership.objects.filter(
+                left_on__isnull=True,
+                team_id__in=consulted.filter(kind=StakeholderKind.TEAM).values("team_id"),
+            ).values("user_id")
+        )
+        | Q(
+            pk__in=at_schools.filter(
+                school_id__in=consulted.filter(kind=StakeholderKind.SCHOOL).values("school_id")
+            ).values("user_id")
+        )
+        | Q(
+            role__in=consulted.filter(kind=StakeholderKind.ROLE, school__isnull=True).values("role")
+        )
+        | Q(pk__in=at_schools.filter(Exists(role_at_school)).values("user_id"))
+        | Q(Exists(consulted.filter(kind=StakeholderKind.DISTRICT)))
     )
-    return sql, [*params, True]
+
+
+def _standing_for(stakeholders, person_field: str):
+    """The stakeholders (in a subquery of a query over rows with `person_field`, such as an
+    input's author) that stand for that row's person."""
+    person = OuterRef(person_field)
+    role = OuterRef(f"{person_field.removesuffix('_id')}__role")
+    teams = TeamMembership.objects.filter(user_id=OuterRef(person), left_on__isnull=True).values(
+        "team_id"
+    )
+    schools = User.schools.through.objects.filter(user_id=OuterRef(person)).values("school_id")
+    return stakeholders.filter(
+        Q(kind=StakeholderKind.PERSON, person_id=person)
+        | Q(kind=StakeholderKind.DISTRICT)
+        | Q(kind=StakeholderKind.TEAM, team_id__in=teams)
+        | Q(kind=StakeholderKind.SCHOOL, school_id__in=schools)
+        | Q(kind=StakeholderKind.ROLE, role=role, school__isnull=True)
+        | Q(kind=StakeholderKind.ROLE, role=role, school_id__in=schools)
+    )
+
+
+def heard_q(decisions, *, since: datetime.date | None = None) -> Q:
+    """A Q on User: heard on one of `decisions` they were consulted on, by the decision page's
+    rule: named input, or a vote cast (who voted is named, never how). Anonymous input never
+    marks anyone.
+
+    Read from the input's side, once: each named input of the period is checked against its
+    own decision's consulted groups, and the authors found are a set the database hashes.
+    """
+    consulted_here = Stakeholder.objects.filter(
+        involvement=Involvement.CONSULTED, decision_id=OuterRef("decision_id")
+    )
+    named = Input.objects.filter(
+        is_anonymous=False, author__isnull=False, decision__in=decisions.values("pk")
+    )
+    if since is not None:
+        named = named.filter(given_on__gte=since)
+    named = named.filter(Exists(_standing_for(consulted_here, "author_id")))
+    voted = Turnout.objects.filter(decision__in=decisions.values("pk")).filter(
+        Exists(_standing_for(consulted_here, "person_id"))
+    )
+    return Q(pk__in=named.values("author_id")) | Q(pk__in=voted.values("person_id"))
 
 
 @dataclass
@@ -156,12 +157,9 @@ HEARD_ROLES = [
 
 def input_given(district_id: int, decisions, *, since: datetime.date, schools) -> Table:
     """People of each role and school who gave named input in the period, of all of them."""
-    named = Input.objects.filter(
-        decision__in=decisions.values("pk"),
-        author=OuterRef("pk"),
-        is_anonymous=False,
-        given_on__gte=since,
-    )
+    authors = Input.objects.filter(
+        decision__in=decisions.values("pk"), is_anonymous=False, given_on__gte=since
+    ).values("author_id")
     counts = {
         (school, role): (gave, people)
         for role, school, people, gave in User.objects.filter(
@@ -170,7 +168,7 @@ def input_given(district_id: int, decisions, *, since: datetime.date, schools) -
         .values("role", "schools")
         .annotate(
             people=Count("pk", distinct=True),
-            gave=Count("pk", distinct=True, filter=Q(Exists(named))),
+            gave=Count("pk", distinct=True, filter=Q(pk__in=authors)),
         )
         .values_list("role", "schools", "people", "gave")
         .order_by()
@@ -195,22 +193,23 @@ def people_met(district_id: int, *, since: datetime.date, schools) -> Table:
     return _table(counts, RoleGroup.choices, schools, with_whole=False)
 
 
-def consulted_responded(decisions, *, since: datetime.date, schools) -> Table:
+def consulted_responded(district_id: int, decisions, *, since: datetime.date, schools) -> Table:
     """Of the people consulted on decisions opened for input in the period, who responded."""
     opened = decisions.filter(input_opens__date__gte=since).exclude(status="draft")
-    pairs_sql, params = consulted_people_sql(opened)
-    qn = connections[router.db_for_read(User)].ops.quote_name
-    users, us = qn(User._meta.db_table), qn(User.schools.through._meta.db_table)
-    sql = (
-        "SELECT u.role, us.school_id, COUNT(DISTINCT c.user_id), "
-        "COUNT(DISTINCT CASE WHEN c.heard = 1 THEN c.user_id END) "
-        f"FROM ({pairs_sql}) c JOIN {users} u ON u.id = c.user_id "
-        f"LEFT JOIN {us} us ON us.user_id = u.id GROUP BY u.role, us.school_id"
-    )
-    with connections[router.db_for_read(User)].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    counts = {(school, role): (heard, asked) for role, school, asked, heard in rows}
+    asked = consulted_q(opened)
+    counts = {
+        (school, role): (heard, people)
+        for role, school, people, heard in User.objects.filter(
+            district_id=district_id, is_active=True
+        )
+        .values("role", "schools")
+        .annotate(
+            people=Count("pk", distinct=True, filter=asked),
+            heard=Count("pk", distinct=True, filter=asked & heard_q(opened, since=since)),
+        )
+        .values_list("role", "schools", "people", "heard")
+        .order_by()
+    }
     return _table(counts, HEARD_ROLES, schools, with_whole=True)
 
 

@@ -7,9 +7,10 @@ decisions there are.
 
 - Days to decide: the median time from a decision's creation (its draft) to its decision, for
   the decisions decided in the term.
-- Consulted people heard: for the decisions decided in the term, each consulted group resolved
-  to its people, and of those, the ones heard by the decision page's rule (named input, or a
-  vote cast). Anonymous input never counts toward a person. Fewer than four people: not shown.
+- Consulted people heard: the people the consulted groups of the decisions decided in the term
+  stand for, each once, and of those, the ones heard on at least one of those decisions by the
+  decision page's rule (named input, or a vote cast). Anonymous input never counts toward a
+  person. Fewer than four people: not shown.
 - Reflections on time: decisions whose review date fell in the term (and is more than
   `REFLECTION_GRACE_DAYS` past), and of those, the ones reflected on by the review date plus
   that grace.
@@ -24,7 +25,6 @@ import statistics
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -43,10 +43,10 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
 from decisions.models import DecisionPrinciple, Reflection
-from districts.models import GuidingPrinciple
+from districts.models import GuidingPrinciple, User
 from rounding.models import next_term_start, term_start
 
-from .equity import _compiled, consulted_people_sql
+from .equity import consulted_q, heard_q
 from .themes import shown
 
 TERMS_SHOWN = 4
@@ -135,19 +135,19 @@ def decision_health(decisions, *, district, today: datetime.date) -> list[Term]:
         days = statistics.mean(t.total_seconds() for t in values) / 86400
         terms[index].median_days = round(days, 1)
 
-    # Consulted people heard, on the decisions decided in each term.
-    pairs_sql, pairs_params = consulted_people_sql(decided)
-    term_sql, term_params = _compiled(decided.values("id", "term").order_by())
-    connection = connections[router.db_for_read(DecisionPrinciple)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.term, COUNT(*), SUM(c.heard) FROM ({pairs_sql}) c "
-            f"JOIN ({term_sql}) d ON d.id = c.decision_id GROUP BY d.term",
-            [*pairs_params, *term_params],
+    # Consulted people heard, on the decisions decided in each term: one count per term.
+    figures = {}
+    for index, term in enumerate(terms):
+        in_term = decisions.filter(
+            decided_at__gte=moment(term.start), decided_at__lt=moment(term.end)
         )
-        for index, asked, heard in cursor.fetchall():
-            if shown(asked):
-                terms[index].asked, terms[index].heard = asked, int(heard or 0)
+        asked = consulted_q(in_term)
+        figures[f"asked_{index}"] = Count("pk", filter=asked)
+        figures[f"heard_{index}"] = Count("pk", filter=asked & heard_q(in_term))
+    counts = User.objects.filter(district_id=district.pk, is_active=True).aggregate(**figures)
+    for index, term in enumerate(terms):
+        if shown(counts[f"asked_{index}"]):
+            term.asked, term.heard = counts[f"asked_{index}"], counts[f"heard_{index}"]
 
     # Reflections due in each term, and the ones written within the grace after the review.
     grace = datetime.timedelta(days=REFLECTION_GRACE_DAYS)

@@ -11,6 +11,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,6 +32,20 @@ PERIODS = [
     (12, gettext_lazy("12 months")),
 ]
 DEFAULT_MONTHS = 6
+
+
+# The figures resolve every consulted group of a term's decisions to people: in a district of
+# 80,000 people and 50,000 decisions that takes the database a second or more. They are trends,
+# so each reader's figures are kept for a few minutes (the page says so) instead of being
+# counted again on every view.
+FIGURES_KEPT_SECONDS = 600
+
+
+def counted_recently(request: HtmxHttpRequest, key: tuple, count):
+    """`count()`, or what it gave this reader in the last `FIGURES_KEPT_SECONDS`."""
+    user = request.user
+    name = ":".join(str(part) for part in ("insights", user.district_id, user.pk, *key))
+    return cache.get_or_set(name, count, FIGURES_KEPT_SECONDS)
 
 
 class ThemeFilters(Bounded, forms.Form):
@@ -83,11 +98,15 @@ def themes_page(request: HtmxHttpRequest) -> HttpResponse:
     source = form.value("source", "")
     sources = [source] if source else list(theme_figures.SOURCES)
     school_id = form.value("school")
-    cells = theme_figures.shown_cells(
-        district_id,
-        theme_figures.visible_decisions(request.user),
-        start=months[0],
-        end=theme_figures.next_month(months[-1]),
+    cells = counted_recently(
+        request,
+        ("themes", months[0]),
+        lambda: theme_figures.shown_cells(
+            district_id,
+            theme_figures.visible_decisions(request.user),
+            start=months[0],
+            end=theme_figures.next_month(months[-1]),
+        ),
     )
     chart_theme_id = form.value("theme")
     table_schools = list(schools)
@@ -212,11 +231,17 @@ def participation_page(request: HtmxHttpRequest) -> HttpResponse:
         _("No school"),
     )
     decisions = equity.visible_decisions(request.user)
-    tables = {
-        "input": equity.input_given(district_id, decisions, since=since, schools=schools),
-        "met": equity.people_met(district_id, since=since, schools=schools),
-        "consulted": equity.consulted_responded(decisions, since=since, schools=schools),
-    }
+    tables = counted_recently(
+        request,
+        ("participation", since),
+        lambda: {
+            "input": equity.input_given(district_id, decisions, since=since, schools=schools),
+            "met": equity.people_met(district_id, since=since, schools=schools),
+            "consulted": equity.consulted_responded(
+                district_id, decisions, since=since, schools=schools
+            ),
+        },
+    )
     export = request.GET.get("export", "")
     if export in tables:
         table = tables[export]
@@ -252,10 +277,13 @@ def participation_page(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def health_page(request: HtmxHttpRequest) -> HttpResponse:
     require_district_leader(request)
-    terms = health.decision_health(
-        equity.visible_decisions(request.user),
-        district=request.user.district,
-        today=timezone.localdate(),
+    today = timezone.localdate()
+    terms = counted_recently(
+        request,
+        ("health", today),
+        lambda: health.decision_health(
+            equity.visible_decisions(request.user), district=request.user.district, today=today
+        ),
     )
     if request.GET.get("export", "") == "terms":
         return csv_response(

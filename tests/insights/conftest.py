@@ -6,15 +6,24 @@ Every test runs on 15 November 2026, so "the last six months" are June to Novemb
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from decisions import services as decision_services
 from decisions.models import Input
 from decisions.models.related import anonymous_key
 from districts.models import School, Theme
+from insights.views import trends
 from principals.models import CheckIn, Problem
 from rounding.models import Conversation, RoundingVisit
 
 TODAY = datetime.date(2026, 11, 15)
+
+
+@pytest.fixture(autouse=True)
+def figures_counted_on_every_view(monkeypatch):
+    """Tests change the data between two views: nothing counted is kept from one to the next."""
+    monkeypatch.setattr(trends, "FIGURES_KEPT_SECONDS", 0)
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -89,6 +89,8 @@ def test_consulted_people_heard_count_named_input_only(
         for p in teachers[:3]
     ]
     decided(datetime.date(2026, 2, 1), datetime.date(2026, 2, 9), stakeholders=small)
+    # The same three again on a second decision: six consultations, still three people.
+    decided(datetime.date(2026, 2, 1), datetime.date(2026, 2, 12), stakeholders=small)
     client = client_for(superintendent)
     terms = terms_csv(client)
     assert terms["2026-08-01"]["Consulted people heard"] == "2"

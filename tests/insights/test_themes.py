@@ -348,3 +348,18 @@ def test_another_districts_items_are_not_counted(
         converse(schools[0], OCT, [workload], person=person)
     page = client_for(outsider).get(URL).content.decode()
     assert "Workload" not in page and "Alder Creek" not in page
+
+
+def test_figures_are_kept_for_a_few_minutes_then_counted_again(
+    client_for, superintendent, schools, workload, people, converse, monkeypatch, time_machine
+):
+    from insights.views import trends
+
+    monkeypatch.setattr(trends, "FIGURES_KEPT_SECONDS", 600)
+    client = client_for(superintendent)
+    assert row_for(months_csv(client), "Workload")[5] == ""
+    for person in people(schools[0], 4):
+        converse(schools[0], OCT, [workload], person=person)
+    assert row_for(months_csv(client), "Workload")[5] == ""
+    time_machine.shift(datetime.timedelta(minutes=11))
+    assert row_for(months_csv(client), "Workload")[5] == "4"
