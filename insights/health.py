@@ -135,19 +135,18 @@ def decision_health(decisions, *, district, today: datetime.date) -> list[Term]:
         days = statistics.mean(t.total_seconds() for t in values) / 86400
         terms[index].median_days = round(days, 1)
 
-    # Consulted people heard, on the decisions decided in each term: one count per term.
-    figures = {}
-    for index, term in enumerate(terms):
+    # Consulted people heard, on the decisions decided in each term: a query per term (one
+    # query for all four made PostgreSQL give up hashing the groups: ten times slower).
+    people = User.objects.filter(district_id=district.pk, is_active=True)
+    for term in terms:
         in_term = decisions.filter(
             decided_at__gte=moment(term.start), decided_at__lt=moment(term.end)
         )
-        asked = consulted_q(in_term)
-        figures[f"asked_{index}"] = Count("pk", filter=asked)
-        figures[f"heard_{index}"] = Count("pk", filter=asked & heard_q(in_term))
-    counts = User.objects.filter(district_id=district.pk, is_active=True).aggregate(**figures)
-    for index, term in enumerate(terms):
-        if shown(counts[f"asked_{index}"]):
-            term.asked, term.heard = counts[f"asked_{index}"], counts[f"heard_{index}"]
+        counts = people.filter(consulted_q(in_term)).aggregate(
+            asked=Count("pk"), heard=Count("pk", filter=heard_q(in_term))
+        )
+        if shown(counts["asked"]):
+            term.asked, term.heard = counts["asked"], counts["heard"]
 
     # Reflections due in each term, and the ones written within the grace after the review.
     grace = datetime.timedelta(days=REFLECTION_GRACE_DAYS)
