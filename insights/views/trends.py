@@ -12,7 +12,7 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,6 +48,13 @@ def counted_recently(request: HtmxHttpRequest, key: tuple, count):
     return cache.get_or_set(name, count, FIGURES_KEPT_SECONDS)
 
 
+def _with_default_period(data):
+    """The filters as given, with the default period when none is: the form shows it chosen."""
+    data = data.copy() if data is not None else QueryDict(mutable=True)
+    data.setdefault("months", str(DEFAULT_MONTHS))
+    return data
+
+
 class ThemeFilters(Bounded, forms.Form):
     months = forms.TypedChoiceField(
         label=gettext_lazy("Period"), choices=PERIODS, coerce=int, required=False
@@ -59,7 +66,7 @@ class ThemeFilters(Bounded, forms.Form):
     )
 
     def __init__(self, data, *, schools, themes):
-        super().__init__(data, auto_id="filter_%s")
+        super().__init__(_with_default_period(data), auto_id="filter_%s")
         self.fields["source"].choices = [
             ("", _("All three sources")),
             *theme_figures.SOURCES.items(),
@@ -207,7 +214,7 @@ class PeriodFilter(Bounded, forms.Form):
     )
 
     def __init__(self, data):
-        super().__init__(data, auto_id="filter_%s")
+        super().__init__(_with_default_period(data), auto_id="filter_%s")
 
     value = ThemeFilters.value
 
