@@ -200,7 +200,8 @@ def anonymous_world(schools, workload, people, decision_at, give_input):
         authors = people(alder, 4)
         for author in authors:
             give_input(decision, author, OCT, [workload])
-        others = people(schools[1], 2)
+        # Two possible writers, at different schools and of different roles.
+        others = [people(schools[1], 1)[0], people(schools[2], 1, role="staff")[0]]
         give_input(decision, others[anonymous_author_index], OCT, [workload], anonymous=True)
         return decision
 
@@ -209,14 +210,15 @@ def anonymous_world(schools, workload, people, decision_at, give_input):
 
 @pytest.mark.parametrize("params", [{}, {"source": "input"}, {"export": "months"}, {"export": "schools"}, {"export": "chart"}])  # fmt: skip
 def test_who_wrote_anonymous_input_changes_nothing(
-    params, client_for, superintendent, anonymous_world
+    params, client_for, superintendent, schools, anonymous_world
 ):
     """Two worlds that differ only in who wrote the anonymous input give the same page."""
     decision = anonymous_world(0)
     client = client_for(superintendent)
     first = without_csrf(client.get(URL, params).content)
     anonymous = decision.inputs.get(is_anonymous=True)
-    anonymous.anonymous_key = anonymous_key(decision.pk, User.objects.get(name="Person 5").pk)
+    other_writer = User.objects.get(role="staff", schools=schools[2])
+    anonymous.anonymous_key = anonymous_key(decision.pk, other_writer.pk)
     anonymous.save()
     second = without_csrf(client.get(URL, params).content)
     assert first == second
