@@ -225,7 +225,7 @@ def theme_report(
         # The month under way is not over: compare the last full month with the one before.
         latest, before = months[-2], months[-3]
         compared = (before, latest)
-        school_ids = [pk for pk, _name in schools]
+        school_ids = [pk for pk, _name in schools if pk != DISTRICT_WIDE]
         for theme in themes:
             growing = sum(
                 1

@@ -365,3 +365,16 @@ def test_figures_are_kept_for_a_few_minutes_then_counted_again(
     assert row_for(months_csv(client), "Workload")[5] == ""
     time_machine.shift(datetime.timedelta(minutes=11))
     assert row_for(months_csv(client), "Workload")[5] == "4"
+
+
+def test_input_on_decisions_for_the_whole_district_is_not_a_school_in_the_alert(
+    client_for, superintendent, schools, workload, people, converse, decision_at, give_input
+):
+    for school in schools[:2]:
+        for person in people(school, 4):
+            converse(school, OCT, [workload], person=person)
+    decision = decision_at(None)
+    for author in people(schools[3], 4):
+        give_input(decision, author, OCT, [workload])
+    page = client_for(superintendent).get(URL).content.decode()
+    assert "grew at" not in page
