@@ -466,15 +466,35 @@ def check_in_section(scope: Scope) -> Section:
     """Meetings held and missed lately, pairs past their cadence, and the pulse by month."""
     check_ins = scope.narrow(CheckIn.objects.visible_to(scope.user), "pair__school")
     pairs = scope.narrow(CheckInPair.objects.visible_to(scope.user).filter(active=True))
-    since = scope.now - datetime.timedelta(weeks=CHECK_IN_WEEKS)
-    recent = Q(scheduled_at__gte=since, scheduled_at__lte=scope.now)
-    meetings = check_ins.order_by().aggregate(
-        held=Count("pk", filter=recent & Q(status=CheckIn.Status.HELD)),
-        missed=Count("pk", filter=recent & Q(status=CheckIn.Status.MISSED)),
-    )
     pair_counts = pairs.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(overdue_since__isnull=False))
     )
+    first = scope.today.replace(day=1)
+    months = [first]
+    for _step in range(PULSE_MONTHS - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    start = datetime.datetime.combine(
+        months[-1], datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    # One query by month: the pulse, and, summed, the meetings of the last weeks (which lie
+    # inside the months read).
+    since = scope.now - datetime.timedelta(weeks=CHECK_IN_WEEKS)
+    recent = Q(scheduled_at__gte=since)
+    held, with_pulse = Q(status=CheckIn.Status.HELD), Q(pulse__isnull=False)
+    by_month = list(
+        check_ins.filter(scheduled_at__gte=min(start, since), scheduled_at__lte=scope.now)
+        .annotate(month=TruncMonth("scheduled_at"))
+        .values("month")
+        .annotate(
+            held=Count("pk", filter=recent & held),
+            missed=Count("pk", filter=recent & Q(status=CheckIn.Status.MISSED)),
+            n=Count("pk", filter=held & with_pulse),
+            average=Avg("pulse", filter=held & with_pulse),
+        )
+        .order_by("month")
+    )
+    meetings = {key: sum(row[key] for row in by_month) for key in ("held", "missed")}
     url = scope.check_ins_url()
     health = Table(
         "check-ins",
@@ -502,23 +522,10 @@ def check_in_section(scope: Scope) -> Section:
             ],
         ]
 
-    first = scope.today.replace(day=1)
-    months = [first]
-    for _step in range(PULSE_MONTHS - 1):
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
-        months.append(first)
-    start = datetime.datetime.combine(
-        months[-1], datetime.time(), tzinfo=timezone.get_current_timezone()
-    )
-    by_month = {
+    pulses = {
         row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
-        for row in check_ins.filter(
-            status=CheckIn.Status.HELD, pulse__isnull=False, scheduled_at__gte=start
-        )
-        .annotate(month=TruncMonth("scheduled_at"))
-        .values("month")
-        .annotate(n=Count("pk"), average=Avg("pulse"))
-        .order_by("month")
+        for row in by_month
+        if row["n"]
     }
     pulse = Table(
         "pulse",
@@ -531,10 +538,10 @@ def check_in_section(scope: Scope) -> Section:
         )
         % {"n": SMALLEST_NAMED_GROUP},
     )
-    if by_month:
+    if pulses:
         too_few = _("too few to show")
         for month in months:  # newest first: on a phone the recent months are in view
-            row = by_month.get(month)
+            row = pulses.get(month)
             label = date_format(month, "F Y")
             if row and row["n"] >= SMALLEST_NAMED_GROUP:
                 pulse.rows.append(
