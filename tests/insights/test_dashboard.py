@@ -552,3 +552,11 @@ def test_unknown_or_school_less_table_is_not_found(data, client_for, superintend
     assert client.get(reverse("insights:export", args=["nope"])).status_code == 404
     by_school = reverse("insights:school_export", args=[data["alder"].pk, "follow-ups-by-school"])
     assert client.get(by_school).status_code == 404
+
+
+def test_a_made_up_flag_or_filter_is_ignored_not_an_error(data, client_for, superintendent):
+    client = client_for(superintendent)
+    for link in ["/decisions/?flag=nope", "/decisions/?soon=%00", "/rounding/coverage/?overdue=x"]:
+        assert client.get(link).status_code in (200, 400), link
+    html = client.get("/decisions/?flag=nope").content.decode()
+    assert "Open later" in html  # the filter is dropped: the whole list shows
