@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connections, router
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
@@ -50,7 +51,13 @@ def reflection_due(today: datetime.date | None = None) -> Q:
 
 
 def has_flag(code: str) -> Q:
-    """Decisions whose stored flags hold `code`: the list is JSON text on every database."""
+    """Decisions whose stored flags hold `code`.
+
+    PostgreSQL asks jsonb containment; SQLite has no such lookup, and reads the list as JSON
+    text, where each code stands in quotes.
+    """
+    if connections[router.db_for_read(Decision)].vendor == "postgresql":
+        return Q(flag_codes__contains=[code])
     return Q(flag_codes__icontains=f'"{code}"')
 
 

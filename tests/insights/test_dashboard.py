@@ -560,3 +560,33 @@ def test_a_made_up_flag_or_filter_is_ignored_not_an_error(data, client_for, supe
         assert client.get(link).status_code in (200, 400), link
     html = client.get("/decisions/?flag=nope").content.decode()
     assert "Open later" in html  # the filter is dropped: the whole list shows
+
+
+def test_principal_of_two_schools_chooses_one(data, client_for, principal):
+    principal.schools.add(data["birch"])
+    response = client_for(principal).get(reverse("insights:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("insights:school", args=[data["alder"].pk]) in html
+    assert reverse("insights:school", args=[data["birch"].pk]) in html
+    assert (
+        client_for(principal).get(reverse("insights:school", args=[data["birch"].pk])).status_code
+        == 200
+    )
+
+
+def test_principal_of_no_school_is_told_what_to_do(district, client_for, make_person_in):
+    alone = make_person_in(district, "principal", "New Principal", "new@cedar.example")
+    html = client_for(alone).get(reverse("insights:dashboard")).content.decode()
+    assert "You are not listed at any school yet." in html
+
+
+def test_a_district_leader_counts_only_the_check_ins_they_may_read(
+    data, district, client_for, make_person_in
+):
+    leader = make_person_in(district, "district_leader", "Lee Park", "lee@cedar.example")
+    page = tables(client_for(leader).get(reverse("insights:dashboard")))
+    assert "Check-in health" not in page  # no pairs of theirs: the empty state shows instead
+    assert "Pulse by month (1 struggling, 5 thriving)" not in page
+    # The rest of the district's figures are theirs to read.
+    assert cell(page["Rounding coverage"], "All schools", "Number")[0] == "3"
