@@ -107,6 +107,12 @@ def limited(rows, scope: Scope):
     return rows if scope.full else rows[:PAGE_ROWS]
 
 
+def cut_note(table: Table, scope: Scope, note: str) -> None:
+    """Say that the page shows the first rows only when it may have left some out."""
+    if not scope.full and len(table.rows) >= PAGE_ROWS:
+        table.note = note
+
+
 # ----- decisions
 
 
@@ -193,10 +199,6 @@ def decision_sections(scope: Scope) -> list[Section]:
         _("Flagged decisions by owning team"),
         [_("Team"), _("Flagged decisions"), *(FLAG_LABELS[code] for _n, code in seen)],
         empty=_("No team has a flagged decision."),
-        note=""
-        if scope.full
-        else _("The %(n)s teams with the most flagged decisions; the CSV has every team.")
-        % {"n": PAGE_ROWS},
     )
     if seen:
         teams = (
@@ -230,6 +232,12 @@ def decision_sections(scope: Scope) -> list[Section]:
                     )
                 )
             by_team.rows.append(row)
+        cut_note(
+            by_team,
+            scope,
+            _("The %(n)s teams with the most flagged decisions; the CSV has every team.")
+            % {"n": PAGE_ROWS},
+        )
 
     reflections = Table(
         "reflections",
@@ -327,9 +335,6 @@ def coverage_section(scope: Scope) -> Section:
         _("Schools past the visit target, the longest without a visit first"),
         [_("School"), _("Last visit"), _("Days since")],
         empty=_("Every school was visited in the last %(days)s days.") % {"days": target},
-        note=""
-        if scope.full
-        else _("The first %(n)s; the coverage page and the CSV have them all.") % {"n": PAGE_ROWS},
     )
     rows = (
         overdue_schools(schools, district, scope.today)
@@ -346,6 +351,11 @@ def coverage_section(scope: Scope) -> Section:
                 Figure((scope.today - last).days if last else ""),
             ]
         )
+    cut_note(
+        overdue,
+        scope,
+        _("The first %(n)s; the coverage page and the CSV have them all.") % {"n": PAGE_ROWS},
+    )
     return Section("coverage", _("Rounding coverage"), [summary, overdue])
 
 
@@ -426,10 +436,6 @@ def follow_up_section(scope: Scope) -> Section:
             _("Open follow-ups by school, the most first"),
             [_("School"), _("Cannot do"), _("In progress"), _("Not started"), _("Past due")],
             empty=_("No open follow-ups: every commitment is done."),
-            note=""
-            if scope.full
-            else _("The %(n)s schools with the most open follow-ups; the CSV has every school.")
-            % {"n": PAGE_ROWS},
         )
         open_rows = (
             follow_ups.open()
@@ -455,6 +461,12 @@ def follow_up_section(scope: Scope) -> Section:
             ):
                 figures.append(Figure(row[key], stoplight, words % {"school": name}))
             by_school.rows.append(figures)
+        cut_note(
+            by_school,
+            scope,
+            _("The %(n)s schools with the most open follow-ups; the CSV has every school.")
+            % {"n": PAGE_ROWS},
+        )
         tables.append(by_school)
     return Section("follow-ups", _("Follow-ups"), tables)
 

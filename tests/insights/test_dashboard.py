@@ -590,3 +590,14 @@ def test_a_district_leader_counts_only_the_check_ins_they_may_read(
     assert "Pulse by month (1 struggling, 5 thriving)" not in page
     # The rest of the district's figures are theirs to read.
     assert cell(page["Rounding coverage"], "All schools", "Number")[0] == "3"
+
+
+def test_the_page_says_when_it_shows_only_the_first_rows(
+    data, district, client_for, superintendent
+):
+    client = client_for(superintendent)
+    note = "The first 10; the coverage page and the CSV have them all."
+    assert note not in client.get(reverse("insights:dashboard")).content.decode()
+    for n in range(12):
+        School.objects.create(district=district, name=f"Never visited {n:02d}")
+    assert note in client.get(reverse("insights:dashboard")).content.decode()
