@@ -94,6 +94,8 @@ def key_pages(ids: dict) -> list[Page]:
         Page("pre-visit briefing", f"/rounding/briefing/{ids['school_id']}/", "superintendent"),
         Page("principals (supervisor)", "/check-ins/", "supervisor"),
         Page("check-in page", f"/check-ins/{ids['check_in_id']}/", "supervisor"),
+        Page("district dashboard", "/insights/", "superintendent"),
+        Page("school dashboard", f"/insights/schools/{ids['school_id']}/", "principal"),
         Page(
             "POST rounding conversation",
             f"/rounding/visits/{ids['visit_id']}/conversations/",

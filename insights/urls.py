@@ -1,4 +1,13 @@
+from django.urls import path
+
+from .views import dashboard
+
 app_name = "insights"
 
 # The dashboard (insights/views/dashboard.py) and the trends pages (insights/views/trends.py).
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", dashboard.district_dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", dashboard.district_export, name="export"),
+    path("schools/<int:pk>/", dashboard.school_dashboard, name="school"),
+    path("schools/<int:pk>/export/<slug:table>.csv", dashboard.school_export, name="school_export"),
+]
