@@ -10,15 +10,20 @@ schema here.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+import functools
+import inspect
+import re
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
+from pydantic import BeforeValidator
 
 from decisions.choices import ProcessType
 from decisions.models import Decision, Input, Stakeholder
@@ -37,6 +42,16 @@ MAX_PER_PAGE = 100
 MAX_OFFSET = 100_000
 # Search text as a person types it: one line, no control characters.
 ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+
+
+def _iso_day(value):
+    """Only YYYY-MM-DD: pydantic would also read "0" or "1700000000" as a day since 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Give a day as YYYY-MM-DD.")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
 
 
 class TokenAuth(HttpBearer):
@@ -91,6 +106,30 @@ Offset = Query(0, ge=0, le=MAX_OFFSET, description="Rows to skip: the previous p
 AnyId = Query(None, ge=1, le=MAX_ID)
 UpdatedSince = Query(None, description="Changed on or after this day.")
 Stoplight = Query(None, description="The stoplight: new (not started), yellow, green, red.")
+
+
+def get(path: str, **options):
+    """`api.get`, refusing query parameters the operation does not name (a 422): a mistyped
+    filter (`?stauts=open`) must not quietly answer with every row."""
+
+    def register(view):
+        known = set(inspect.signature(view).parameters) - {"request"}
+
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            unknown = sorted(set(request.GET) - known)
+            if unknown:
+                raise ValidationError(
+                    [
+                        {"type": "unknown", "loc": ["query", name], "msg": "Unknown parameter."}
+                        for name in unknown
+                    ]
+                )
+            return view(request, *args, **kwargs)
+
+        return api.get(path, **options)(checked)
+
+    return register
 
 
 def page_of(rows, limit: int, offset: int, serialize) -> dict:
@@ -164,13 +203,13 @@ def _decision_or_404(request, pk: int) -> Decision:
     return _one_or_404(_decisions(request), pk)
 
 
-@api.get("/decisions", response={200: schemas.DecisionPage, **ERRORS}, tags=["decisions"])
+@get("/decisions", response={200: schemas.DecisionPage, **ERRORS}, tags=["decisions"])
 def decisions(
     request,
     status: StatusParam | None = None,
     process: ProcessParam | None = None,
     school: int | None = AnyId,
-    updated_since: datetime.date | None = UpdatedSince,
+    updated_since: Day | None = UpdatedSince,
     limit: int = Limit,
     offset: int = Offset,
 ):
@@ -188,7 +227,7 @@ def decisions(
     return page_of(rows, limit, offset, lambda d: _decision(d, url))
 
 
-@api.get(
+@get(
     "/decisions/{decision_id}",
     response={200: schemas.DecisionDetailOut, **ERRORS},
     tags=["decisions"],
@@ -206,7 +245,7 @@ def decision(request, decision_id: int = Path(..., ge=1, le=MAX_ID)):
     }
 
 
-@api.get(
+@get(
     "/decisions/{decision_id}/stakeholders",
     response={200: schemas.StakeholderPage, **ERRORS},
     tags=["decisions"],
@@ -240,7 +279,7 @@ def stakeholders(
     )
 
 
-@api.get(
+@get(
     "/decisions/{decision_id}/input",
     response={200: schemas.InputPage, **ERRORS},
     tags=["decisions"],
@@ -305,12 +344,12 @@ def _visits(request):
     )
 
 
-@api.get("/visits", response={200: schemas.VisitPage, **ERRORS}, tags=["rounding"])
+@get("/visits", response={200: schemas.VisitPage, **ERRORS}, tags=["rounding"])
 def visits(
     request,
     school: int | None = AnyId,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     limit: int = Limit,
     offset: int = Offset,
 ):
@@ -326,7 +365,7 @@ def visits(
     return page_of(rows, limit, offset, lambda v: _visit(v, url))
 
 
-@api.get("/visits/{visit_id}", response={200: schemas.VisitDetailOut, **ERRORS}, tags=["rounding"])
+@get("/visits/{visit_id}", response={200: schemas.VisitDetailOut, **ERRORS}, tags=["rounding"])
 def visit(request, visit_id: int = Path(..., ge=1, le=MAX_ID)):
     """One visit with its conversations: who said what, for those who may read it."""
     found = _one_or_404(_visits(request), visit_id)
@@ -359,7 +398,7 @@ def visit(request, visit_id: int = Path(..., ge=1, le=MAX_ID)):
 FollowUpStatus = Literal[tuple(FollowUp.Status.values)]
 
 
-@api.get("/follow-ups", response={200: schemas.FollowUpPage, **ERRORS}, tags=["rounding"])
+@get("/follow-ups", response={200: schemas.FollowUpPage, **ERRORS}, tags=["rounding"])
 def follow_ups(
     request,
     status: FollowUpStatus | None = Stoplight,
@@ -426,13 +465,13 @@ def _check_ins(request):
     )
 
 
-@api.get("/check-ins", response={200: schemas.CheckInPage, **ERRORS}, tags=["check-ins"])
+@get("/check-ins", response={200: schemas.CheckInPage, **ERRORS}, tags=["check-ins"])
 def check_ins(
     request,
     pair: int | None = AnyId,
     status: CheckInStatus | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     limit: int = Limit,
     offset: int = Offset,
 ):
@@ -450,9 +489,7 @@ def check_ins(
     return page_of(rows, limit, offset, lambda c: _check_in(c, url))
 
 
-@api.get(
-    "/check-ins/{check_in_id}", response={200: schemas.CheckInOut, **ERRORS}, tags=["check-ins"]
-)
+@get("/check-ins/{check_in_id}", response={200: schemas.CheckInOut, **ERRORS}, tags=["check-ins"])
 def check_in(request, check_in_id: int = Path(..., ge=1, le=MAX_ID)):
     return _check_in(
         _one_or_404(_check_ins(request), check_in_id), url_for_each("principals:check_in")
@@ -464,7 +501,7 @@ def check_in(request, check_in_id: int = Path(..., ge=1, le=MAX_ID)):
 Search = Query(None, max_length=QUERY_TEXT_LENGTH, pattern=ONE_LINE)
 
 
-@api.get("/schools", response={200: schemas.SchoolPage, **ERRORS}, tags=["district"])
+@get("/schools", response={200: schemas.SchoolPage, **ERRORS}, tags=["district"])
 def schools(request, q: str | None = Search, limit: int = Limit, offset: int = Offset):
     rows = School.objects.visible_to(request.user).order_by("name", "pk")
     if q and q.strip():
@@ -481,7 +518,7 @@ def schools(request, q: str | None = Search, limit: int = Limit, offset: int = O
 RoleParam = Literal[tuple(Role.values)]
 
 
-@api.get("/people", response={200: schemas.PersonPage, **ERRORS}, tags=["district"])
+@get("/people", response={200: schemas.PersonPage, **ERRORS}, tags=["district"])
 def people(
     request,
     q: str | None = Search,

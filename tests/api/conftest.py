@@ -106,6 +106,7 @@ def world(
         title="A new playground",
         context="The old one is worn out.",
         owning_team=team,
+        process_type="consent",
         visibility=Visibility.PUBLIC,
         **window,
     )
@@ -116,6 +117,7 @@ def world(
         title="A draft for the team only",
         context="Not yet.",
         owning_team=team,
+        process_type="consent",
     )
     visit = rounding_services.visit_start(school=school, by=superintendent, date=today)
     conversation = rounding_services.conversation_add(
@@ -153,6 +155,7 @@ def world(
         title="Harbor ferry schedule",
         context="Tides.",
         owning_team=other_team,
+        process_type="consent",
         visibility=Visibility.PUBLIC,
         **window,
     )
