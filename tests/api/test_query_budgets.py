@@ -113,6 +113,9 @@ def paths(data) -> dict[str, str]:
     }
 
 
+ONE_ROW = {"decision", "visit"}
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 @pytest.mark.parametrize("reader", ["superintendent", "principal", "teacher"])
 def test_every_list_stays_within_its_budget(
@@ -123,7 +126,9 @@ def test_every_list_stays_within_its_budget(
     for name, path in paths(data).items():
         with django_assert_max_num_queries(BUDGET):
             response = client.get(
-                f"{API}{path}", {"limit": 100}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+                f"{API}{path}",
+                {} if name in ONE_ROW else {"limit": 100},
+                HTTP_AUTHORIZATION=f"Bearer {secret}",
             )
         assert response.status_code in (200, 404), name
         if response.status_code == 200 and "items" in response.json():
