@@ -162,3 +162,12 @@ def test_too_many_requests_get_a_429_with_retry_after(client, teacher, token_for
     # Another person's token has its own count.
     other = token_for(teacher, name="Second")
     assert client.get(f"{API}/schools", **bearer(other)).status_code == 200
+
+
+def test_twenty_live_tokens_are_enough(teacher, client_for, token_for):
+    for i in range(20):
+        token_for(teacher, name=f"T{i}")
+    response = client_for(teacher).post(reverse("api:tokens"), {"name": "One more"})
+    assert response.status_code == 400
+    assert "revoke one first" in response.content.decode()
+    assert ApiToken.objects.filter(user=teacher).count() == 20
