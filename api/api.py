@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import BeforeValidator
@@ -106,6 +106,13 @@ Offset = Query(0, ge=0, le=MAX_OFFSET, description="Rows to skip: the previous p
 AnyId = Query(None, ge=1, le=MAX_ID)
 UpdatedSince = Query(None, description="Changed on or after this day.")
 Stoplight = Query(None, description="The stoplight: new (not started), yellow, green, red.")
+
+
+@api.exception_handler(AuthenticationError)
+def refused(request, error):
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="Roundtable API"'
+    return response
 
 
 def get(path: str, **options):

@@ -101,6 +101,7 @@ def test_a_missing_or_wrong_token_is_refused(client, teacher, header):
     response = client.get(f"{API}/decisions", **extra)
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_signed_in_session_is_not_enough(teacher, client_for):
