@@ -1,4 +1,4 @@
-"""The JSON API, version 1: read-only, as the signed-in person, through the pages' own rules.
+"""The JSON API, version 1: read-only, answering as a token's owner, through the pages' own rules.
 
 Every list and row is read through the same `visible_to(user)` the pages use, so the API
 shows nobody anything their pages would not. Lists are paged by `limit` and `offset` and read
