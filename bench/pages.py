@@ -11,7 +11,8 @@ What it does, in order:
 1. Finds the bench people and rows: from the JSON file of `manage.py seed_scale` (--ids,
    default var/scale.json), or with --demo from the seed_demo data.
 2. Creates a signed-in session for each bench person (Django's SessionStore with the auth keys,
-   exactly what a sign-in stores) and a CSRF token for the POSTs.
+   exactly what a sign-in stores) and a CSRF token for the POSTs, and an API token each for
+   the JSON API's lists (sent as `Authorization: Bearer`; deleted at the end).
 3. Counts the queries of each page in this process, with Django's test Client and
    CaptureQueriesContext against the same database, and checks each page answers as expected
    (a GET 200; a POST 302, the redirect after a save: a form error would be a 200).
@@ -72,6 +73,8 @@ class Page:
     method: str = "GET"
     data: dict[str, str] = field(default_factory=dict)
     expected: tuple[int, ...] = (200,)
+    # An API page: sent with the person's API token (Authorization: Bearer), no session.
+    bearer: bool = False
 
     @property
     def body(self) -> str:
@@ -94,6 +97,8 @@ def key_pages(ids: dict) -> list[Page]:
         Page("pre-visit briefing", f"/rounding/briefing/{ids['school_id']}/", "superintendent"),
         Page("principals (supervisor)", "/check-ins/", "supervisor"),
         Page("check-in page", f"/check-ins/{ids['check_in_id']}/", "supervisor"),
+        Page("district dashboard", "/insights/", "superintendent"),
+        Page("school dashboard", f"/insights/schools/{ids['school_id']}/", "principal"),
         Page("themes across sources", "/insights/themes/", "superintendent"),
         Page("participation equity", "/insights/participation/", "superintendent"),
         Page("decision health", "/insights/decision-health/", "superintendent"),
@@ -119,6 +124,25 @@ def key_pages(ids: dict) -> list[Page]:
             data={"kind": "idea", "text": INPUT_TEXT},
             expected=(302,),
         ),
+        *api_pages(ids),
+    ]
+
+
+def api_pages(ids: dict) -> list[Page]:
+    """The JSON API's lists (issue 16), a page of 25 rows each, with an API token."""
+    api = "/api/v1"
+    return [
+        Page("API decisions", f"{api}/decisions", "superintendent", bearer=True),
+        Page(
+            "API input",
+            f"{api}/decisions/{ids['decision_id']}/input",
+            "superintendent",
+            bearer=True,
+        ),
+        Page("API visits", f"{api}/visits", "superintendent", bearer=True),
+        Page("API follow-ups", f"{api}/follow-ups", "principal", bearer=True),
+        Page("API check-ins", f"{api}/check-ins", "supervisor", bearer=True),
+        Page("API people", f"{api}/people", "teacher", bearer=True),
     ]
 
 
@@ -267,6 +291,31 @@ def sign_out(keys: dict[str, str]) -> None:
     Session.objects.filter(session_key__in=keys.values()).delete()
 
 
+BENCH_TOKEN_NAME = "bench/pages.py"
+
+
+def api_tokens(emails: dict) -> dict[str, str]:
+    """An API token per bench person, for the API pages; returns role → token."""
+    from api.models import ApiToken
+    from districts.models import User
+
+    tokens = {}
+    for role, email in emails.items():
+        user = User.objects.get(email__iexact=email)
+        tokens[role] = ApiToken.issue(user=user, name=BENCH_TOKEN_NAME)[1]
+    return tokens
+
+
+def drop_api_tokens(tokens: dict[str, str]) -> None:
+    from api.models import ApiToken, token_hash
+
+    ApiToken.objects.filter(key_hash__in=[token_hash(t) for t in tokens.values()]).delete()
+
+
+def credential(page: Page, keys: dict[str, str], tokens: dict[str, str]) -> str:
+    return tokens[page.user] if page.bearer else keys[page.user]
+
+
 def csrf_secret() -> str:
     from django.utils.crypto import get_random_string
 
@@ -274,6 +323,9 @@ def csrf_secret() -> str:
 
 
 def headers_for(page: Page, session_key: str, csrf: str) -> list[str]:
+    """wrk's -H lines; for an API page `session_key` is the person's API token."""
+    if page.bearer:
+        return [f"Authorization: Bearer {session_key}"]
     cookie = f"sessionid={session_key}"
     headers = []
     if page.method == "POST":
@@ -289,7 +341,7 @@ def headers_for(page: Page, session_key: str, csrf: str) -> list[str]:
 
 
 def count_queries(
-    pages: list[Page], keys: dict[str, str]
+    pages: list[Page], keys: dict[str, str], tokens: dict[str, str]
 ) -> tuple[dict[str, int], dict[str, float]]:
     """Each page's queries and milliseconds in process, from the second request (the first warms
     caches)."""
@@ -299,8 +351,11 @@ def count_queries(
 
     counts, times = {}, {}
     for page in pages:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.cookies["sessionid"] = keys[page.user]
+        if page.bearer:
+            client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {tokens[page.user]}")
+        else:
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.cookies["sessionid"] = keys[page.user]
         send = client.post if page.method == "POST" else client.get
         send(page.path, page.data) if page.method == "POST" else send(page.path)
         started = time.perf_counter()
@@ -378,6 +433,7 @@ def main(argv=None) -> int:
 
     load = [os.getloadavg()[0]]
     keys = sign_in(ids["emails"])
+    tokens = api_tokens(ids["emails"])
     csrf = csrf_secret()
     log = ROOT / "var" / "bench-gunicorn.log"
     log.parent.mkdir(exist_ok=True)
@@ -387,7 +443,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         print("Counting queries in process ...", flush=True)
-        queries, in_process = count_queries(pages, keys)
+        queries, in_process = count_queries(pages, keys, tokens)
         from django.db import connection
 
         connection.close()  # nothing of ours stays open while gunicorn runs
@@ -396,7 +452,7 @@ def main(argv=None) -> int:
         print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{server.port}", flush=True)
 
         def measure(page: Page) -> Result:
-            header_lines = headers_for(page, keys[page.user], csrf)
+            header_lines = headers_for(page, credential(page, keys, tokens), csrf)
             # Long enough for the requests still running when wrk stops to end.
             patience = min(60.0, 5 + 2 * in_process[page.name] / 1000)
             if args.warmup:
@@ -441,6 +497,7 @@ def main(argv=None) -> int:
         load.append(os.getloadavg()[0])
         server.stop()
         sign_out(keys)
+        drop_api_tokens(tokens)
 
     baseline = combine_baselines(samples)
     nearby = nearby_baselines(results, samples) if args.interleave else {}

@@ -69,6 +69,9 @@ def pages(district, principal):
     yield "principals page", "get", reverse("principals:index"), None
     if check_in:
         yield "check-in page", "get", reverse("principals:check_in", args=[check_in.pk]), None
+    yield "district dashboard", "get", reverse("insights:dashboard"), None
+    own = principal.schools.order_by("pk").first() or school
+    yield "school dashboard", "get", reverse("insights:school", args=[own.pk]), None
     if visit:
         yield (
             "POST conversation",

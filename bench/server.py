@@ -44,6 +44,9 @@ class Server:
             CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "600"),
             LOG_LEVEL="WARNING",
             DJANGO_SETTINGS_MODULE="config.settings",
+            # The API's rate limit would answer 429 to wrk well before the server is busy;
+            # the limit is still checked on every request (its cache reads are measured).
+            API_RATE_LIMIT=os.environ.get("API_RATE_LIMIT", "1000000/s"),
         )
         command = [
             str(Path(sys.executable).with_name("gunicorn")),

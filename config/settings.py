@@ -8,6 +8,7 @@ a file holding the value (for Docker secrets).
 
 import datetime
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import available_timezones
@@ -250,6 +251,14 @@ AXES_VERBOSE = False
 # A success must not clear failures: an attacker signing in to their own account from the
 # same address would wipe the count on the accounts they are guessing at.
 AXES_RESET_ON_SUCCESS = False
+
+# The JSON API (api/): requests per personal token, as "<count>/<period>" (s, min, hour,
+# day), counted in Django's cache. With the default cache each process counts on its own.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/min").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must read like 600/min or 10/s, not {API_RATE_LIMIT!r}."
+    )
 
 
 # Single sign-on (django-allauth, see districts/sso.py): a provider shows on the sign-in page

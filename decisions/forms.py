@@ -8,6 +8,7 @@ from districts.bounds import Bounded
 from districts.models import GuidingPrinciple, LeadershipTeam, Role, School, Theme, User
 from districts.pickers import PICKER_THRESHOLD, Picker, labelled, person_label
 
+from .integrity import LABELS as FLAG_LABELS
 from .models import (
     KINDS_FOR_PROCESS,
     Decision,
@@ -21,6 +22,7 @@ from .models import (
     Stakeholder,
     Status,
 )
+from .selectors import due_soon, has_flag, reflection_due
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -358,6 +360,11 @@ class FilterForm(Bounded, forms.Form):
         widget=Picker("teams"),
     )
     flagged = forms.BooleanField(required=False, label="Only flagged")
+    flag = forms.ChoiceField(
+        required=False, label=_("Flag"), choices=[("", _("Any flag")), *FLAG_LABELS.items()]
+    )
+    soon = forms.BooleanField(required=False, label=_("Closing or due within 7 days"))
+    reflection_due = forms.BooleanField(required=False, label=_("Reflection due"))
 
     def __init__(self, *args, user: User, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -385,6 +392,12 @@ class FilterForm(Bounded, forms.Form):
                 decisions = decisions.filter(**{lookup: data[name]})
         if data.get("flagged"):
             decisions = decisions.exclude(flag_codes=[])
+        if data.get("flag"):
+            decisions = decisions.filter(has_flag(data["flag"]))
+        if data.get("soon"):
+            decisions = decisions.filter(due_soon())
+        if data.get("reflection_due"):
+            decisions = decisions.filter(reflection_due())
         return decisions
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, Q, Value, When
+import datetime
+
+from django.db import connections, router
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
 
 from districts.models import LeadershipTeam, Role, School, TeamMembership
 
@@ -12,11 +16,49 @@ from .models import (
     DecisionRight,
     Involvement,
     Level,
+    Reflection,
     Stakeholder,
     Status,
 )
 
 ACTIVE = [Status.OPEN_FOR_INPUT, Status.DECIDING]
+
+SOON_DAYS = 7
+# Made and still in force: a reflection is due from these once the review date has passed.
+REFLECTING_STATUSES = [Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING]
+
+
+def due_soon(now: datetime.datetime | None = None) -> Q:
+    """Decisions with a date in the coming week: a window closing, or (deciding) a decide-by."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return Q(
+        status__in=[Status.DRAFT, Status.OPEN_FOR_INPUT],
+        input_closes__gte=now,
+        input_closes__lte=now + datetime.timedelta(days=SOON_DAYS),
+    ) | Q(
+        status=Status.DECIDING,
+        decide_by__gte=today,
+        decide_by__lte=today + datetime.timedelta(days=SOON_DAYS),
+    )
+
+
+def reflection_due(today: datetime.date | None = None) -> Q:
+    """Decided decisions past their review date that nobody has reflected on yet."""
+    today = today or timezone.localdate()
+    reflected = Reflection.objects.filter(decision=OuterRef("pk"))
+    return Q(status__in=REFLECTING_STATUSES, review_on__lt=today) & ~Q(Exists(reflected))
+
+
+def has_flag(code: str) -> Q:
+    """Decisions whose stored flags hold `code`.
+
+    PostgreSQL asks jsonb containment; SQLite has no such lookup, and reads the list as JSON
+    text, where each code stands in quotes.
+    """
+    if connections[router.db_for_read(Decision)].vendor == "postgresql":
+        return Q(flag_codes__contains=[code])
+    return Q(flag_codes__icontains=f'"{code}"')
 
 
 def with_list_relations(decisions):

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from .views import trends
+from .views import dashboard, trends
 
 app_name = "insights"
 
 # The dashboard (insights/views/dashboard.py) and the trends pages (insights/views/trends.py).
 urlpatterns: list = [
+    path("", dashboard.district_dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", dashboard.district_export, name="export"),
+    path("schools/<int:pk>/", dashboard.school_dashboard, name="school"),
+    path("schools/<int:pk>/export/<slug:table>.csv", dashboard.school_export, name="school_export"),
     path("themes/", trends.themes_page, name="themes"),
     path("participation/", trends.participation_page, name="participation"),
     path("decision-health/", trends.health_page, name="health"),

@@ -2,13 +2,16 @@
 
 Each pair is one series (`RRULE:FREQ=WEEKLY;INTERVAL=n`) in the district's time zone, with an
 `EXDATE` for every cadence date skipped for a break or moved to another day; a moved meeting is
-a single event of its own.
+a single event of its own. Every zone named by a `TZID` is defined in a `VTIMEZONE`, as RFC 5545
+requires: its offsets from the first meeting to the end of the `EXDATE` horizon, read from the
+zone database.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
@@ -84,6 +87,10 @@ def feed_for(user, *, host: str = "roundtable") -> str:
         f"X-WR-CALNAME:{escape('Check-ins')}",
     ]
     by_pk = {pair.pk: pair for pair in pairs}
+    until = timezone.now() + EXDATE_HORIZON
+    for zone in sorted({pair.district.timezone for pair in pairs}):
+        since = min(p.starts_on for p in pairs if p.district.timezone == zone)
+        lines += vtimezone(zone, since=since, until=until.date())
     for pair in pairs:
         try:
             lines += series_event(pair, user, host, stamp, breaks, moved_away.get(pair.pk, []))
@@ -106,6 +113,76 @@ def feed_for(user, *, host: str = "roundtable") -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _offset(delta: datetime.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}{minutes:02d}"
+
+
+def transitions(zone: ZoneInfo, since: datetime.datetime, until: datetime.datetime):
+    """Each moment in [since, until) at which the zone's offset changes, found day by day."""
+    moment = since
+    offset = moment.astimezone(zone).utcoffset()
+    while moment < until:
+        following = moment + datetime.timedelta(days=1)
+        if following.astimezone(zone).utcoffset() != offset:
+            low, high = moment, following
+            while high - low > datetime.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            change = high.replace(second=0, microsecond=0)
+            yield change
+            offset = change.astimezone(zone).utcoffset()
+        moment = following
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _yearly_rule(onset: datetime.datetime) -> str:
+    """The yearly rule a change follows, such as the second Sunday of March or the last one."""
+    following_month = (onset.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    days_in_month = (following_month - datetime.timedelta(days=1)).day
+    nth = "-1" if onset.day + 7 > days_in_month else str((onset.day - 1) // 7 + 1)
+    return f"RRULE:FREQ=YEARLY;BYMONTH={onset.month};BYDAY={nth}{_WEEKDAYS[onset.weekday()]}"
+
+
+def vtimezone(name: str, *, since: datetime.date, until: datetime.date) -> list[str]:
+    """The zone's offsets from a year before `since` to `until`, one observance per change; the
+    last two changes repeat yearly, so meetings past `until` keep their clock time."""
+    zone = ZoneInfo(name)
+    start = datetime.datetime.combine(
+        since - datetime.timedelta(days=366), datetime.time(), tzinfo=datetime.UTC
+    )
+    end = datetime.datetime.combine(until, datetime.time(), tzinfo=datetime.UTC)
+    observances = [(start, start.astimezone(zone).utcoffset())]
+    for change in transitions(zone, start, end):
+        observances.append((change, observances[-1][0].astimezone(zone).utcoffset()))
+    # Still changing twice a year at the end: the last two changes are the zone's yearly rule.
+    repeating = len(observances) >= 3 and end - observances[-2][0] < datetime.timedelta(days=400)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
+    for index, (moment, before) in enumerate(observances):
+        local = moment.astimezone(zone)
+        kind = "DAYLIGHT" if local.dst() else "STANDARD"
+        onset = (moment + before).replace(tzinfo=None)
+        lines += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{onset:%Y%m%dT%H%M%S}",
+            f"TZOFFSETFROM:{_offset(before)}",
+            f"TZOFFSETTO:{_offset(local.utcoffset())}",
+            f"TZNAME:{escape(local.tzname() or name)}",
+        ]
+        if repeating and index >= len(observances) - 2:
+            lines.append(_yearly_rule(onset))
+        lines.append(f"END:{kind}")
+    lines.append("END:VTIMEZONE")
+    return lines
 
 
 def series_event(pair, user, host: str, stamp: str, breaks, moved_away) -> list[str]:

@@ -123,8 +123,10 @@ def next_check_in(user):
 def emerging_problems(district_id: int, *, days: int, today: datetime.date | None = None):
     """Themes of problems raised in the last `days` against the period before.
 
-    Schools are named only for a theme raised at more than three schools, so nobody can
-    read which principal raised what from a small group.
+    A count rests on the principals who raised the problems: it is shown only when it rests
+    on nobody or on at least `SMALLEST_NAMED_GROUP` of them, and a theme with neither count
+    shown is left out, so nobody can read what a principal raised from a small group. Schools
+    are named only for a theme raised at that many schools.
     """
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=days)
@@ -132,6 +134,7 @@ def emerging_problems(district_id: int, *, days: int, today: datetime.date | Non
     through = Problem.themes.through
     in_now = Q(problem__raised_on__gt=start, problem__raised_on__lte=today)
     in_before = Q(problem__raised_on__gt=before, problem__raised_on__lte=start)
+    raised_by = "problem__check_in__pair__principal"
     rows = list(
         through.objects.filter(
             problem__district_id=district_id,
@@ -142,11 +145,27 @@ def emerging_problems(district_id: int, *, days: int, today: datetime.date | Non
         .annotate(
             now=Count("problem", filter=in_now),
             before=Count("problem", filter=in_before),
+            people_now=Count(raised_by, filter=in_now, distinct=True),
+            people_before=Count(raised_by, filter=in_before, distinct=True),
             schools=Count("problem__school", filter=in_now, distinct=True),
         )
         .order_by()
     )
-    named = [row["theme_id"] for row in rows if row["schools"] >= SMALLEST_NAMED_GROUP]
+
+    def shown(people: int) -> bool:
+        return people == 0 or people >= SMALLEST_NAMED_GROUP
+
+    rows = [
+        row
+        for row in rows
+        if (row["now"] and shown(row["people_now"]))
+        or (row["before"] and shown(row["people_before"]))
+    ]
+    named = [
+        row["theme_id"]
+        for row in rows
+        if shown(row["people_now"]) and row["schools"] >= SMALLEST_NAMED_GROUP
+    ]
     names: dict[int, list[str]] = defaultdict(list)
     if named:
         for theme_id, school_name in (
@@ -159,20 +178,21 @@ def emerging_problems(district_id: int, *, days: int, today: datetime.date | Non
             names[theme_id].append(school_name)
     themes = []
     for row in rows:
-        if not row["now"] and not row["before"]:
-            continue
+        now = row["now"] if shown(row["people_now"]) else None
+        earlier = row["before"] if shown(row["people_before"]) else None
+        both = now is not None and earlier is not None
         themes.append(
             {
                 "name": row["theme__name"],
-                "now": row["now"],
-                "before": row["before"],
-                "change": row["now"] - row["before"],
-                "rising": row["now"] > row["before"],
-                "schools": row["schools"],
+                "now": now,
+                "before": earlier,
+                "change": now - earlier if both else 0,
+                "rising": both and now > earlier,
+                "schools": row["schools"] if now is not None else None,
                 "school_names": names.get(row["theme_id"], []),
             }
         )
-    themes.sort(key=lambda t: (-t["change"], -t["now"], t["name"]))
+    themes.sort(key=lambda t: (-t["change"], -(t["now"] or 0), t["name"]))
     return themes
 
 

@@ -116,17 +116,28 @@ def leader_counts(user) -> dict:
 COVERAGE_PAGE_SIZE = 50
 
 
-def coverage(user, *, today: datetime.date | None = None, page_number=None) -> dict:
+def overdue_schools(schools, district: District, today: datetime.date):
+    """The schools without a visit within the district's target (never visited included)."""
+    cutoff = today - datetime.timedelta(days=district.coverage_target())
+    return schools.exclude(coverage__last_visit__gte=cutoff)
+
+
+def coverage(
+    user, *, today: datetime.date | None = None, page_number=None, overdue_only: bool = False
+) -> dict:
     """Schools × role groups × days since we last talked, a page of schools at a time.
 
     The figures come from each school's `SchoolCoverage` row, read with the page of schools:
     no query goes through the district's visits and conversations but the visit pace.
+    `overdue_only` keeps the schools past the visit target.
     """
     today = today or timezone.localdate()
     start = term_start(today)
+    schools = School.objects.visible_to(user)
+    if overdue_only:
+        schools = overdue_schools(schools, user.district, today)
     page = counted_page(
-        School.objects.visible_to(user)
-        .select_related("coverage")
+        schools.select_related("coverage")
         .only("name", "coverage__last_visit", "coverage__last_met", "coverage__met_by_term")
         .order_by("name", "pk"),
         page_number,
@@ -201,6 +212,7 @@ def coverage(user, *, today: datetime.date | None = None, page_number=None) -> d
         "before": pace["before"],
         "dropping": pace["recent"] < pace["before"],
         "today": today,
+        "overdue_only": overdue_only,
     }
 
 

@@ -18,7 +18,7 @@ from decisions.models import Decision, Involvement, Stakeholder
 from decisions.views import INPUT_PAGE_SIZE
 from districts.models import School, Theme
 from principals import services as principal_services
-from principals.models import ActionItem, CheckIn
+from principals.models import ActionItem, CheckIn, CheckInPair
 from rounding import services as rounding_services
 from rounding.models import RoundingVisit
 
@@ -144,6 +144,8 @@ def pages(data):
         "principals page": reverse("principals:index"),
         "check-in page": reverse("principals:check_in", args=[data["upcoming"].pk]),
         "held check-in page": reverse("principals:check_in", args=[data["held"].pk]),
+        "district dashboard": reverse("insights:dashboard"),
+        "school dashboard": reverse("insights:school", args=[data["school"].pk]),
     }
 
 
@@ -163,6 +165,8 @@ READERS = {
     "principals page": ["superintendent", "principal"],
     "check-in page": ["superintendent", "principal"],
     "held check-in page": ["superintendent", "principal"],
+    "district dashboard": ["superintendent"],
+    "school dashboard": ["superintendent", "principal"],
 }
 
 
@@ -224,6 +228,33 @@ def test_logging_a_conversation_stays_within_twelve_queries(
         response = client.post(url, form)
     assert response.status_code == 302
     assert data["visit"].conversations.filter(name="Sam").exists()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("persona", ["superintendent", "principal"])
+def test_dashboard_with_every_section_filled_stays_within_twelve_queries(
+    rows, persona, built, request, client, django_assert_max_num_queries
+):
+    """Flags on every decision, a reflection due, overdue pairs: every section runs its query."""
+    data = built(rows)
+    today = timezone.localdate()
+    Decision.objects.filter(district=data["school"].district).update(
+        status="decided",
+        decided_at=timezone.now(),
+        review_on=today - datetime.timedelta(days=1),
+        flag_codes=["no_rationale", "review_overdue"],
+    )
+    CheckInPair.objects.update(overdue_since=timezone.now())
+    url = (
+        reverse("insights:dashboard")
+        if persona == "superintendent"
+        else reverse("insights:school", args=[data["school"].pk])
+    )
+    client.force_login(request.getfixturevalue(persona))
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Flagged decisions by owning team" in response.content.decode()
 
 
 TRENDS_PAGES = [

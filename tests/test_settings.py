@@ -81,6 +81,8 @@ def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
         ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL must start with smtp://"),
         ("CONN_MAX_AGE", "forever", "CONN_MAX_AGE must be a whole number"),
         ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be an IANA zone"),
+        ("API_RATE_LIMIT", "lots", "API_RATE_LIMIT must read like 600/min"),
+        ("API_RATE_LIMIT", "0/min", "API_RATE_LIMIT must read like 600/min"),
     ],
 )
 def test_bad_environment_values_give_a_clear_error(tmp_path, variable, value, message):

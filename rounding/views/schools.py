@@ -210,7 +210,11 @@ def briefing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def coverage(request: HtmxHttpRequest) -> HttpResponse:
     require_district_leader(request)
-    context = selectors.coverage(request.user, page_number=request.GET.get("page"))
+    context = selectors.coverage(
+        request.user,
+        page_number=request.GET.get("page"),
+        overdue_only=request.GET.get("overdue") == "1",
+    )
     briefing_url = url_for_each("rounding:briefing")
     for row in context["rows"]:
         row["briefing_url"] = briefing_url(row["school"].pk)

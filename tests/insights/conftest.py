@@ -1,6 +1,7 @@
 """A small known district for the trends pages: schools, themes, and helpers that tag items.
 
-Every test runs on 15 November 2026, so "the last six months" are June to November 2026.
+The trends tests (`TRENDS` below) run on 15 November 2026, so "the last six months" are June
+to November 2026, and count their figures afresh on every view.
 """
 
 import datetime
@@ -17,16 +18,17 @@ from principals.models import CheckIn, Problem
 from rounding.models import Conversation, RoundingVisit
 
 TODAY = datetime.date(2026, 11, 15)
+TRENDS = pytest.mark.usefixtures("on_a_known_day", "figures_counted_on_every_view")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def figures_counted_on_every_view(monkeypatch):
     """Tests change the data between two views: nothing counted is kept from one to the next."""
     monkeypatch.setattr(trends, "FIGURES_KEPT_SECONDS", 0)
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def on_a_known_day(time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 15, 12, tzinfo=datetime.UTC), tick=False)
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from decisions import services as decision_services
 from decisions.models import Involvement, Stakeholder, Turnout
-from tests.insights.conftest import TODAY
+from tests.insights.conftest import TODAY, TRENDS
 from tests.insights.test_themes import without_csrf
 
+pytestmark = TRENDS
 URL = reverse("insights:participation")
 OCT = datetime.date(2026, 10, 6)
 

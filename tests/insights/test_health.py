@@ -10,9 +10,10 @@ from django.urls import reverse
 from decisions.models import Decision, DecisionPrinciple, Involvement, Reflection, Stakeholder
 from districts.models import GuidingPrinciple
 from insights.health import terms_up_to
-from tests.insights.conftest import TODAY
+from tests.insights.conftest import TODAY, TRENDS
 from tests.insights.test_themes import without_csrf
 
+pytestmark = TRENDS
 URL = reverse("insights:health")
 UTC = datetime.UTC
 

@@ -12,7 +12,9 @@ from decisions.models.related import anonymous_key
 from districts.models import User
 from insights import themes as figures
 from insights.charts import bar_chart
+from tests.insights.conftest import TRENDS
 
+pytestmark = TRENDS
 URL = reverse("insights:themes")
 OCT = datetime.date(2026, 10, 6)
 SEP = datetime.date(2026, 9, 8)

@@ -156,26 +156,66 @@ def make_problem(district, school, check_in, theme, raised_on):
     problem.themes.add(theme)
 
 
-def test_emerging_problems_rise_and_name_only_groups_of_four_or_more(
-    past, district, superintendent, client_for
-):
+@pytest.fixture
+def raised_at(district, superintendent, make_pair, make_person_in):
+    """Five schools, each with its own principal's held check-in: problems raised at school i
+    are raised by principal i."""
     from districts.models import School
 
+    check_ins = []
+    for i in range(5):
+        school = School.objects.create(district=district, name=f"School {i}")
+        principal = make_person_in(district, "principal", f"P{i}", f"p{i}@cedar.example", [school])
+        on_pair = make_pair(superintendent, principal, school)
+        check_ins.append(
+            CheckIn.objects.create(
+                district=district,
+                pair=on_pair,
+                scheduled_at=timezone.now() - datetime.timedelta(days=11),
+                status=CheckIn.Status.HELD,
+            )
+        )
+    return check_ins
+
+
+def test_emerging_problems_rise_and_name_only_groups_of_four_or_more(
+    raised_at, district, superintendent, client_for
+):
     today = timezone.localdate()
+    recently = today - datetime.timedelta(days=3)
     buses = Theme.objects.create(district=district, name="Transportation")
     staffing = Theme.objects.create(district=district, name="Staffing")
-    schools = [School.objects.create(district=district, name=f"School {i}") for i in range(5)]
-    for school in schools[:4]:
-        make_problem(district, school, past, buses, today - datetime.timedelta(days=3))
-    make_problem(district, schools[0], past, buses, today - datetime.timedelta(days=40))
-    for school in schools[:3]:
-        make_problem(district, school, past, staffing, today - datetime.timedelta(days=3))
+    for check_in in raised_at[:4]:
+        make_problem(district, check_in.pair.school, check_in, buses, recently)
+    for check_in in raised_at[:3]:
+        make_problem(district, check_in.pair.school, check_in, staffing, recently)
+        make_problem(district, check_in.pair.school, check_in, staffing, recently)
     body = client_for(superintendent).get("/check-ins/emerging/").content.decode()
-    assert "Transportation" in body and "rising" in body
+    assert "Transportation" in body and "4 now · 0 before" in body and "rising" in body
     assert "School 0, School 1, School 2, School 3" in body
-    assert "Staffing" in body and "at 3 schools" in body
-    staffing_part = body.split("Staffing")[1].split("</li>")[0]
-    assert "School" not in staffing_part.replace("schools", "")
+    # Six problems, but from three principals: neither the theme nor a count of it shows.
+    assert "Staffing" not in body
+
+
+def test_an_earlier_count_from_too_few_principals_is_hidden_and_judges_nothing(
+    raised_at, district, superintendent, client_for
+):
+    today = timezone.localdate()
+    buses = Theme.objects.create(district=district, name="Transportation")
+    for check_in in raised_at[:4]:
+        make_problem(
+            district, check_in.pair.school, check_in, buses, today - datetime.timedelta(days=3)
+        )
+    make_problem(
+        district,
+        raised_at[0].pair.school,
+        raised_at[0],
+        buses,
+        today - datetime.timedelta(days=40),
+    )
+    body = client_for(superintendent).get("/check-ins/emerging/").content.decode()
+    assert "4 now" in body and "before: too few principals to show" in body
+    assert "1 before" not in body and "rising" not in body.split("Transportation")[1]
 
 
 def test_emerging_problems_bad_period_is_ignored(superintendent, client_for):
