@@ -380,3 +380,9 @@ def test_input_on_decisions_for_the_whole_district_is_not_a_school_in_the_alert(
         give_input(decision, author, OCT, [workload])
     page = client_for(superintendent).get(URL).content.decode()
     assert "grew at" not in page
+
+
+def test_the_dashboard_links_to_the_trends_pages_for_district_leaders(client_for, superintendent):
+    page = client_for(superintendent).get(reverse("insights:dashboard")).content.decode()
+    for name in ("insights:themes", "insights:participation", "insights:health"):
+        assert f'href="{reverse(name)}"' in page
