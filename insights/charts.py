@@ -11,8 +11,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Colours with at least 3:1 contrast against white, told apart by pattern of position too.
 COLOURS = ("#1f5f99", "#b3541e", "#2e7d4f", "#6b4c9a")
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 40
+# Drawn about as wide as a phone, so its words stay readable there without scrolling.
+WIDTH, PLOT_HEIGHT = 400, 200
+LEFT, RIGHT, TOP = 40, 10, 10
+FONT = 13
+LEGEND_LINE = 20
+# At most this many month labels: more would run into each other.
+MOST_LABELS = 6
 
 
 def bar_chart(
@@ -26,19 +31,21 @@ def bar_chart(
     """Grouped bars: one group per category (a month), one bar per series (a source)."""
     peak = max((v for _label, values in series for v in values if v), default=0)
     scale_top = max(peak, 1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, PLOT_HEIGHT
+    height_all = TOP + plot_h + 44 + LEGEND_LINE * len(series)
+    label_every = -(-len(categories) // MOST_LABELS) or 1
     group_w = plot_w / max(len(categories), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
     parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" role="img" width="100%" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg class="chart" id="{escape(chart_id)}" role="img" width="100%" viewBox="0 0 {WIDTH} {height_all}" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
         'stroke="#555" />',
-        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{peak}</text>',
-        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="{FONT}">{peak}</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="{FONT}">0</text>',
     ]
     for c, category in enumerate(categories):
         x0 = LEFT + c * group_w + group_w * 0.1
@@ -52,16 +59,23 @@ def bar_chart(
                 f'width="{bar_w:.1f}" height="{height:.1f}" fill="{COLOURS[s % len(COLOURS)]}">'
                 f"<title>{escape(label)}, {escape(category)}: {value}</title></rect>"
             )
-        parts.append(
-            f'<text x="{LEFT + (c + 0.5) * group_w:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle" font-size="11">{escape(category)}</text>'
-        )
+        if c % label_every == 0:
+            # "Jul 2026" on two lines: the month, and the year under it.
+            x = f"{LEFT + (c + 0.5) * group_w:.1f}"
+            lines = "".join(
+                f'<tspan x="{x}" dy="{0 if n == 0 else FONT + 2}">{escape(word)}</tspan>'
+                for n, word in enumerate(category.split(" ", 1))
+            )
+            parts.append(
+                f'<text x="{x}" y="{TOP + plot_h + 18}" text-anchor="middle" '
+                f'font-size="{FONT}">{lines}</text>'
+            )
     for s, (label, _values) in enumerate(series):
-        x = LEFT + s * 190
+        y = TOP + plot_h + 44 + LEGEND_LINE * s
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
+            f'<rect x="{LEFT}" y="{y + 4}" width="12" height="12" '
             f'fill="{COLOURS[s % len(COLOURS)]}" />'
-            f'<text x="{x + 14}" y="{HEIGHT - 5}" font-size="11">{escape(label)}</text>'
+            f'<text x="{LEFT + 18}" y="{y + 15}" font-size="{FONT}">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text above is escaped
