@@ -10,8 +10,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 
-from districts.models import User
+from districts.models import School, User
+from notifications.services import notify
 
 from .models import Celebration, Conversation, FollowUp, RoundingChange, RoundingVisit
 from .services import coverage_recount
@@ -218,3 +220,12 @@ def follow_up_remove(*, follow_up: FollowUp, by: User) -> None:
         what=str(follow_up),
     )
     follow_up.delete()
+    if follow_up.owner_id != by.pk:
+        school = School.objects.get(pk=follow_up.school_id)
+        notify(
+            recipients=[follow_up.owner],
+            kind="rounding.follow_up",
+            subject=f"A rounding follow-up at {school.name} was removed: {follow_up.what}",
+            body=f"{by.name} removed it; it is no longer yours to track.",
+            url=reverse("rounding:school", args=[school.pk]),
+        )

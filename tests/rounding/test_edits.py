@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from notifications.models import Notification
 from rounding import services
 from rounding.models import (
     Celebration,
@@ -103,6 +104,15 @@ def test_author_removes_a_follow_up_and_the_copy_is_kept(client_for, superintend
     assert response.status_code == 302
     assert not FollowUp.objects.exists()
     assert RoundingChange.objects.get().before["what"] == "Replace the freezer door seal"
+
+
+def test_the_owner_learns_that_their_follow_up_was_removed(
+    client_for, superintendent, principal, follow_up
+):
+    client_for(superintendent).post(reverse("rounding:follow_up_remove", args=[follow_up.pk]))
+    notice = Notification.objects.filter(recipient=principal).latest("pk")
+    assert "was removed: Replace the freezer door seal" in notice.subject
+    assert client_for(principal).get(notice.url).status_code == 200
 
 
 def test_a_visit_cannot_be_moved_into_the_future_or_past_its_follow_ups(
