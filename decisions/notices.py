@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from districts.bounds import one_line
 from districts.models import TeamMembership, User
-from notifications.services import notify
+from notifications.services import notify, time_label
 
 from .integrity import refresh_flags
 from .models import Decision, Involvement, NoticeKind, Status, people_of
@@ -48,7 +48,8 @@ def notify_once(
 def window_opened_send(decision: Decision) -> list[User]:
     if not decision.window_is_open:
         return []
-    closes = timezone.localtime(decision.input_closes).strftime("%b %-d at %H:%M")
+    # The district's clock and the year: a notice is read away from the page, maybe much later.
+    closes = time_label(decision.input_closes, decision.district.timezone)
     return notify_once(
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),

@@ -32,6 +32,17 @@ def test_opening_input_tells_the_consulted_and_affected(
     assert kinds_for(teacher).count("decisions.window_opened") == 1
 
 
+def test_the_opening_notice_gives_the_closing_time_on_the_districts_clock_with_the_year(
+    open_decision, teacher
+):
+    from zoneinfo import ZoneInfo
+
+    notices.window_opened_send(open_decision)
+    body = Notification.objects.get(recipient=teacher, kind="decisions.window_opened").body
+    closes = open_decision.input_closes.astimezone(ZoneInfo("America/Chicago"))
+    assert f"{closes:%b} {closes.day}, {closes.year} {closes:%H:%M} C" in body
+
+
 def test_window_opened_notice_goes_out_once_even_when_beat_fires_twice(open_decision, teacher):
     notices.dispatch_due()
     notices.dispatch_due()
