@@ -128,6 +128,22 @@ class Table:
     rows: list[tuple[str, list[Cell], Cell]]  # label, cells, row total (shown cells only)
 
 
+# A district of hundreds of schools: the page shows the rows that need attention, the CSV all.
+ROWS_SHOWN = 25
+
+
+def quietest(table: Table) -> Table:
+    """The `ROWS_SHOWN` rows where the fewest are heard: the lowest share of people who gave
+    input or responded, or the fewest people met, first."""
+
+    def heard(row) -> tuple:
+        total = row[2]
+        share = total.part / total.whole if total.whole else total.part
+        return (share, row[0])
+
+    return Table(columns=table.columns, rows=sorted(table.rows, key=heard)[:ROWS_SHOWN])
+
+
 def _table(counts: dict, columns, schools, *, with_whole: bool) -> Table:
     """`counts`: (school or None, column) → (part, whole people); hidden when whole ≤ 3."""
     rows = []

@@ -180,6 +180,11 @@ def themes_page(request: HtmxHttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            # The schools with the most tagged items; the CSV has every school.
+            "school_rows": sorted(report.by_school, key=lambda row: (-row.total, row.label))[
+                : equity.ROWS_SHOWN
+            ],
+            "rows_shown": equity.ROWS_SHOWN,
             "month_labels": labels,
             "chart": chart,
             "chart_rows": [(label, values) for _key, label, values in report.chart_series],
@@ -274,7 +279,9 @@ def participation_page(request: HtmxHttpRequest) -> HttpResponse:
         {
             "form": form,
             "since": since,
-            "tables": tables,
+            "tables": {key: equity.quietest(table) for key, table in tables.items()},
+            "row_counts": {key: len(table.rows) for key, table in tables.items()},
+            "rows_shown": equity.ROWS_SHOWN,
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
             "query": _query_without(request, "export"),
         },

@@ -163,3 +163,25 @@ def test_only_district_leaders_open_the_page(persona, request, client_for):
 def test_another_district_sees_none_of_these_people(client_for, outsider, schools, alder_teachers):
     rows = table(client_for(outsider), "input")
     assert row_for(rows, "Alder Creek Elementary") is None
+
+
+def test_a_large_district_sees_the_rows_where_the_fewest_are_heard_and_the_csv_has_all(
+    client_for, superintendent, district, people, consulting, give_input, schools
+):
+    from districts.models import School
+
+    many = [School.objects.create(district=district, name=f"School {i:02d}") for i in range(30)]
+    for school in many:
+        people(school, 4)
+    decision = consulting()
+    quiet_first = many[7]
+    heard = people(many[3], 4)  # School 03 becomes the only one with everyone heard
+    for author in heard:
+        give_input(decision, author, TODAY, [])
+    client = client_for(superintendent)
+    body = client.get(URL).content.decode()
+    section = body.split('id="input-heading"')[1].split("</section>")[0]
+    assert section.count('<th scope="row">') == 25
+    assert "The 25 rows where the fewest are heard, of 30" in section
+    assert quiet_first.name in section and many[3].name not in section
+    assert len(table(client, "input")) - 1 >= 30

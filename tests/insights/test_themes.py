@@ -386,3 +386,21 @@ def test_the_dashboard_links_to_the_trends_pages_for_district_leaders(client_for
     page = client_for(superintendent).get(reverse("insights:dashboard")).content.decode()
     for name in ("insights:themes", "insights:participation", "insights:health"):
         assert f'href="{reverse(name)}"' in page
+
+
+def test_a_large_district_sees_the_schools_with_the_most_and_the_csv_has_all(
+    client_for, superintendent, district, workload, people, converse
+):
+    from districts.models import School
+
+    many = [School.objects.create(district=district, name=f"School {i:02d}") for i in range(27)]
+    for n, school in enumerate(many):
+        for person in people(school, 5 if n == 26 else 4):
+            converse(school, OCT, [workload], person=person)
+    client = client_for(superintendent)
+    section = client.get(URL).content.decode().split('id="schools-heading"')[1]
+    section = section.split("</section>")[0]
+    assert section.count('<th scope="row">') == 25
+    assert "The 25 schools with the most, of 27" in section
+    assert section.index("School 26") < section.index("School 00")
+    assert "School 25" not in section and len(schools_csv(client)) - 1 == 27
