@@ -98,3 +98,16 @@ document.addEventListener("submit", function (event) {
   } catch (error) { /* storage refused */ }
   if (window.caches) window.caches.delete("roundtable-pages");
 });
+
+// A search typed before htmx took the field (a slow phone, or a form just swapped in) still
+// runs: htmx would only hear the keys pressed after it started listening.
+document.addEventListener("htmx:load", function (event) {
+  "use strict";
+  var root = event.detail.elt;
+  if (!root || !root.querySelectorAll || !window.htmx) return;
+  var fields = Array.prototype.slice.call(root.querySelectorAll("input[type=search][hx-get]"));
+  if (root.matches && root.matches("input[type=search][hx-get]")) fields.push(root);
+  fields.forEach(function (field) {
+    if (field.value) window.htmx.trigger(field, "search");
+  });
+});
