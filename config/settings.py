@@ -87,6 +87,21 @@ def database_from_url(url: str) -> dict:
     )
 
 
+def cache_from_url(url: str) -> dict:
+    """locmem:// keeps a cache in each process; redis://host:port/db shares one between them."""
+    scheme = urlsplit(url).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "districts.cache.ForgivingRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "roundtable",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or locmem://, not {url!r}.")
+
+
 def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -218,6 +233,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", "sqlite:///"))}
+# The API's rate limits and the trends pages' counts. Set CACHE_URL=redis://... once there is
+# more than one web process, so that they count and keep together.
+CACHES = {"default": cache_from_url(env("CACHE_URL", "locmem://"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "districts.User"
@@ -253,7 +271,7 @@ AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = False
 
 # The JSON API (api/): requests per personal token, as "<count>/<period>" (s, min, hour,
-# day), counted in Django's cache. With the default cache each process counts on its own.
+# day), counted in the cache (CACHE_URL): with the default each process counts on its own.
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/min").strip()
 if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
     raise ImproperlyConfigured(

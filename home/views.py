@@ -2,6 +2,7 @@ import datetime
 
 from celery import current_app
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -66,14 +67,22 @@ def broker_status() -> str:
     return "ok"
 
 
+def cache_status() -> str:
+    """ "in-process" for each process's own cache; a shared one is "ok" or "unreachable"."""
+    if not hasattr(cache, "reachable"):
+        return "in-process"
+    return "ok" if cache.reachable() else "unreachable"
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: 200 while this web process reaches its database.
 
-    The broker is reported but does not fail the check: pages and saves work without it, and
-    what it would carry waits in the database. `/healthz/background` is the monitor's check.
+    The broker and the cache are reported but do not fail the check: pages and saves work
+    without them, and what the broker would carry waits in the database. `/healthz/background`
+    is the monitor's check.
     """
-    report = {"database": database_status(), "broker": broker_status()}
+    report = {"database": database_status(), "broker": broker_status(), "cache": cache_status()}
     healthy = report["database"] == "ok"
     return JsonResponse(
         {"status": "ok" if healthy else "failing", **report}, status=200 if healthy else 503
@@ -82,16 +91,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz_background(request: HttpRequest) -> HttpResponse:
-    """For a monitor: 503 when the database or broker is unreachable, or e-mail is stuck.
+    """For a monitor: 503 when the database, broker or shared cache is unreachable, or e-mail
+    is stuck.
 
     E-mail is stuck when the oldest one due has waited longer than `EMAIL_STUCK_AFTER`: the
     worker or beat is not running, or the mail server has refused for that long.
     """
-    report = {"database": database_status(), "broker": broker_status()}
+    report = {"database": database_status(), "broker": broker_status(), "cache": cache_status()}
     waited = oldest_due_email_age() if report["database"] == "ok" else None
     report["oldest_due_email_seconds"] = int(waited.total_seconds()) if waited else 0
-    healthy = report["database"] == report["broker"] == "ok" and (
-        waited is None or waited <= EMAIL_STUCK_AFTER
+    healthy = (
+        report["database"] == report["broker"] == "ok"
+        and report["cache"] != "unreachable"
+        and (waited is None or waited <= EMAIL_STUCK_AFTER)
     )
     return JsonResponse(
         {"status": "ok" if healthy else "failing", **report}, status=200 if healthy else 503

@@ -82,6 +82,7 @@ def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
         ("CONN_MAX_AGE", "forever", "CONN_MAX_AGE must be a whole number"),
         ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be an IANA zone"),
         ("API_RATE_LIMIT", "lots", "API_RATE_LIMIT must read like 600/min"),
+        ("CACHE_URL", "memcached://cache:11211", "CACHE_URL must start with redis://"),
         ("API_RATE_LIMIT", "0/min", "API_RATE_LIMIT must read like 600/min"),
     ],
 )

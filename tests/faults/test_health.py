@@ -15,13 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_both_checks_pass_when_database_and_broker_answer(client, own_redis):
     web = client.get(reverse("healthz"))
     assert web.status_code == 200
-    assert web.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert web.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "in-process"}
     background = client.get(reverse("healthz_background"))
     assert background.status_code == 200
     assert background.json() == {
         "status": "ok",
         "database": "ok",
         "broker": "ok",
+        "cache": "in-process",
         "oldest_due_email_seconds": 0,
     }
 
