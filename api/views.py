@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
+from districts.audit import audit
+from districts.models import AuditEntry
 from districts.web import HtmxHttpRequest
 
 from .forms import TokenForm
@@ -46,7 +49,10 @@ def tokens(request: HtmxHttpRequest) -> HttpResponse:
         if ApiToken.objects.visible_to(request.user).active().count() >= MAX_ACTIVE_TOKENS:
             form.add_error(None, _("You have %d tokens; revoke one first.") % MAX_ACTIVE_TOKENS)
         else:
-            token, secret = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+            # The district's leaders read in the admin log who can reach its data from a script.
+            with transaction.atomic():
+                token, secret = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+                audit(request, token, AuditEntry.Action.ADD, f"name: {token.name}")
             messages.success(request, _("Token “%s” made. Copy it now.") % token.name)
             # Shown in this answer only: the secret is kept nowhere, not even in the session.
             return _page(request, TokenForm(), secret=secret, created=token)
@@ -57,6 +63,9 @@ def tokens(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     token = visible_or_404(request, ApiToken.objects, pk=pk)
-    token.revoke()
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoke()
+            audit(request, token, AuditEntry.Action.CHANGE, "Revoked by its owner")
     messages.success(request, _("Token “%s” revoked: it no longer works.") % token.name)
     return redirect("api:tokens")

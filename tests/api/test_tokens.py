@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken, token_hash
+from districts.models import AuditEntry
 
 from .conftest import API
 
@@ -172,3 +173,22 @@ def test_twenty_live_tokens_are_enough(teacher, client_for, token_for):
     assert response.status_code == 400
     assert "revoke one first" in response.content.decode()
     assert ApiToken.objects.filter(user=teacher).count() == 20
+
+
+def test_the_district_leaders_read_who_made_and_revoked_a_token_never_its_secret(
+    teacher, superintendent, client_for
+):
+    client = client_for(teacher)
+    secret = client.post(reverse("api:tokens"), {"name": "Gradebook sync"}).context["secret"]
+    token = ApiToken.objects.get(user=teacher)
+    client.post(reverse("api:token_revoke", args=[token.pk]))
+    client.post(reverse("api:token_revoke", args=[token.pk]))  # twice: logged once
+
+    entries = AuditEntry.objects.filter(object_type="api token").order_by("pk")
+    assert [(e.action, e.actor_id, e.district_id) for e in entries] == [
+        ("add", teacher.pk, teacher.district_id),
+        ("change", teacher.pk, teacher.district_id),
+    ]
+    log = client_for(superintendent).get(reverse("districts:audit_log")).content.decode()
+    assert "Gradebook sync" in log and "Revoked by its owner" in log
+    assert secret not in log and token.key_hash not in log
