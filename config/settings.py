@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import available_timezones
 
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -199,6 +200,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Each person reads the pages in the first of LANGUAGES their browser asks for.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -335,7 +338,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 
-LANGUAGE_CODE = "en-us"
+# The languages offered, first the default: English, and each one a district adds a catalogue
+# for under locale/ (README, "Translating"). Only these: Django's own messages exist in many
+# more languages, and a page half in the reader's language and half in English helps nobody.
+_KNOWN_LANGUAGES = dict(global_settings.LANGUAGES)
+LANGUAGES = []
+for _code in env_list("LANGUAGES", "en") or ["en"]:
+    if _code not in _KNOWN_LANGUAGES:
+        raise ImproperlyConfigured(
+            f"LANGUAGES must be language codes Django knows, such as en,es, not {_code!r}."
+        )
+    LANGUAGES.append((_code, _KNOWN_LANGUAGES[_code]))
+LANGUAGE_CODE = LANGUAGES[0][0]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and times read the same on every page (config/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")

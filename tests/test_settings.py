@@ -83,6 +83,7 @@ def test_database_url_and_broker_switch_to_postgres_and_redis(tmp_path):
         ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be an IANA zone"),
         ("API_RATE_LIMIT", "lots", "API_RATE_LIMIT must read like 600/min"),
         ("CACHE_URL", "memcached://cache:11211", "CACHE_URL must start with redis://"),
+        ("LANGUAGES", "en,klingon", "LANGUAGES must be language codes Django knows"),
         ("API_RATE_LIMIT", "0/min", "API_RATE_LIMIT must read like 600/min"),
     ],
 )
