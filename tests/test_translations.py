@@ -44,6 +44,7 @@ def untranslated_in_template(source: str) -> list[str]:
     in_tag = False
     skip_until = ""  # the end of a <script> or <style> element
     depth = 0  # inside {% blocktranslate %}
+    commented = False  # inside {% comment %}
 
     def flush_text():
         nonlocal text
@@ -67,6 +68,9 @@ def untranslated_in_template(source: str) -> list[str]:
             continue
         if token.token_type != TokenType.TEXT:
             name = token.contents.split()[0] if token.contents.strip() else ""
+            if name in ("comment", "endcomment"):
+                commented = name == "comment"
+                continue
             if name in ("blocktranslate", "blocktrans"):
                 flush_text()
                 depth += 1
@@ -77,6 +81,8 @@ def untranslated_in_template(source: str) -> list[str]:
                 tag += PLACEHOLDER
             else:
                 flush_text()
+            continue
+        if commented:
             continue
         chars = token.contents
         index = 0
@@ -132,6 +138,7 @@ def test_the_template_check_finds_bare_text():
         '<a class="x{% if y %} has-error{% endif %}" aria-label="{% translate "Fine" %}">'
         "{% translate 'Wrapped' %}</a>{% blocktranslate %}Also {{ x }} fine{% endblocktranslate %}"
         "<script>var skipped = 1;</script>&middot; Roundtable"
+        "{% comment %}A note for developers{% endcomment %}"
     )
     assert untranslated_in_template(source) == ['title="Bare title"', "Bare words", "and more"]
 
