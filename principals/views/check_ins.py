@@ -71,7 +71,7 @@ def agenda_rows(check_in: CheckIn, items) -> list[dict]:
             "carried_from": (
                 ""
                 if item.check_in_id == check_in.pk
-                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M")
+                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M Y")
             ),
             "resolved": item.resolved,
             "resolve_url": resolve_url(item.pk),
