@@ -4,14 +4,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, DistrictQuerySet, User
 
 
 class EmailMode(models.TextChoices):
-    EACH = "each", "An e-mail for each notice"
-    DAILY = "daily", "One daily digest"
-    OFF = "off", "No e-mail, the inbox only"
+    EACH = "each", _("An e-mail for each notice")
+    DAILY = "daily", _("One daily digest")
+    OFF = "off", _("No e-mail, the inbox only")
 
 
 class NotificationSettings(models.Model):
@@ -35,11 +36,11 @@ class NotificationQuerySet(DistrictQuerySet):
 class Email(models.TextChoices):
     """Where a notice's e-mail stands. The outbox sends every `DUE` row, one at a time."""
 
-    NONE = "none", "No e-mail (no address, or the inbox only)"
-    DUE = "due", "To be sent"
-    DIGEST = "digest", "Waits for the daily digest"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Could not be sent"
+    NONE = "none", _("No e-mail (no address, or the inbox only)")
+    DUE = "due", _("To be sent")
+    DIGEST = "digest", _("Waits for the daily digest")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
 
 
 class Notification(models.Model):
@@ -51,9 +52,11 @@ class Notification(models.Model):
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=60, help_text="What happened, e.g. decisions.window_opened.")
+    kind = models.CharField(
+        max_length=60, help_text=_("What happened, e.g. decisions.window_opened.")
+    )
     key = models.CharField(
-        max_length=60, blank=True, help_text="The item it is about, if once only."
+        max_length=60, blank=True, help_text=_("The item it is about, if once only.")
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)

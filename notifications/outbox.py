@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from districts.bounds import one_line
 from districts.models import User
@@ -167,7 +168,11 @@ def daily_digest_send(user_id: int) -> int:
                     "read_format": READ_FORMAT,
                 },
             )
-        subject = f"Roundtable: {len(pending)} update{'s' if len(pending) != 1 else ''} for you"
+        subject = ngettext(
+            "Roundtable: %(count)d update for you",
+            "Roundtable: %(count)d updates for you",
+            len(pending),
+        ) % {"count": len(pending)}
         EmailMessage(subject, body, to=[recipient.email]).send()
     except Exception as error:
         _record_failure(pks, attempts, error)

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.web import counted_page
@@ -17,11 +19,11 @@ from .models import Notification, NotificationSettings
 def inbox(request: HttpRequest) -> HttpResponse:
     notices = Notification.objects.visible_to(request.user)
     page = counted_page(notices, request.GET.get("page"), 30)
-    settings, _ = NotificationSettings.objects.get_or_create(user=request.user)
+    settings, _created = NotificationSettings.objects.get_or_create(user=request.user)
     form = NotificationSettingsForm(request.POST or None, instance=settings)
     if form.is_valid():
         form.save()
-        messages.success(request, "Saved how we e-mail you.")
+        messages.success(request, _("Saved how we e-mail you."))
         return redirect("notifications:inbox")
     # The page is in the district's zone (the middleware): its times read as in the e-mails.
     return render(
@@ -45,5 +47,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_read(user=request.user)
-    messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)d notice as read.", "Marked %(count)d notices as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications:inbox")

@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import Bounded
 from districts.models import Role, School, Theme, User
@@ -41,9 +43,9 @@ class PrefixedIds:
 
 class AgendaItemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "agenda"
-    kind = forms.ChoiceField(label="What kind of item", choices=AgendaItem.Kind.choices)
+    kind = forms.ChoiceField(label=_("What kind of item"), choices=AgendaItem.Kind.choices)
     text = forms.CharField(
-        label="Item",
+        label=_("Item"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=PROMPTS[AgendaItem.Kind.QUESTION],
@@ -52,9 +54,9 @@ class AgendaItemForm(Bounded, PrefixedIds, forms.Form):
 
 class ActionItemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "action"
-    text = forms.CharField(label="Action", max_length=500)
-    owner = forms.TypedChoiceField(label="Who does it", coerce=int)
-    due_on = forms.DateField(label="Due on", required=False, widget=DateInput)
+    text = forms.CharField(label=_("Action"), max_length=500)
+    owner = forms.TypedChoiceField(label=_("Who does it"), coerce=int)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput)
 
     def __init__(self, *args, check_in: CheckIn, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,38 +69,41 @@ class ActionItemForm(Bounded, PrefixedIds, forms.Form):
 
 class RecordForm(Bounded, forms.ModelForm):
     pulse = forms.TypedChoiceField(
-        label="Pulse",
+        label=_("Pulse"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Not given")] + [(n, str(n)) for n in range(1, 6)],
-        help_text="How is the principal doing, from 1 (struggling) to 5 (thriving)?",
+        choices=[("", _("Not given"))] + [(n, str(n)) for n in range(1, 6)],
+        help_text=_("How is the principal doing, from 1 (struggling) to 5 (thriving)?"),
     )
 
     class Meta:
         model = CheckIn
         fields = ["shared_notes", "pulse", "reflection"]
-        labels = {"shared_notes": "Shared notes"}
-        help_texts = {"shared_notes": "Both of you and the superintendent can read these."}
+        labels = {"shared_notes": _("Shared notes"), "reflection": _("Reflection")}
+        help_texts = {"shared_notes": _("Both of you and the superintendent can read these.")}
         widgets = {"reflection": forms.Textarea(attrs={"rows": 3})}
 
 
 class PrivateNoteForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "private"
     text = forms.CharField(
-        label="My private note",
+        label=_("My private note"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only you can read this, on every screen.",
+        help_text=_("Only you can read this, on every screen."),
     )
 
 
 class ProblemForm(Bounded, PrefixedIds, forms.Form):
     id_prefix = "problem"
-    text = forms.CharField(label="Problem raised", max_length=500)
+    text = forms.CharField(label=_("Problem raised"), max_length=500)
     themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Themes"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, district_id: int, **kwargs):
@@ -107,12 +112,12 @@ class ProblemForm(Bounded, PrefixedIds, forms.Form):
 
 
 class RescheduleForm(Bounded, forms.Form):
-    on = forms.DateField(label="New date", widget=DateInput)
+    on = forms.DateField(label=_("New date"), widget=DateInput)
     at = forms.TimeField(
-        label="New time",
+        label=_("New time"),
         required=False,
         widget=TimeInput,
-        help_text="Leave empty to keep the usual time.",
+        help_text=_("Leave empty to keep the usual time."),
     )
 
 
@@ -128,7 +133,15 @@ class PairForm(Bounded, forms.ModelForm):
             "interval_weeks",
             "starts_on",
         ]
-        labels = {"local_time": "Time", "interval_weeks": "Every how many weeks"}
+        labels = {
+            "principal": _("Principal"),
+            "school": _("School"),
+            "supervisor": _("Supervisor"),
+            "weekday": _("Weekday"),
+            "local_time": _("Time"),
+            "interval_weeks": _("Every how many weeks"),
+            "starts_on": _("Starts on"),
+        }
         widgets = {"local_time": TimeInput, "starts_on": DateInput}
 
     def __init__(self, *args, district_id: int, **kwargs):
@@ -159,7 +172,7 @@ class PairForm(Bounded, forms.ModelForm):
         data = super().clean()
         principal, school = data.get("principal"), data.get("school")
         if principal and school and not principal.schools.filter(pk=school.pk).exists():
-            self.add_error("school", "Choose one of the principal's own schools.")
+            self.add_error("school", gettext("Choose one of the principal's own schools."))
         return data
 
 
@@ -167,11 +180,11 @@ class SchoolBreakForm(Bounded, forms.ModelForm):
     class Meta:
         model = SchoolBreak
         fields = ["name", "starts_on", "ends_on"]
-        labels = {"starts_on": "First day", "ends_on": "Last day"}
+        labels = {"name": _("Name"), "starts_on": _("First day"), "ends_on": _("Last day")}
         widgets = {"starts_on": DateInput, "ends_on": DateInput}
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "The last day cannot come before the first.")
+            self.add_error("ends_on", gettext("The last day cannot come before the first."))
         return data

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import cadence
 from .models import CheckIn, CheckInPair, SchoolBreak
@@ -84,7 +85,7 @@ def feed_for(user, *, host: str = "roundtable") -> str:
         "PRODID:-//Roundtable//Check-ins//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape('Check-ins')}",
+        f"X-WR-CALNAME:{escape(_('Check-ins'))}",
     ]
     by_pk = {pair.pk: pair for pair in pairs}
     until = timezone.now() + EXDATE_HORIZON
@@ -107,7 +108,7 @@ def feed_for(user, *, host: str = "roundtable") -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART:{utc_stamp(meeting.scheduled_at)}",
             "DURATION:PT1H",
-            f"SUMMARY:{escape(f'Check-in with {other.name} (moved)')}",
+            "SUMMARY:" + escape(_("Check-in with %(name)s (moved)") % {"name": other.name}),
             f"LOCATION:{escape(pair.school.name)}",
             "END:VEVENT",
         ]
@@ -215,7 +216,7 @@ def series_event(pair, user, host: str, stamp: str, breaks, moved_away) -> list[
             f"EXDATE;TZID={zone}:" + ",".join(local_stamp(day, pair.local_time) for day in skipped)
         )
     lines += [
-        f"SUMMARY:{escape(f'Check-in with {other.name}')}",
+        "SUMMARY:" + escape(_("Check-in with %(name)s") % {"name": other.name}),
         f"LOCATION:{escape(pair.school.name)}",
         "END:VEVENT",
     ]

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import check_date, check_datetime
 from districts.models import District, DistrictQuerySet, Role, School, Theme, User
@@ -34,13 +36,13 @@ def dates_in_range(instance, *fields: str) -> None:
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 def sees_every_check_in(user) -> bool:
@@ -65,7 +67,7 @@ class SchoolBreak(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="school_break_ends_after_start",
-                violation_error_message="A break cannot end before it starts.",
+                violation_error_message=_("A break cannot end before it starts."),
             )
         ]
 
@@ -91,7 +93,7 @@ class CheckInPair(models.Model):
     principal = models.ForeignKey(User, on_delete=models.CASCADE, related_name="check_in_pairs")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="check_in_pairs")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    local_time = models.TimeField(help_text="In the district's time zone.")
+    local_time = models.TimeField(help_text=_("In the district's time zone."))
     interval_weeks = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(8)]
     )
@@ -116,7 +118,7 @@ class CheckInPair(models.Model):
                 fields=["principal", "school"],
                 condition=Q(active=True),
                 name="check_in_pair_one_active_per_principal_school",
-                violation_error_message="This principal already has check-ins for this school.",
+                violation_error_message=_("This principal already has check-ins for this school."),
             ),
         ]
 
@@ -129,11 +131,11 @@ class CheckInPair(models.Model):
     def clean(self):
         dates_in_range(self, "starts_on")
         if self.supervisor_id and self.principal_id and self.supervisor_id == self.principal_id:
-            raise ValidationError("A supervisor cannot check in with themselves.")
+            raise ValidationError(gettext("A supervisor cannot check in with themselves."))
         for field in ("supervisor", "principal", "school"):
             related = getattr(self, field, None) if getattr(self, f"{field}_id") else None
             if related is not None and self.district_id and related.district_id != self.district_id:
-                raise ValidationError({field: "Must belong to the pair's district."})
+                raise ValidationError({field: gettext("Must belong to the pair's district.")})
 
     @property
     def zone(self) -> ZoneInfo:
@@ -144,8 +146,17 @@ class CheckInPair(models.Model):
 
 
 def cadence_label(interval_weeks: int, weekday: int, local_time: datetime.time) -> str:
-    every = "Every week" if interval_weeks == 1 else f"Every {interval_weeks} weeks"
-    return f"{every} on {Weekday(weekday).label} at {local_time:%H:%M}"
+    if interval_weeks == 1:
+        every = gettext("Every week")
+    else:
+        every = ngettext("Every %(count)d week", "Every %(count)d weeks", interval_weeks) % {
+            "count": interval_weeks
+        }
+    return gettext("%(every)s on %(weekday)s at %(time)s") % {
+        "every": every,
+        "weekday": Weekday(weekday).label,
+        "time": f"{local_time:%H:%M}",
+    }
 
 
 class CheckInQuerySet(DistrictQuerySet):
@@ -160,10 +171,10 @@ class CheckInQuerySet(DistrictQuerySet):
 
 class CheckIn(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
-        RESCHEDULED = "rescheduled", "Moved"
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+        RESCHEDULED = "rescheduled", _("Moved")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     pair = models.ForeignKey(CheckInPair, on_delete=models.CASCADE, related_name="check_ins")
@@ -178,11 +189,11 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="How is the principal doing, from 1 (struggling) to 5 (thriving)?",
+        help_text=_("How is the principal doing, from 1 (struggling) to 5 (thriving)?"),
     )
     shared_notes = models.TextField(blank=True)
     reflection = models.TextField(
-        blank=True, help_text="What did we learn, and what will we do differently?"
+        blank=True, help_text=_("What did we learn, and what will we do differently?")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,16 +233,16 @@ class CheckIn(models.Model):
 
     def mark_held(self) -> None:
         if self.status == self.Status.RESCHEDULED:
-            raise ValidationError("This meeting was moved; record it on the new date.")
+            raise ValidationError(gettext("This meeting was moved; record it on the new date."))
         if self.scheduled_at > timezone.now() + datetime.timedelta(hours=12):
-            raise ValidationError("A meeting can be marked as held once its day has come.")
+            raise ValidationError(gettext("A meeting can be marked as held once its day has come."))
         self.status = self.Status.HELD
 
     def mark_missed(self) -> None:
         if self.status == self.Status.RESCHEDULED:
-            raise ValidationError("This meeting was moved; it cannot also be missed.")
+            raise ValidationError(gettext("This meeting was moved; it cannot also be missed."))
         if self.scheduled_at > timezone.now():
-            raise ValidationError("A meeting can only be missed once its time has passed.")
+            raise ValidationError(gettext("A meeting can only be missed once its time has passed."))
         self.status = self.Status.MISSED
 
 
@@ -296,12 +307,12 @@ class AgendaItemQuerySet(DistrictQuerySet):
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
-        CELEBRATION = "celebration", "Celebration"
-        PROBLEM = "problem", "Problem"
-        DECISION = "decision", "Decision"
-        QUESTION = "question", "Question"
-        HIGH_PERFORMERS = "high_performers", "High performers"
-        CRITICAL_CONVERSATION = "critical_conversation", "Critical conversation"
+        CELEBRATION = "celebration", _("Celebration")
+        PROBLEM = "problem", _("Problem")
+        DECISION = "decision", _("Decision")
+        QUESTION = "question", _("Question")
+        HIGH_PERFORMERS = "high_performers", _("High performers")
+        CRITICAL_CONVERSATION = "critical_conversation", _("Critical conversation")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     pair = models.ForeignKey(CheckInPair, on_delete=models.CASCADE, related_name="agenda_items")
@@ -330,7 +341,7 @@ class AgendaItem(models.Model):
 
     def resolve(self, *, at: CheckIn) -> None:
         if self.resolved_at is not None:
-            raise ValidationError("This item is already resolved.")
+            raise ValidationError(gettext("This item is already resolved."))
         self.resolved_at = timezone.now()
         self.resolved_in = at
 
@@ -340,14 +351,14 @@ class AgendaItem(models.Model):
 
 
 PROMPTS = {
-    AgendaItem.Kind.CELEBRATION: "What went well since we last met? Who should hear about it?",
-    AgendaItem.Kind.PROBLEM: "What is in the way, and what have you tried so far?",
-    AgendaItem.Kind.DECISION: "What needs deciding, by whom, and who should be asked first?",
-    AgendaItem.Kind.QUESTION: "What would you like a second opinion on?",
-    AgendaItem.Kind.HIGH_PERFORMERS: (
+    AgendaItem.Kind.CELEBRATION: _("What went well since we last met? Who should hear about it?"),
+    AgendaItem.Kind.PROBLEM: _("What is in the way, and what have you tried so far?"),
+    AgendaItem.Kind.DECISION: _("What needs deciding, by whom, and who should be asked first?"),
+    AgendaItem.Kind.QUESTION: _("What would you like a second opinion on?"),
+    AgendaItem.Kind.HIGH_PERFORMERS: _(
         "How are you re-recruiting your high performers? How do you know they are satisfied?"
     ),
-    AgendaItem.Kind.CRITICAL_CONVERSATION: (
+    AgendaItem.Kind.CRITICAL_CONVERSATION: _(
         "Which hard conversation is due, with whom, and how will you prepare for it?"
     ),
 }
@@ -416,9 +427,9 @@ class Problem(models.Model):
 class ReminderKind(models.TextChoices):
     """The reminders about a meeting; each goes to a person once (notifications' `key`)."""
 
-    BEFORE_48H = "before_48h", "Two days before"
-    BEFORE_2H = "before_2h", "2 hours before"
-    NOTES_NUDGE = "notes_nudge", "Notes nudge"
+    BEFORE_48H = "before_48h", _("Two days before")
+    BEFORE_2H = "before_2h", _("2 hours before")
+    NOTES_NUDGE = "notes_nudge", _("Notes nudge")
 
 
 def new_feed_token() -> str:

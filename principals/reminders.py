@@ -12,6 +12,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from districts.models import District, User
 from districts.models.core import REMINDER_DAYS_MAX
@@ -113,23 +114,30 @@ def reminder_text(due: Due, recipient: User) -> tuple[str, str]:
     other = pair.principal if recipient.pk == pair.supervisor_id else pair.supervisor
     when = time_label(check_in.scheduled_at, pair.district.timezone)
     if due.kind == ReminderKind.NOTES_NUDGE:
-        subject = f"Your notes on the check-in with {other.name}"
-        body = (
-            f"You met {other.name} ({pair.school.name}) on {when}. "
+        subject = _("Your notes on the check-in with %(name)s") % {"name": other.name}
+        body = _(
+            "You met %(name)s (%(school)s) on %(when)s. "
             "Write down what you heard and what you agreed while it is fresh; "
             "your private notes are yours alone."
-        )
+        ) % {"name": other.name, "school": pair.school.name, "when": when}
         return subject, body
     days = pair.district.reminder_days_before
-    soon = (
-        "in two hours"
-        if due.kind == ReminderKind.BEFORE_2H
-        else ("tomorrow" if days == 1 else f"in {days} days")
-    )
-    subject = f"Check-in with {other.name} {soon}"
-    body = f"Your check-in with {other.name} ({pair.school.name}) is on {when}. " + _(
-        "Open the meeting to read its agenda and add what matters to you."
-    )
+    if due.kind == ReminderKind.BEFORE_2H:
+        subject = _("Check-in with %(name)s in two hours") % {"name": other.name}
+    elif days == 1:
+        subject = _("Check-in with %(name)s tomorrow") % {"name": other.name}
+    else:
+        subject = ngettext(
+            "Check-in with %(name)s in %(days)d day",
+            "Check-in with %(name)s in %(days)d days",
+            days,
+        ) % {"name": other.name, "days": days}
+    when_where = _("Your check-in with %(name)s (%(school)s) is on %(when)s.") % {
+        "name": other.name,
+        "school": pair.school.name,
+        "when": when,
+    }
+    body = when_where + " " + _("Open the meeting to read its agenda and add what matters to you.")
     return subject, body
 
 
@@ -169,6 +177,19 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[Notification
 
 
 # --- Pairs past their cadence ---------------------------------------------------------------
+
+
+def late_subject(names: list[str]) -> str:
+    """The first three names, and how many more."""
+    first = ", ".join(names[:3])
+    if len(names) <= 3:
+        return _("No check-in for a while with %(names)s") % {"names": first}
+    more = len(names) - 3
+    return ngettext(
+        "No check-in for a while with %(names)s and %(more)d more",
+        "No check-in for a while with %(names)s and %(more)d more",
+        more,
+    ) % {"names": first, "more": more}
 
 
 def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
@@ -212,11 +233,12 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
             notify(
                 recipients=[supervisor],
                 kind="principals.overdue",
-                subject=f"No check-in for a while with {', '.join(names[:3])}"
-                + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
-                body="These principals have not had a check-in within your agreed rhythm: "
-                + ", ".join(names)
-                + ". Find a time soon.",
+                subject=late_subject(names),
+                body=_(
+                    "These principals have not had a check-in within your agreed rhythm: "
+                    "%(names)s. Find a time soon."
+                )
+                % {"names": ", ".join(names)},
                 url=reverse("principals:index"),
             )
         except Exception:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from districts.bounds import check_date
 from districts.models import District, School, Theme, User
@@ -166,7 +167,7 @@ def school_break_create(
 
 def agenda_item_add(*, check_in: CheckIn, by: User, kind: str, text: str) -> AgendaItem:
     if check_in.status in (CheckIn.Status.RESCHEDULED, CheckIn.Status.MISSED):
-        raise ValidationError("Add items to the next meeting: this one did not take place.")
+        raise ValidationError(_("Add items to the next meeting: this one did not take place."))
     item = AgendaItem(
         district_id=check_in.district_id,
         pair_id=check_in.pair_id,
@@ -193,7 +194,7 @@ def action_item_add(
     *, check_in: CheckIn, owner: User, text: str, due_on: datetime.date | None
 ) -> ActionItem:
     if owner.pk not in (check_in.pair.supervisor_id, check_in.pair.principal_id):
-        raise ValidationError({"owner": "The owner is one of the two people in the meeting."})
+        raise ValidationError({"owner": _("The owner is one of the two people in the meeting.")})
     item = ActionItem(
         district_id=check_in.district_id,
         pair_id=check_in.pair_id,
@@ -242,7 +243,7 @@ def check_in_set_status(*, check_in: CheckIn, status: str) -> CheckIn:
     elif status == CheckIn.Status.MISSED:
         check_in.mark_missed()
     else:
-        raise ValidationError("Choose held or missed; to move a meeting, pick a new date.")
+        raise ValidationError(_("Choose held or missed; to move a meeting, pick a new date."))
     check_in.save(update_fields=["status", "updated_at"])
     if status == CheckIn.Status.HELD:
         CheckInPair.objects.filter(pk=check_in.pair_id).update(overdue_since=None)
@@ -255,7 +256,7 @@ def check_in_reschedule(
 ) -> CheckIn:
     """Move one meeting to another day: the old one stays as moved, the new one is a single event."""
     if check_in.status not in (CheckIn.Status.SCHEDULED, CheckIn.Status.MISSED):
-        raise ValidationError("Only a planned or missed meeting can be moved.")
+        raise ValidationError(_("Only a planned or missed meeting can be moved."))
     pair = check_in.pair
     try:
         check_date(on)
@@ -263,7 +264,7 @@ def check_in_reschedule(
         raise ValidationError({"on": error}) from None
     when = cadence.instant(on, at or pair.local_time, pair.district.timezone)
     if when <= timezone.now():
-        raise ValidationError({"on": "Pick a day and time that is still ahead."})
+        raise ValidationError({"on": _("Pick a day and time that is still ahead.")})
     moved = CheckIn(
         district_id=check_in.district_id,
         pair=pair,
@@ -276,16 +277,17 @@ def check_in_reschedule(
     try:
         moved.save()
     except IntegrityError:
-        raise ValidationError("This meeting was already moved.") from None
+        raise ValidationError(_("This meeting was already moved.")) from None
     # The agenda travels with the meeting.
     AgendaItem.objects.filter(check_in=check_in, resolved_at__isnull=True).update(check_in=moved)
     other = pair.principal if by.pk == pair.supervisor_id else pair.supervisor
     notify(
         recipients=[other],
         kind="principals.moved",
-        subject=f"Check-in moved to {time_label(moved.scheduled_at, pair.district.timezone)}",
-        body=f"{by.name} moved your check-in of "
-        f"{time_label(check_in.scheduled_at, pair.district.timezone)}.",
+        subject=_("Check-in moved to %(when)s")
+        % {"when": time_label(moved.scheduled_at, pair.district.timezone)},
+        body=_("%(name)s moved your check-in of %(when)s.")
+        % {"name": by.name, "when": time_label(check_in.scheduled_at, pair.district.timezone)},
         url=moved.get_absolute_url(),
     )
     return moved

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import dateformat, formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from districts.web import HtmxHttpRequest, render_page, url_for_each
@@ -41,14 +42,17 @@ def rounding_suggestions(check_in: CheckIn, agenda: list[dict]) -> list[dict]:
     on_agenda = {item["text"] for item in agenda}
     suggestions = []
     for follow_up in open_follow_ups(school_ids=[check_in.pair.school_id])[:5]:
-        text = f"Rounding follow-up: {follow_up.what} (due {follow_up.due_on:%b %-d})"
+        text = _("Rounding follow-up: %(what)s (due %(day)s)") % {
+            "what": follow_up.what,
+            "day": f"{follow_up.due_on:%b %-d}",
+        }
         if text not in on_agenda:
             suggestions.append(
                 {
                     "follow_up": follow_up,
                     "text": text,
-                    "about": f"{follow_up.get_status_display()} · {follow_up.owner.name}"
-                    f" · due {formats.date_format(follow_up.due_on)}",
+                    "about": f"{follow_up.get_status_display()} · {follow_up.owner.name} · "
+                    + _("due %(day)s") % {"day": formats.date_format(follow_up.due_on)},
                 }
             )
     return suggestions
@@ -63,11 +67,11 @@ def agenda_rows(check_in: CheckIn, items) -> list[dict]:
             "kind": item.kind,
             "kind_label": AgendaItem.Kind(item.kind).label,
             "text": item.text,
-            "added_by": item.added_by.name if item.added_by else "someone",
+            "added_by": item.added_by.name if item.added_by else _("someone"),
             "carried_from": (
                 ""
                 if item.check_in_id == check_in.pk
-                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M")
+                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M Y")
             ),
             "resolved": item.resolved,
             "resolve_url": resolve_url(item.pk),
@@ -245,7 +249,7 @@ def record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = RecordForm(request.POST, instance=check_in)
     if form.is_valid():
         services.check_in_record(check_in=check_in, **form.cleaned_data)
-        messages.success(request, "Notes saved.")
+        messages.success(request, _("Notes saved."))
         return redirect(check_in)
     check_in.refresh_from_db()
     return render_check_in(request, check_in, record_form=form)
@@ -262,7 +266,7 @@ def private_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         services.private_note_save(
             check_in=check_in, author=request.user, text=form.cleaned_data["text"]
         )
-        messages.success(request, "Your private note is saved.")
+        messages.success(request, _("Your private note is saved."))
         return redirect(check_in)
     return render_check_in(request, check_in, private_form=form)
 
@@ -291,7 +295,11 @@ def status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         check_in.refresh_from_db()
         return render_check_in(request, check_in, status_error=" ".join(error.messages))
-    messages.success(request, f"Marked as {check_in.get_status_display().lower()}.")
+    marked = {
+        CheckIn.Status.HELD: _("Marked as held."),
+        CheckIn.Status.MISSED: _("Marked as missed."),
+    }
+    messages.success(request, marked[check_in.status])
     return redirect(check_in)
 
 
@@ -317,6 +325,6 @@ def reschedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, "Meeting moved. Its open agenda moved with it.")
+            messages.success(request, _("Meeting moved. Its open agenda moved with it."))
             return redirect(moved)
     return render_check_in(request, check_in, reschedule_form=form)

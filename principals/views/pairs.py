@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from districts.access import visible_or_404
@@ -174,6 +175,6 @@ def pair_new(request: HtmxHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Check-ins planned for the coming weeks.")
+            messages.success(request, _("Check-ins planned for the coming weeks."))
             return redirect(pair)
     return render(request, "principals/pair_form.html", {"form": form})

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from districts.models import Theme
@@ -14,7 +16,11 @@ from .. import ics, selectors, services
 from ..forms import SchoolBreakForm
 from ..models import CalendarFeed, SchoolBreak
 
-EMERGING_PERIODS = {28: "4 weeks", 56: "8 weeks", 91: "a quarter"}
+EMERGING_PERIODS = {
+    28: gettext_lazy("4 weeks"),
+    56: gettext_lazy("8 weeks"),
+    91: gettext_lazy("a quarter"),
+}
 
 
 @login_required
@@ -29,7 +35,7 @@ def breaks(request: HtmxHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Break saved: no check-ins are planned inside it.")
+                messages.success(request, _("Break saved: no check-ins are planned inside it."))
                 return redirect("principals:breaks")
     school_breaks = SchoolBreak.objects.visible_to(request.user).order_by("-starts_on")
     return render(
@@ -70,10 +76,10 @@ def calendar(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(user=request.user)
-            messages.success(request, "The calendar address no longer works.")
+            messages.success(request, _("The calendar address no longer works."))
         else:
             services.calendar_feed_reset(user=request.user)
-            messages.success(request, "A new calendar address is ready; the old one stopped.")
+            messages.success(request, _("A new calendar address is ready; the old one stopped."))
         return redirect("principals:calendar")
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(

@@ -166,7 +166,7 @@ def test_agenda_items_show_who_added_them_and_where_they_came_from(
     following = make_check_in(timezone.now() + SOON)
     services.agenda_item_add(check_in=following, by=superintendent, kind="celebration", text="Art")
     body = client_for(principal).get(url(following)).content.decode()
-    assert "Bob Lindqvist · carried from 3 Mar" in body
+    assert "Bob Lindqvist · carried from 3 Mar 2026</span>" in body
     assert '<span class="tag kind-celebration">Celebration</span>' in body
     assert "Alice Okafor</span>" in body
 
