@@ -58,6 +58,13 @@ def rounding_suggestions(check_in: CheckIn, agenda: list[dict]) -> list[dict]:
     return suggestions
 
 
+def carried_from(check_in: CheckIn, item, zone) -> str:
+    """The day of the earlier meeting an open item comes from; empty for this meeting's own."""
+    if item.check_in_id == check_in.pk:
+        return ""
+    return dateformat.format(timezone.localtime(item.meeting_at, zone), "j M Y")
+
+
 def agenda_rows(check_in: CheckIn, items) -> list[dict]:
     """The meeting's agenda as the page shows it, each value worked out once here."""
     resolve_url = url_for_each("principals:agenda_resolve", check_in.pk)
@@ -68,11 +75,7 @@ def agenda_rows(check_in: CheckIn, items) -> list[dict]:
             "kind_label": AgendaItem.Kind(item.kind).label,
             "text": item.text,
             "added_by": item.added_by.name if item.added_by else _("someone"),
-            "carried_from": (
-                ""
-                if item.check_in_id == check_in.pk
-                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M Y")
-            ),
+            "carried_from": carried_from(check_in, item, zone),
             "resolved": item.resolved,
             "resolve_url": resolve_url(item.pk),
         }
@@ -89,11 +92,7 @@ def action_rows(check_in: CheckIn, items) -> list[dict]:
             "owner": item.owner.name,
             "due_on": item.due_on and formats.date_format(item.due_on),
             "late": item.is_late,
-            "from": (
-                ""
-                if item.check_in_id == check_in.pk
-                else dateformat.format(timezone.localtime(item.meeting_at, zone), "j M")
-            ),
+            "from": carried_from(check_in, item, zone),
             "done": item.done,
             "done_url": done_url(item.pk),
         }

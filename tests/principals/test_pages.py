@@ -162,11 +162,13 @@ def test_agenda_items_show_who_added_them_and_where_they_came_from(
 ):
     earlier = make_check_in(datetime.datetime(2026, 3, 3, 15, tzinfo=datetime.UTC))
     services.agenda_item_add(check_in=earlier, by=principal, kind="problem", text="Bus routes")
+    services.action_item_add(check_in=earlier, owner=principal, text="Call the depot", due_on=None)
     services.check_in_set_status(check_in=earlier, status="missed")
     following = make_check_in(timezone.now() + SOON)
     services.agenda_item_add(check_in=following, by=superintendent, kind="celebration", text="Art")
     body = client_for(principal).get(url(following)).content.decode()
     assert "Bob Lindqvist · carried from 3 Mar 2026</span>" in body
+    assert "Bob Lindqvist · from 3 Mar 2026</span>" in body
     assert '<span class="tag kind-celebration">Celebration</span>' in body
     assert "Alice Okafor</span>" in body
 
