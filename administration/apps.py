@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdministrationConfig(AppConfig):
     name = "administration"
-    verbose_name = "District administration"
+    verbose_name = _("District administration")

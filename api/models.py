@@ -8,6 +8,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, DistrictQuerySet, User
 
@@ -34,7 +35,7 @@ class ApiTokenQuerySet(DistrictQuerySet):
 class ApiToken(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What it is for, e.g. “weekly report”.")
+    name = models.CharField(max_length=100, help_text=_("What it is for, e.g. “weekly report”."))
     # The first characters of the token, shown in lists; the secret itself is never stored.
     shown = models.CharField(max_length=SHOWN_LENGTH)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -5,6 +5,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import tasks
 from .bounds import Bounded
@@ -22,8 +23,10 @@ class WordingForm(Bounded, forms.Form):
     """A dated wording of a living document, with an optional review date."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
-    adopted_on = forms.DateField(label="Adopted on", widget=DateInput)
-    review_on = forms.DateField(label="Due for review on", widget=DateInput, required=False)
+    adopted_on = forms.DateField(label=gettext_lazy("Adopted on"), widget=DateInput)
+    review_on = forms.DateField(
+        label=gettext_lazy("Due for review on"), widget=DateInput, required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -31,8 +34,11 @@ class WordingForm(Bounded, forms.Form):
         if adopted and review and review <= adopted:
             self.add_error(
                 "review_on",
-                f"The “{self.fields['review_on'].label}” date must come after the "
-                f"“{self.fields['adopted_on'].label}” date.",
+                _("The “%(review)s” date must come after the “%(adopted)s” date.")
+                % {
+                    "review": self.fields["review_on"].label,
+                    "adopted": self.fields["adopted_on"].label,
+                },
             )
         return data
 
@@ -41,14 +47,16 @@ class RevisionForm(WordingForm):
     participants = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="People who took part",
+        label=gettext_lazy("People who took part"),
         widget=MultiplePicker("staff", attrs={"size": 6}),
     )
     participants_note = forms.CharField(
-        label="Who else took part",
+        label=gettext_lazy("Who else took part"),
         required=False,
         max_length=300,
-        help_text="Groups outside the roster, for example “families at the spring meeting”.",
+        help_text=gettext_lazy(
+            "Groups outside the roster, for example “families at the spring meeting”."
+        ),
     )
 
     def __init__(self, *args, people, school: School | None = None, **kwargs):
@@ -61,19 +69,21 @@ class RevisionForm(WordingForm):
 
 
 class PrincipleForm(RevisionForm):
-    title = forms.CharField(max_length=120, help_text="A short name, for example “Students first”.")
+    title = forms.CharField(
+        max_length=120, help_text=gettext_lazy("A short name, for example “Students first”.")
+    )
     school = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
-        empty_label="Whole district",
+        empty_label=gettext_lazy("Whole district"),
         widget=Picker("schools"),
-        help_text="Choose a school to write a variation that holds only there.",
+        help_text=gettext_lazy("Choose a school to write a variation that holds only there."),
     )
     varies = forms.ModelChoiceField(
         queryset=GuidingPrinciple.objects.none(),
         required=False,
-        label="Varies the district principle",
-        empty_label="(a new principle)",
+        label=gettext_lazy("Varies the district principle"),
+        empty_label=gettext_lazy("(a new principle)"),
     )
     field_order = ["title", "school", "varies", "text"]
 
@@ -83,18 +93,20 @@ class PrincipleForm(RevisionForm):
         self.fields["varies"].queryset = GuidingPrinciple.objects.filter(
             district=district, school__isnull=True, retired_on__isnull=True
         )
-        self.fields["text"].label = "The principle in full"
+        self.fields["text"].label = _("The principle in full")
 
     def clean(self):
         data = super().clean()
         if data.get("varies") and not data.get("school"):
-            self.add_error("school", "A variation belongs to a school: choose which one.")
+            self.add_error("school", _("A variation belongs to a school: choose which one."))
         return data
 
 
 class CodeOfCooperationForm(WordingForm):
     class_name = forms.CharField(
-        label="Class", max_length=120, help_text="For example “Grade 4, room 12”."
+        label=gettext_lazy("Class"),
+        max_length=120,
+        help_text=gettext_lazy("For example “Grade 4, room 12”."),
     )
     school = forms.ModelChoiceField(queryset=School.objects.none(), widget=Picker("schools"))
     field_order = ["class_name", "school", "text", "adopted_on", "review_on"]
@@ -102,29 +114,27 @@ class CodeOfCooperationForm(WordingForm):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        self.fields["text"].label = "Our agreement"
-        self.fields[
-            "text"
-        ].help_text = (
+        self.fields["text"].label = _("Our agreement")
+        self.fields["text"].help_text = _(
             "How we treat each other, how we decide together, what we do when it goes wrong."
         )
-        self.fields["adopted_on"].label = "Agreed on"
-        self.fields["review_on"].label = "Revisit on"
+        self.fields["adopted_on"].label = _("Agreed on")
+        self.fields["review_on"].label = _("Revisit on")
 
 
 class PeopleFilterForm(Bounded, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     role = forms.ChoiceField(required=False)
     school = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
-        empty_label="All schools",
+        empty_label=gettext_lazy("All schools"),
         widget=Picker("schools"),
     )
 
     def __init__(self, *args, roles, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "All roles"), *roles]
+        self.fields["role"].choices = [("", _("All roles")), *roles]
         self.fields["school"].queryset = schools
 
 

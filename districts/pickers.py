@@ -23,6 +23,8 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .bounds import as_id, query_text
 from .models import STAFF_ROLES, LeadershipTeam, School, User
@@ -35,7 +37,7 @@ FIELD_NAME = re.compile(r"^[\w-]{1,80}$")
 
 def labelled(name: str, title: str = "") -> str:
     """A person's name with the title that tells two people of the same name apart."""
-    name = name or "(no name)"
+    name = name or _("(no name)")
     return f"{name} ({title})" if title else name
 
 
@@ -50,7 +52,7 @@ class Source:
     # Read as plain values: a model instance per row would cost more than the whole picker.
     columns: tuple[str, ...] = ("name",)
     label: Callable = str  # (*columns) -> the text next to the radio
-    noun: str = "a name"
+    placeholder: str = gettext_lazy("Type a name to find more")
 
     def read(self, queryset: QuerySet) -> QuerySet:
         """(pk, label) rows."""
@@ -91,10 +93,22 @@ def _people_by_name(queryset, text):
 
 
 SOURCES = {
-    "schools": Source(_schools, _by_name, noun="a school"),
-    "teams": Source(_teams, _by_name, noun="a team"),
-    "people": Source(_people, _people_by_name, ("name", "title"), labelled, "a name or title"),
-    "staff": Source(_staff, _people_by_name, ("name", "title"), labelled, "a name or title"),
+    "schools": Source(_schools, _by_name, placeholder=gettext_lazy("Type a school to find more")),
+    "teams": Source(_teams, _by_name, placeholder=gettext_lazy("Type a team to find more")),
+    "people": Source(
+        _people,
+        _people_by_name,
+        ("name", "title"),
+        labelled,
+        gettext_lazy("Type a name or title to find more"),
+    ),
+    "staff": Source(
+        _staff,
+        _people_by_name,
+        ("name", "title"),
+        labelled,
+        gettext_lazy("Type a name or title to find more"),
+    ),
 }
 
 
@@ -122,9 +136,19 @@ def found_html(name: str, rows, more: bool, text: str, *, multiple: bool):
     if not text.strip():
         return ""
     if not rows:
-        return format_html('<p class="meta">Nothing matches “{}”.</p>', text.strip())
+        return format_html(
+            '<p class="meta">{}</p>', _("Nothing matches “%(text)s”.") % {"text": text.strip()}
+        )
     note = (
-        format_html('<p class="meta">The first {} matches: type more to narrow.</p>', len(rows))
+        format_html(
+            '<p class="meta">{}</p>',
+            ngettext(
+                "The first %(count)d match: type more to narrow.",
+                "The first %(count)d matches: type more to narrow.",
+                len(rows),
+            )
+            % {"count": len(rows)},
+        )
         if more
         else ""
     )
@@ -231,7 +255,7 @@ class Picker(forms.Select):
         return format_html(
             '<div class="picker">'
             '<input type="search" id="{}" name="{}_find" value="{}" autocomplete="off"'
-            ' placeholder="Type {} to find more" aria-controls="{}"'
+            ' placeholder="{}" aria-controls="{}"'
             ' hx-get="{}" hx-trigger="input changed delay:250ms, search"'
             ' hx-target="#{}" hx-swap="innerHTML" hx-push-url="false" hx-sync="this:replace">'
             '<div class="picker-choices">{}{}<div id="{}" class="picker-found" aria-live="polite">'
@@ -239,7 +263,7 @@ class Picker(forms.Select):
             field_id,
             name,
             self.find_text,
-            source.noun,
+            source.placeholder,
             found_id,
             url,
             found_id,

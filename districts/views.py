@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import pickers, services
@@ -31,6 +32,28 @@ from .models import (
     memberships_of,
 )
 from .web import HtmxHttpRequest, counted_page, cursor_page, render_page
+
+# How many of each role a school has, as a phrase: each language plurals its own way.
+ROLE_COUNTS = {
+    Role.SUPERINTENDENT: ngettext_lazy(
+        "%(count)d superintendent", "%(count)d superintendents", "count"
+    ),
+    Role.DISTRICT_LEADER: ngettext_lazy(
+        "%(count)d district leader", "%(count)d district leaders", "count"
+    ),
+    Role.PRINCIPAL: ngettext_lazy("%(count)d principal", "%(count)d principals", "count"),
+    Role.TEACHER_LEADER: ngettext_lazy(
+        "%(count)d teacher leader", "%(count)d teacher leaders", "count"
+    ),
+    Role.TEACHER: ngettext_lazy("%(count)d teacher", "%(count)d teachers", "count"),
+    Role.STAFF: ngettext_lazy("%(count)d staff member", "%(count)d staff members", "count"),
+    Role.STUDENT: ngettext_lazy("%(count)d student", "%(count)d students", "count"),
+    Role.FAMILY: ngettext_lazy("%(count)d family member", "%(count)d family members", "count"),
+    Role.COMMUNITY: ngettext_lazy(
+        "%(count)d community member", "%(count)d community members", "count"
+    ),
+    Role.BOARD_MEMBER: ngettext_lazy("%(count)d board member", "%(count)d board members", "count"),
+}
 
 
 def revision_history(revisions):
@@ -74,7 +97,9 @@ def school_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "school": school,
             "leaders": leaders,
             "role_counts": [
-                (Role(role).label, counts[role]) for role in Role.values if role in counts
+                ROLE_COUNTS[role] % {"count": counts[role]}
+                for role in Role.values
+                if role in counts
             ],
             "teams": teams,
             "purpose": purpose,
@@ -242,7 +267,7 @@ def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> Ht
             district=request.user.district, school=school, by=request.user, **form.cleaned_data
         )
         messages.success(
-            request, "The new wording is adopted; the earlier one stays in the history."
+            request, _("The new wording is adopted; the earlier one stays in the history.")
         )
         return (
             redirect("districts:school_purpose", school.pk)
@@ -272,14 +297,19 @@ def principle_create(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         if data["school"] is None and not user.is_district_leader:
-            form.add_error("school", "Principals add principles for their own school: choose it.")
+            form.add_error(
+                "school", _("Principals add principles for their own school: choose it.")
+            )
         else:
             try:
                 principle = services.principle_create(district=user.district, by=user, **data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"“{principle.title}” is now a guiding principle.")
+                messages.success(
+                    request,
+                    _("“%(title)s” is now a guiding principle.") % {"title": principle.title},
+                )
                 return redirect("districts:principle", principle.pk)
     return render(request, "districts/principle_form.html", {"form": form})
 
@@ -301,7 +331,7 @@ def principle_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=principle, by=request.user, **form.cleaned_data)
             messages.success(
-                request, "The new wording is adopted; the earlier one stays in the history."
+                request, _("The new wording is adopted; the earlier one stays in the history.")
             )
             return redirect("districts:principle", principle.pk)
     elif request.method == "POST":
@@ -347,7 +377,10 @@ def code_create(request: HtmxHttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         code = services.code_create(teacher=request.user, **form.cleaned_data)
-        messages.success(request, f"Saved the code of cooperation for {code.class_name}.")
+        messages.success(
+            request,
+            _("Saved the code of cooperation for %(class)s.") % {"class": code.class_name},
+        )
         return redirect(code)
     return render(request, "districts/code_form.html", {"form": form})
 
@@ -365,10 +398,10 @@ def code_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_edit_code(request.user, code):
         form = next_revision_form(request, code, code.school)
-        form.fields["text"].label = "Our agreement"
+        form.fields["text"].label = _("Our agreement")
         if request.method == "POST" and form.is_valid():
             services.revision_add(document=code, by=request.user, **form.cleaned_data)
-            messages.success(request, "Saved the new version; the earlier ones stay below.")
+            messages.success(request, _("Saved the new version; the earlier ones stay below."))
             return redirect(code)
     elif request.method == "POST":
         raise Http404

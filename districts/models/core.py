@@ -12,11 +12,16 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(f"{value!r} is not a time zone; use a name such as America/Chicago.")
+        raise ValidationError(
+            gettext("%(value)r is not a time zone; use a name such as America/Chicago.")
+            % {"value": value}
+        )
 
 
 def validate_group_targets(value) -> None:
@@ -25,7 +30,9 @@ def validate_group_targets(value) -> None:
         isinstance(key, str) and type(days) is int and 1 <= days <= 365
         for key, days in value.items()
     ):
-        raise ValidationError('Give whole days from 1 to 365 per role group: {"cook": 21}.')
+        raise ValidationError(
+            gettext('Give whole days from 1 to 365 per role group: {"cook": 21}.')
+        )
 
 
 REMINDER_DAYS_MAX = 7
@@ -37,19 +44,19 @@ class District(models.Model):
     timezone = models.CharField(
         max_length=64, default="America/Chicago", validators=[validate_timezone]
     )
-    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+    sourced_id = models.CharField(_("OneRoster sourcedId"), max_length=255, blank=True)
     invite_students_and_families = models.BooleanField(
-        "students and families may be invited",
+        _("students and families may be invited"),
         default=False,
-        help_text="Off: only staff and community members get invitations to sign in.",
+        help_text=_("Off: only staff and community members get invitations to sign in."),
     )
     require_sso_for_staff = models.BooleanField(
-        "staff sign in with single sign-on only",
+        _("staff sign in with single sign-on only"),
         default=False,
-        help_text="On: staff cannot sign in with a password or accept a password invitation.",
+        help_text=_("On: staff cannot sign in with a password or accept a password invitation."),
     )
     coverage_target_days = models.PositiveSmallIntegerField(
-        "visit every school at least every (days)",
+        _("visit every school at least every (days)"),
         default=42,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
@@ -58,26 +65,29 @@ class District(models.Model):
         default=dict, blank=True, validators=[validate_group_targets]
     )
     reminder_days_before = models.PositiveSmallIntegerField(
-        "check-in reminders, days before",
+        _("check-in reminders, days before"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(REMINDER_DAYS_MAX)],
-        help_text="Reminders go out this many days ahead, at the check-in's time of day.",
+        help_text=_("Reminders go out this many days ahead, at the check-in's time of day."),
     )
     digest_hour = models.PositiveSmallIntegerField(
-        "daily digest hour",
+        _("daily digest hour"),
         default=6,
         validators=[MaxValueValidator(23)],
-        help_text="The hour (0–23, the district's time) the daily e-mail digest goes out.",
+        help_text=_("The hour (0–23, the district's time) the daily e-mail digest goes out."),
     )
     # The district's local date of its last digest run: claimed so that a day has one run.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class RoundingVisitors(models.TextChoices):
-        LEADERS = "leaders", "District leaders only"
-        LEADERS_AND_PRINCIPALS = "principals", "District leaders, and principals at their schools"
+        LEADERS = "leaders", _("District leaders only")
+        LEADERS_AND_PRINCIPALS = (
+            "principals",
+            _("District leaders, and principals at their schools"),
+        )
 
     rounding_visitors = models.CharField(
-        "who may log rounding visits",
+        _("who may log rounding visits"),
         max_length=20,
         choices=RoundingVisitors.choices,
         default=RoundingVisitors.LEADERS,
@@ -119,16 +129,16 @@ class DistrictQuerySet(models.QuerySet):
 
 class School(models.Model):
     class Level(models.TextChoices):
-        ELEMENTARY = "elementary", "Elementary"
-        MIDDLE = "middle", "Middle"
-        HIGH = "high", "High"
-        K8 = "k8", "K–8"
-        OTHER = "other", "Other"
+        ELEMENTARY = "elementary", _("Elementary")
+        MIDDLE = "middle", _("Middle")
+        HIGH = "high", _("High")
+        K8 = "k8", _("K–8")
+        OTHER = "other", _("Other")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="schools")
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.OTHER)
-    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+    sourced_id = models.CharField(_("OneRoster sourcedId"), max_length=255, blank=True)
 
     objects = DistrictQuerySet.as_manager()
 
@@ -151,16 +161,16 @@ class School(models.Model):
 
 
 class Role(models.TextChoices):
-    SUPERINTENDENT = "superintendent", "Superintendent"
-    DISTRICT_LEADER = "district_leader", "District leader"
-    PRINCIPAL = "principal", "Principal"
-    TEACHER_LEADER = "teacher_leader", "Teacher leader"
-    TEACHER = "teacher", "Teacher"
-    STAFF = "staff", "Staff"
-    STUDENT = "student", "Student"
-    FAMILY = "family", "Family"
-    COMMUNITY = "community", "Community member"
-    BOARD_MEMBER = "board_member", "Board member"
+    SUPERINTENDENT = "superintendent", _("Superintendent")
+    DISTRICT_LEADER = "district_leader", _("District leader")
+    PRINCIPAL = "principal", _("Principal")
+    TEACHER_LEADER = "teacher_leader", _("Teacher leader")
+    TEACHER = "teacher", _("Teacher")
+    STAFF = "staff", _("Staff")
+    STUDENT = "student", _("Student")
+    FAMILY = "family", _("Family")
+    COMMUNITY = "community", _("Community member")
+    BOARD_MEMBER = "board_member", _("Board member")
 
 
 DISTRICT_LEADER_ROLES = frozenset({Role.SUPERINTENDENT, Role.DISTRICT_LEADER})
@@ -227,20 +237,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
     title = models.CharField(
-        max_length=120, blank=True, help_text="For example cook, new teacher, counselor."
+        max_length=120, blank=True, help_text=_("For example cook, new teacher, counselor.")
     )
     schools = models.ManyToManyField(School, blank=True, related_name="people")
-    sourced_id = models.CharField("OneRoster sourcedId", max_length=255, blank=True)
+    sourced_id = models.CharField(_("OneRoster sourcedId"), max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField("admin site access", default=False)
+    is_staff = models.BooleanField(_("admin site access"), default=False)
     is_district_admin = models.BooleanField(
-        "district administrator",
+        _("district administrator"),
         default=False,
-        help_text="Runs the district in Roundtable: people, invitations, schools, teams, settings.",
+        help_text=_(
+            "Runs the district in Roundtable: people, invitations, schools, teams, settings."
+        ),
     )
     # Set when a roster import no longer lists the person: they are deactivated and shown as
     # "left", and come back (cleared, active again) when a later import lists them.
-    left_roster_at = models.DateTimeField("left the roster", null=True, blank=True)
+    left_roster_at = models.DateTimeField(_("left the roster"), null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

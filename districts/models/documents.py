@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .core import District, DistrictQuerySet, Role, School, User
 
@@ -54,13 +55,15 @@ class RevisedDocument(models.Model):
 class Revision(models.Model):
     text = models.TextField()
     adopted_on = models.DateField(default=datetime.date.today)
-    review_on = models.DateField("due for review on", null=True, blank=True)
+    review_on = models.DateField(_("due for review on"), null=True, blank=True)
     participants = models.ManyToManyField(User, blank=True, related_name="+")
     participants_note = models.CharField(
-        "who else took part",
+        _("who else took part"),
         max_length=300,
         blank=True,
-        help_text="Groups that are not in the roster, e.g. “grade 5 families at the spring meeting”.",
+        help_text=_(
+            "Groups that are not in the roster, e.g. “grade 5 families at the spring meeting”."
+        ),
     )
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,7 +75,7 @@ class Revision(models.Model):
     def clean(self):
         if self.review_on and self.adopted_on and self.review_on <= self.adopted_on:
             raise ValidationError(
-                {"review_on": "The review date must come after the adoption date."}
+                {"review_on": _("The review date must come after the adoption date.")}
             )
 
     @property
@@ -124,7 +127,7 @@ class GuidingPrinciple(RevisedDocument):
         null=True,
         blank=True,
         related_name="variations",
-        help_text="The district principle this school's wording varies.",
+        help_text=_("The district principle this school's wording varies."),
     )
     title = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(default=0)
@@ -149,9 +152,9 @@ class GuidingPrinciple(RevisedDocument):
     def clean(self):
         if self.varies_id:
             if self.school_id is None:
-                raise ValidationError("Only a school's principle can vary a district principle.")
+                raise ValidationError(_("Only a school's principle can vary a district principle."))
             if self.varies.school_id is not None:
-                raise ValidationError("A variation must vary a district-wide principle.")
+                raise ValidationError(_("A variation must vary a district-wide principle."))
 
 
 class GuidingPrincipleRevision(Revision):
@@ -183,7 +186,7 @@ class CodeOfCooperation(RevisedDocument):
     teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="codes")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="codes")
     class_name = models.CharField(
-        "class", max_length=120, help_text="For example “Grade 4, room 12”."
+        _("class"), max_length=120, help_text=_("For example “Grade 4, room 12”.")
     )
 
     objects = CodeOfCooperationQuerySet.as_manager()

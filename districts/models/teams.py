@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import CharField, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .core import District, DistrictQuerySet, School, User
 
@@ -47,10 +48,10 @@ class TeamMembershipQuerySet(models.QuerySet):
 
 class TeamMembership(models.Model):
     class TeamRole(models.TextChoices):
-        LEAD = "lead", "Lead"
-        FACILITATOR = "facilitator", "Facilitator"
-        MEMBER = "member", "Member"
-        INTEGRITY_STEWARD = "integrity_steward", "Integrity steward"
+        LEAD = "lead", _("Lead")
+        FACILITATOR = "facilitator", _("Facilitator")
+        MEMBER = "member", _("Member")
+        INTEGRITY_STEWARD = "integrity_steward", _("Integrity steward")
 
     team = models.ForeignKey(LeadershipTeam, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
@@ -66,13 +67,13 @@ class TeamMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
-                violation_error_message="A member cannot leave before they joined.",
+                violation_error_message=_("A member cannot leave before they joined."),
             ),
             models.UniqueConstraint(
                 fields=["team", "user"],
                 condition=Q(left_on__isnull=True),
                 name="membership_one_current_per_person",
-                violation_error_message="This person is already on the team.",
+                violation_error_message=_("This person is already on the team."),
             ),
         ]
 
@@ -81,7 +82,7 @@ class TeamMembership(models.Model):
 
     def clean(self):
         if self.team_id and self.user_id and self.team.district_id != self.user.district_id:
-            raise ValidationError("Team members must belong to the team's district.")
+            raise ValidationError(_("Team members must belong to the team's district."))
 
 
 @dataclass(frozen=True)
