@@ -93,7 +93,12 @@ def test_htmx_is_served_from_our_own_static_files(client):
 
 def test_health_check_answers(client):
     response = client.get(reverse("healthz"))
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "cache": "in-process",
+    }
 
 
 def test_password_reset_answers_alike_for_known_and_unknown_addresses_without_reading_the_roster(
