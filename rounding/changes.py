@@ -108,7 +108,7 @@ def visit_edit(*, visit: RoundingVisit, by: User, date: datetime.date, purpose: 
         by=by,
         school_id=visit.school_id,
         visit_id=visit.pk,
-        what=f"Visit to {visit.school.name}",
+        what=_("Visit to %(school)s") % {"school": visit.school.name},
     )
     _apply(visit, {"date": date, "purpose": purpose.strip()})
     early = FollowUp.objects.filter(
@@ -142,7 +142,8 @@ def visit_remove(*, visit: RoundingVisit, by: User) -> None:
         by=by,
         school_id=visit.school_id,
         visit_id=visit.pk,
-        what=f"Visit to {visit.school.name} on {visit.date.isoformat()}",
+        what=_("Visit to %(school)s on %(date)s")
+        % {"school": visit.school.name, "date": visit.date.isoformat()},
     )
     school_id = visit.school_id
     visit.delete()

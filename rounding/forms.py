@@ -24,8 +24,10 @@ def prompt(label: str, help_text: str = "") -> forms.CharField:
 
 
 class VisitForm(Bounded, forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.none(), widget=Picker("schools"))
-    date = forms.DateField(widget=DateInput)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), widget=Picker("schools")
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput)
     visitors = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -34,6 +36,7 @@ class VisitForm(Bounded, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     purpose = forms.CharField(
+        label=_("Purpose"),
         max_length=300,
         required=False,
         help_text=_("For example “meet the kitchen team and the new teachers”."),
@@ -60,8 +63,8 @@ class VisitForm(Bounded, forms.Form):
 
 
 class VisitEditForm(Bounded, forms.Form):
-    date = forms.DateField(widget=DateInput)
-    purpose = forms.CharField(max_length=300, required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
 
     def clean_date(self):
         return VisitForm.clean_date(self)
@@ -99,6 +102,7 @@ class ConversationForm(Bounded, forms.Form):
     concerns = prompt(_("What gets in the way?"))
     ideas = prompt(_("What could we do better?"))
     themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -139,7 +143,9 @@ class FollowUpForm(Bounded, forms.Form):
         required=False,
         help_text=_("The concern in general words, without names."),
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), widget=Picker("staff"))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), widget=Picker("staff")
+    )
     due_on = forms.DateField(label=_("Due date"), widget=DateInput)
 
     def __init__(self, *args, district_id: int, **kwargs):
@@ -151,6 +157,7 @@ class FollowUpForm(Bounded, forms.Form):
 
 class StatusForm(Bounded, forms.Form):
     status = forms.ChoiceField(
+        label=_("Status"),
         choices=[
             (FollowUp.Status.GREEN, _("Green: done")),
             (FollowUp.Status.YELLOW, _("Yellow: in progress")),
@@ -160,6 +167,7 @@ class StatusForm(Bounded, forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -149,7 +149,7 @@ class RoundingVisit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Visit to {self.school} on {self.date}"
+        return _("Visit to %(school)s on %(date)s") % {"school": self.school, "date": self.date}
 
     def get_absolute_url(self) -> str:
         return reverse("rounding:visit", args=[self.pk])
@@ -188,7 +188,7 @@ class SchoolCoverage(models.Model):
         indexes = [models.Index(fields=["district", "last_visit"])]
 
     def __str__(self) -> str:
-        return f"Coverage of {self.school_id}"
+        return _("Coverage of %(school)s") % {"school": self.school_id}
 
     def last_met_on(self, group: str) -> datetime.date | None:
         date = self.last_met.get(group)
@@ -246,7 +246,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Conversation with {self.display_name}"
+        return _("Conversation with %(name)s") % {"name": self.display_name}
 
     @property
     def display_name(self) -> str:
@@ -308,7 +308,7 @@ class Celebration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Celebrating {self.who}"
+        return _("Celebrating %(name)s") % {"name": self.who}
 
     @property
     def who(self) -> str:

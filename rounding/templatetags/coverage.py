@@ -21,7 +21,7 @@ def coverage_cells(groups, targets) -> str:
 
 def _days() -> str:
     """Days since, short ("12 d"): translated once a row, not once a cell."""
-    return pgettext("days since, short", "%(days)d d")
+    return pgettext("days since, short", "%(days)s d")
 
 
 def _cell(days: int | None, target: int, short: str) -> str:
