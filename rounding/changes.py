@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from districts.models import School, User
 from notifications.services import notify
@@ -67,11 +68,11 @@ def conversation_edit(*, conversation: Conversation, by: User, **data) -> Conver
     )
     person = data.get("person")
     if person is not None and person.district_id != conversation.district_id:
-        raise ValidationError("This person is not in the district's roster.")
+        raise ValidationError(_("This person is not in the district's roster."))
     if person is not None:
         data["name"] = ""
     elif not data.get("name", "").strip():
-        raise ValidationError("Pick someone from the roster or write their name.")
+        raise ValidationError(_("Pick someone from the roster or write their name."))
     if not data.get("role_group"):
         data["role_group"] = conversation.role_group
     themes = [t for t in data.pop("themes", []) if t.district_id == conversation.district_id]
@@ -107,7 +108,7 @@ def visit_edit(*, visit: RoundingVisit, by: User, date: datetime.date, purpose: 
         by=by,
         school_id=visit.school_id,
         visit_id=visit.pk,
-        what=f"Visit to {visit.school.name}",
+        what=_("Visit to %(school)s") % {"school": visit.school.name},
     )
     _apply(visit, {"date": date, "purpose": purpose.strip()})
     early = FollowUp.objects.filter(
@@ -115,7 +116,7 @@ def visit_edit(*, visit: RoundingVisit, by: User, date: datetime.date, purpose: 
     )
     if early.exists():
         raise ValidationError(
-            {"date": "A follow-up of this visit would then be due before the visit."}
+            {"date": _("A follow-up of this visit would then be due before the visit.")}
         )
     visit.save(update_fields=["date", "purpose"])
     coverage_recount(school_ids=[visit.school_id])
@@ -141,7 +142,8 @@ def visit_remove(*, visit: RoundingVisit, by: User) -> None:
         by=by,
         school_id=visit.school_id,
         visit_id=visit.pk,
-        what=f"Visit to {visit.school.name} on {visit.date.isoformat()}",
+        what=_("Visit to %(school)s on %(date)s")
+        % {"school": visit.school.name, "date": visit.date.isoformat()},
     )
     school_id = visit.school_id
     visit.delete()
@@ -161,7 +163,7 @@ def celebration_edit(*, celebration: Celebration, by: User, **data) -> None:
     )
     person = data.get("person")
     if person is not None and person.district_id != celebration.district_id:
-        raise ValidationError("This person is not in the district's roster.")
+        raise ValidationError(_("This person is not in the district's roster."))
     if person is not None:
         data["name"] = ""
     _apply(celebration, data, exclude=["district", "school", "visit", "person"])
@@ -194,7 +196,7 @@ def _visit_of(follow_up: FollowUp):
 def follow_up_edit(*, follow_up: FollowUp, by: User, **data) -> None:
     owner = data.get("owner")
     if owner is not None and owner.district_id != follow_up.district_id:
-        raise ValidationError({"owner": "The owner must work in this district."})
+        raise ValidationError({"owner": _("The owner must work in this district.")})
     _record(
         follow_up,
         kind="follow_up",
@@ -225,7 +227,8 @@ def follow_up_remove(*, follow_up: FollowUp, by: User) -> None:
         notify(
             recipients=[follow_up.owner],
             kind="rounding.follow_up",
-            subject=f"A rounding follow-up at {school.name} was removed: {follow_up.what}",
-            body=f"{by.name} removed it; it is no longer yours to track.",
+            subject=_("A rounding follow-up at %(school)s was removed: %(what)s")
+            % {"school": school.name, "what": follow_up.what},
+            body=_("%(name)s removed it; it is no longer yours to track.") % {"name": by.name},
             url=reverse("rounding:school", args=[school.pk]),
         )

@@ -24,19 +24,22 @@ def prompt(label: str, help_text: str = "") -> forms.CharField:
 
 
 class VisitForm(Bounded, forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.none(), widget=Picker("schools"))
-    date = forms.DateField(widget=DateInput)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), widget=Picker("schools")
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput)
     visitors = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Who else is visiting",
-        help_text="You are always one of the visitors.",
+        label=_("Who else is visiting"),
+        help_text=_("You are always one of the visitors."),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     purpose = forms.CharField(
+        label=_("Purpose"),
         max_length=300,
         required=False,
-        help_text="For example “meet the kitchen team and the new teachers”.",
+        help_text=_("For example “meet the kitchen team and the new teachers”."),
     )
 
     def __init__(self, *args, district_id: int, schools=None, **kwargs):
@@ -60,8 +63,8 @@ class VisitForm(Bounded, forms.Form):
 
 
 class VisitEditForm(Bounded, forms.Form):
-    date = forms.DateField(widget=DateInput)
-    purpose = forms.CharField(max_length=300, required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
 
     def clean_date(self):
         return VisitForm.clean_date(self)
@@ -80,25 +83,26 @@ class ConversationForm(Bounded, forms.Form):
     person = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Who (from the roster)",
-        empty_label="— not in the roster —",
+        label=_("Who (from the roster)"),
+        empty_label=_("— not in the roster —"),
     )
     name = forms.CharField(
         max_length=200,
         required=False,
-        label="Or their name",
-        help_text="When they are not in the roster. A first name is enough for a student.",
+        label=_("Or their name"),
+        help_text=_("When they are not in the roster. A first name is enough for a student."),
     )
     role_group = forms.ChoiceField(
-        choices=[("", "— from the roster —"), *RoleGroup.choices],
+        choices=[("", _("— from the roster —")), *RoleGroup.choices],
         required=False,
-        label="Role",
+        label=_("Role"),
     )
-    working = prompt("What is working well?")
-    recognition = prompt("Anyone who deserves recognition?")
-    concerns = prompt("What gets in the way?")
-    ideas = prompt("What could we do better?")
+    working = prompt(_("What is working well?"))
+    recognition = prompt(_("Anyone who deserves recognition?"))
+    concerns = prompt(_("What gets in the way?"))
+    ideas = prompt(_("What could we do better?"))
     themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -109,7 +113,7 @@ class ConversationForm(Bounded, forms.Form):
         self.fields["person"].queryset = User.objects.filter(district_id=district_id)
         # Read `people` only when the picker is drawn: a valid POST never draws it.
         self.fields["person"].widget.choices = lambda: (
-            [("", "— not in the roster —")]
+            [("", _("— not in the roster —"))]
             + [(p.pk, f"{p.name}{f' ({p.title})' if p.title else ''}") for p in people]
         )
         self.fields["themes"].queryset = Theme.objects.filter(district_id=district_id)
@@ -118,29 +122,31 @@ class ConversationForm(Bounded, forms.Form):
         data = super().clean()
         if not data.get("person"):
             if not data.get("name", "").strip():
-                self.add_error("name", "Pick someone from the roster or write their name.")
+                self.add_error("name", _("Pick someone from the roster or write their name."))
             if not data.get("role_group"):
-                self.add_error("role_group", "Choose their role, for example cook or student.")
+                self.add_error("role_group", _("Choose their role, for example cook or student."))
         notes = [data.get(f, "") for f in ("working", "recognition", "concerns", "ideas")]
         if not any(n.strip() for n in notes):
-            raise forms.ValidationError("Write at least one thing you heard.")
+            raise forms.ValidationError(_("Write at least one thing you heard."))
         return data
 
 
 class FollowUpForm(Bounded, forms.Form):
     what = forms.CharField(
-        label="What we will do",
+        label=_("What we will do"),
         max_length=300,
-        help_text="Staff read this on the stoplight report: name nobody who raised it.",
+        help_text=_("Staff read this on the stoplight report: name nobody who raised it."),
     )
     heard = forms.CharField(
-        label="What we heard",
+        label=_("What we heard"),
         max_length=300,
         required=False,
-        help_text="The concern in general words, without names.",
+        help_text=_("The concern in general words, without names."),
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), widget=Picker("staff"))
-    due_on = forms.DateField(label="Due date", widget=DateInput)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), widget=Picker("staff")
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput)
 
     def __init__(self, *args, district_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,49 +157,51 @@ class FollowUpForm(Bounded, forms.Form):
 
 class StatusForm(Bounded, forms.Form):
     status = forms.ChoiceField(
+        label=_("Status"),
         choices=[
-            (FollowUp.Status.GREEN, "Green: done"),
-            (FollowUp.Status.YELLOW, "Yellow: in progress"),
-            (FollowUp.Status.RED, "Red: cannot do"),
-            (FollowUp.Status.NEW, "Not started"),
+            (FollowUp.Status.GREEN, _("Green: done")),
+            (FollowUp.Status.YELLOW, _("Yellow: in progress")),
+            (FollowUp.Status.RED, _("Red: cannot do")),
+            (FollowUp.Status.NEW, _("Not started")),
         ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required for red: staff see why it cannot be done.",
+        help_text=_("Required for red: staff see why it cannot be done."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("status") == FollowUp.Status.RED and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why it cannot be done.")
+            self.add_error("reason", _("Say why it cannot be done."))
         return data
 
 
 class CelebrationForm(Bounded, forms.Form):
     person = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Who (from the roster)"
+        queryset=User.objects.none(), required=False, label=_("Who (from the roster)")
     )
-    name = forms.CharField(max_length=200, required=False, label="Or their name")
+    name = forms.CharField(max_length=200, required=False, label=_("Or their name"))
     what = forms.CharField(
-        label="What to celebrate", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What to celebrate"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    shared = forms.BooleanField(label="Share on the school's page", required=False, initial=True)
+    shared = forms.BooleanField(label=_("Share on the school's page"), required=False, initial=True)
 
     def __init__(self, *args, district_id: int, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = User.objects.filter(district_id=district_id)
-        self.fields["person"].widget.choices = [("", "— not in the roster —")] + [
+        self.fields["person"].widget.choices = [("", _("— not in the roster —"))] + [
             (p.pk, p.name) for p in people
         ]
 
     def clean(self):
         data = super().clean()
         if not data.get("person") and not data.get("name", "").strip():
-            self.add_error("name", "Say who the celebration is for.")
+            self.add_error("name", _("Say who the celebration is for."))
         return data
 
 
@@ -201,11 +209,11 @@ class VisitFilterForm(Bounded, forms.Form):
     school = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
-        empty_label="All schools",
+        empty_label=_("All schools"),
         widget=Picker("schools"),
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput)
-    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, *args, district_id: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from districts.bounds import check_date
 from districts.models import STAFF_ROLES, District, DistrictQuerySet, Role, School, Theme, User
@@ -36,15 +37,15 @@ RECOGNITION_ACK_HOURS = 72
 class RoleGroup(models.TextChoices):
     """Who a conversation was with, in the groups coverage is counted by."""
 
-    COOK = "cook", "Cook"
-    CUSTODIAN = "custodian", "Custodian"
-    NEW_TEACHER = "new_teacher", "New teacher"
-    TEACHER = "teacher", "Teacher"
-    TEACHER_LEADER = "teacher_leader", "Teacher leader"
-    PRINCIPAL = "principal", "Principal"
-    STUDENT = "student", "Student"
-    STAFF = "staff", "Other staff"
-    FAMILY = "family", "Family"
+    COOK = "cook", gettext_lazy("Cook")
+    CUSTODIAN = "custodian", gettext_lazy("Custodian")
+    NEW_TEACHER = "new_teacher", gettext_lazy("New teacher")
+    TEACHER = "teacher", gettext_lazy("Teacher")
+    TEACHER_LEADER = "teacher_leader", gettext_lazy("Teacher leader")
+    PRINCIPAL = "principal", gettext_lazy("Principal")
+    STUDENT = "student", gettext_lazy("Student")
+    STAFF = "staff", gettext_lazy("Other staff")
+    FAMILY = "family", gettext_lazy("Family")
 
 
 def term_start(day: datetime.date) -> datetime.date:
@@ -130,7 +131,9 @@ class RoundingVisit(models.Model):
     date = models.DateField(default=datetime.date.today)
     visitors = models.ManyToManyField(User, related_name="rounding_visits")
     purpose = models.CharField(
-        max_length=300, blank=True, help_text="For example “meet the kitchen team, new teachers”."
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("For example “meet the kitchen team, new teachers”."),
     )
     summary = models.TextField(blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -146,14 +149,14 @@ class RoundingVisit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Visit to {self.school} on {self.date}"
+        return _("Visit to %(school)s on %(date)s") % {"school": self.school, "date": self.date}
 
     def get_absolute_url(self) -> str:
         return reverse("rounding:visit", args=[self.pk])
 
     def clean(self):
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
-            raise ValidationError("The school must belong to the visit's district.")
+            raise ValidationError(_("The school must belong to the visit's district."))
         check_field(check_date, self.date, "date")
         if self.district_id and self.date > timezone.localdate(
             timezone=ZoneInfo(self.district.timezone)
@@ -185,7 +188,7 @@ class SchoolCoverage(models.Model):
         indexes = [models.Index(fields=["district", "last_visit"])]
 
     def __str__(self) -> str:
-        return f"Coverage of {self.school_id}"
+        return _("Coverage of %(school)s") % {"school": self.school_id}
 
     def last_met_on(self, group: str) -> datetime.date | None:
         date = self.last_met.get(group)
@@ -209,18 +212,18 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="rounding_conversations",
-        help_text="Someone in the roster.",
+        help_text=gettext_lazy("Someone in the roster."),
     )
     name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="When they are not in the roster; a first name is enough.",
+        help_text=gettext_lazy("When they are not in the roster; a first name is enough."),
     )
-    role_group = models.CharField("role", max_length=20, choices=RoleGroup.choices)
-    working = models.TextField("what is working well", blank=True)
-    concerns = models.TextField("what gets in the way", blank=True)
-    ideas = models.TextField("what could we do better", blank=True)
-    recognition = models.TextField("anyone who deserves recognition", blank=True)
+    role_group = models.CharField(gettext_lazy("role"), max_length=20, choices=RoleGroup.choices)
+    working = models.TextField(gettext_lazy("what is working well"), blank=True)
+    concerns = models.TextField(gettext_lazy("what gets in the way"), blank=True)
+    ideas = models.TextField(gettext_lazy("what could we do better"), blank=True)
+    recognition = models.TextField(gettext_lazy("anyone who deserves recognition"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="rounding_conversations")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -236,12 +239,14 @@ class Conversation(models.Model):
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | ~Q(name=""),
                 name="conversation_has_someone",
-                violation_error_message="Pick someone from the roster or write a name.",
+                violation_error_message=gettext_lazy(
+                    "Pick someone from the roster or write a name."
+                ),
             )
         ]
 
     def __str__(self) -> str:
-        return f"Conversation with {self.display_name}"
+        return _("Conversation with %(name)s") % {"name": self.display_name}
 
     @property
     def display_name(self) -> str:
@@ -249,9 +254,9 @@ class Conversation(models.Model):
 
     def clean(self):
         if self.person_id is None and not self.name.strip():
-            raise ValidationError("Pick someone from the roster or write a name.")
+            raise ValidationError(_("Pick someone from the roster or write a name."))
         if self.person_id and self.person.district_id != self.district_id:
-            raise ValidationError("This person is not in the district's roster.")
+            raise ValidationError(_("This person is not in the district's roster."))
 
 
 class CelebrationQuerySet(DistrictQuerySet):
@@ -277,10 +282,12 @@ class Celebration(models.Model):
     person = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="celebrations"
     )
-    name = models.CharField("who", max_length=200, blank=True)
-    what = models.TextField("what to celebrate")
+    name = models.CharField(gettext_lazy("who"), max_length=200, blank=True)
+    what = models.TextField(gettext_lazy("what to celebrate"))
     shared = models.BooleanField(
-        "share on the school's page", default=True, help_text="Staff and families can see it."
+        gettext_lazy("share on the school's page"),
+        default=True,
+        help_text=gettext_lazy("Staff and families can see it."),
     )
     acknowledged_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -301,7 +308,7 @@ class Celebration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Celebrating {self.who}"
+        return _("Celebrating %(name)s") % {"name": self.who}
 
     @property
     def who(self) -> str:
@@ -317,7 +324,7 @@ class Celebration(models.Model):
 
     def acknowledge(self, *, on: datetime.date | None = None) -> None:
         if self.acknowledged_on is not None:
-            raise ValidationError("This recognition was already acknowledged.")
+            raise ValidationError(_("This recognition was already acknowledged."))
         self.acknowledged_on = on or timezone.localdate()
         self.save(update_fields=["acknowledged_on"])
 
@@ -343,10 +350,10 @@ class FollowUpQuerySet(DistrictQuerySet):
 
 class FollowUp(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "Not started"
-        YELLOW = "yellow", "In progress"
-        GREEN = "green", "Done"
-        RED = "red", "Cannot do"
+        NEW = "new", gettext_lazy("Not started")
+        YELLOW = "yellow", gettext_lazy("In progress")
+        GREEN = "green", gettext_lazy("Done")
+        RED = "red", gettext_lazy("Cannot do")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="follow_ups")
@@ -358,21 +365,23 @@ class FollowUp(models.Model):
         related_name="follow_ups",
     )
     what = models.CharField(
-        "what we will do",
+        gettext_lazy("what we will do"),
         max_length=300,
-        help_text="Written for the school's staff; no names of who raised it.",
+        help_text=gettext_lazy("Written for the school's staff; no names of who raised it."),
     )
     heard = models.CharField(
-        "what we heard",
+        gettext_lazy("what we heard"),
         max_length=300,
         blank=True,
-        help_text="The concern in general words; no names.",
+        help_text=gettext_lazy("The concern in general words; no names."),
     )
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="rounding_follow_ups")
-    due_on = models.DateField("due date")
+    due_on = models.DateField(gettext_lazy("due date"))
     # A new commitment has not been started: "in progress" is for its owner to say.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
-    reason = models.TextField(blank=True, help_text="Why it cannot be done, or what was done.")
+    reason = models.TextField(
+        blank=True, help_text=gettext_lazy("Why it cannot be done, or what was done.")
+    )
     # When it turned green: the stoplight lists the latest done first without reading the history.
     done_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -390,7 +399,7 @@ class FollowUp(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="red") | ~Q(reason=""),
                 name="follow_up_red_needs_reason",
-                violation_error_message="Say why it cannot be done.",
+                violation_error_message=gettext_lazy("Say why it cannot be done."),
             )
         ]
 
@@ -410,7 +419,7 @@ class FollowUp(models.Model):
 
     def clean(self):
         if self.status == self.Status.RED and not self.reason.strip():
-            raise ValidationError({"reason": "Say why it cannot be done."})
+            raise ValidationError({"reason": _("Say why it cannot be done.")})
         check_field(check_date, self.due_on, "due_on")
         visit_date = self.conversation.visit.date if self.conversation_id else None
         if self.due_on and visit_date and self.due_on < visit_date:
@@ -425,12 +434,12 @@ class FollowUp(models.Model):
     def change_status(self, *, to: str, by: User, reason: str = "") -> FollowUpStatusChange:
         """Move the stoplight and keep the history row in the same transaction."""
         if to not in self.Status.values:
-            raise ValidationError("Choose not started, green, yellow or red.")
+            raise ValidationError(_("Choose not started, green, yellow or red."))
         reason = reason.strip()
         if to == self.status and reason == self.reason:
-            raise ValidationError("The follow-up already has this status.")
+            raise ValidationError(_("The follow-up already has this status."))
         if to == self.Status.RED and not reason:
-            raise ValidationError({"reason": "Say why it cannot be done."})
+            raise ValidationError({"reason": _("Say why it cannot be done.")})
         old, now = self.status, timezone.now()
         self.status, self.reason = to, reason
         if to != self.Status.GREEN:
@@ -500,8 +509,8 @@ class RoundingChange(models.Model):
     follow-ups, with each row as it was before the change."""
 
     class Action(models.TextChoices):
-        EDITED = "edited", "Edited"
-        REMOVED = "removed", "Removed"
+        EDITED = "edited", gettext_lazy("Edited")
+        REMOVED = "removed", gettext_lazy("Removed")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")

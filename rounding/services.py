@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Max, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from districts.models import Role, School, User
 from notifications.services import notify
@@ -66,7 +67,7 @@ def conversation_add(
 ) -> Conversation:
     """Log one conversation; a roster person's role group comes from their role and title."""
     if person is not None and person.district_id != visit.district_id:
-        raise ValidationError("This person is not in the district's roster.")
+        raise ValidationError(_("This person is not in the district's roster."))
     if person is not None and not role_group:
         role_group = role_group_of(person)
     conversation = Conversation(
@@ -81,7 +82,7 @@ def conversation_add(
         recognition=recognition.strip(),
     )
     if person is None and not conversation.name:
-        raise ValidationError("Pick someone from the roster or write their name.")
+        raise ValidationError(_("Pick someone from the roster or write their name."))
     # The relations are rows in hand (the person checked above) and the one constraint is the
     # line above: check the fields without a query per relation and per constraint.
     conversation.full_clean(
@@ -108,9 +109,9 @@ def follow_up_create(
 ) -> FollowUp:
     """Turn a concern into a commitment with an owner; the owner hears about it in their inbox."""
     if owner.district_id != school.district_id:
-        raise ValidationError({"owner": "The owner must work in this district."})
+        raise ValidationError({"owner": _("The owner must work in this district.")})
     if conversation is not None and conversation.visit.school_id != school.pk:
-        raise ValidationError("The conversation was held at another school.")
+        raise ValidationError(_("The conversation was held at another school."))
     follow_up = FollowUp(
         district_id=school.district_id,
         school=school,
@@ -127,8 +128,10 @@ def follow_up_create(
         notify(
             recipients=[owner],
             kind="rounding.follow_up",
-            subject=f"A rounding follow-up at {school.name} is yours: {follow_up.what}",
-            body=f"Due {date_format(due_on)}. Mark it green, yellow or red as it moves.",
+            subject=_("A rounding follow-up at %(school)s is yours: %(what)s")
+            % {"school": school.name, "what": follow_up.what},
+            body=_("Due %(date)s. Mark it green, yellow or red as it moves.")
+            % {"date": date_format(due_on)},
             url=follow_up.get_absolute_url(),
         )
     return follow_up
@@ -146,9 +149,9 @@ def celebration_record(
     visit: RoundingVisit | None = None,
 ) -> Celebration:
     if person is not None and person.district_id != school.district_id:
-        raise ValidationError("This person is not in the district's roster.")
+        raise ValidationError(_("This person is not in the district's roster."))
     if not (person or name.strip()):
-        raise ValidationError({"name": "Say who the celebration is for."})
+        raise ValidationError({"name": _("Say who the celebration is for.")})
     celebration = Celebration(
         district_id=school.district_id,
         school=school,
@@ -220,7 +223,7 @@ def coverage_recount(*, school_ids) -> None:
         .order_by("pk")
         .values_list("district_id", "pk")
     )
-    for district_id in {district_id for district_id, _ in locked}:
+    for district_id in {district_id for district_id, _pk in locked}:
         schools = [pk for district, pk in locked if district == district_id]
         _save_coverage(_count_coverage(district_id=district_id, school_ids=schools))
 

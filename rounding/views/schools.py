@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.access import visible_or_404
@@ -53,7 +54,9 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(initial={"status": follow_up.status, "reason": follow_up.reason})
     if request.method == "POST":
         if not can_change:
-            raise PermissionDenied("Only the owner, the principal or district leaders change this.")
+            raise PermissionDenied(
+                _("Only the owner, the principal or district leaders change this.")
+            )
         form = StatusForm(request.POST)
         if form.is_valid():
             try:
@@ -65,7 +68,10 @@ def follow_up_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Now {follow_up.get_status_display().lower()}.")
+                messages.success(
+                    request,
+                    _("Now %(status)s.") % {"status": follow_up.get_status_display().lower()},
+                )
                 return redirect(follow_up)
     conversation = (
         Conversation.objects.visible_to(request.user)
@@ -285,14 +291,16 @@ def celebration_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     celebration = visible_or_404(request, Celebration.objects.select_related("school"), pk=pk)
     if not may_acknowledge(request.user, celebration):
         raise PermissionDenied(
-            "District leaders and the school's principal acknowledge recognitions."
+            _("District leaders and the school's principal acknowledge recognitions.")
         )
     try:
         celebration.acknowledge()
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"Recognition of {celebration.who} acknowledged.")
+        messages.success(
+            request, _("Recognition of %(name)s acknowledged.") % {"name": celebration.who}
+        )
     back = request.POST.get("next", "")
     # Only a page of rounding, and only an address a link could hold (no line breaks).
     if back.startswith("/rounding/") and back.isprintable():

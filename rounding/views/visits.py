@@ -98,7 +98,9 @@ def visit_start(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         visit = services.visit_start(by=request.user, **form.cleaned_data)
         messages.success(
-            request, f"Visit to {visit.school} started. Log each conversation as you go."
+            request,
+            _("Visit to %(school)s started. Log each conversation as you go.")
+            % {"school": visit.school},
         )
         return redirect(visit)
     return render(request, "rounding/visit_start.html", {"form": form})
@@ -194,7 +196,9 @@ def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         student_names = services.student_names_in(school=visit.school, texts=notes)
         if not request.htmx:
             # Straight back to the visit: no page to build here (a phone in a hallway waits).
-            messages.success(request, f"Conversation with {saved.display_name} saved.")
+            messages.success(
+                request, _("Conversation with %(name)s saved.") % {"name": saved.display_name}
+            )
             if student_names:
                 messages.warning(request, student_warning(student_names))
             return back_to(visit, "conversation")
@@ -205,10 +209,10 @@ def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def student_warning(names) -> str:
-    return (
-        f"This note names {', '.join(names)}, a student at this school. Notes that name students "
-        "are student records: keep them factual and share them only with those who need them."
-    )
+    return _(
+        "This note names %(names)s, a student at this school. Notes that name students are "
+        "student records: keep them factual and share them only with those who need them."
+    ) % {"names": ", ".join(names)}
 
 
 @login_required
@@ -249,7 +253,9 @@ def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             school=visit.school, visit=visit, by=request.user, **form.cleaned_data
         )
         if not request.htmx:
-            messages.success(request, f"Celebration of {celebration.who} recorded.")
+            messages.success(
+                request, _("Celebration of %(name)s recorded.") % {"name": celebration.who}
+            )
             return back_to(visit, "celebration")
         context = visit_context(request, visit)
         context["celebration_saved"] = celebration
@@ -294,7 +300,7 @@ def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
     students = services.student_names_in(school=school, texts=[conversation.concerns])
     heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
     return {
-        "what": f"Look into: {heard}"[:300],
+        "what": (_("Look into: %(heard)s") % {"heard": heard})[:300],
         "heard": heard[:300],
         "owner": by if by.role in STAFF_ROLES else None,
         # Never before the visit (one saved with a future date before visits were checked).
