@@ -37,6 +37,9 @@ def test_leader_edits_a_conversation_and_the_earlier_version_is_kept(
     assert change.before["themes"] == [theme.name]
     page = client.get(reverse("rounding:visit", args=[conversation.visit_id]))
     assert "Changes to this visit" in page.text
+    # The tab's title is the visit's, not the history's markup.
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == f"Visit to {conversation.visit.school.name} · Roundtable"
 
 
 def test_removal_asks_first_then_removes_and_recounts_coverage(
