@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // The words come translated from the page (data-text-* on the queue), with {name} or {count}.
+  function text(key, values) {
+    var box = document.getElementById("offline-queue");
+    var words = (box && box.getAttribute("data-text-" + key)) || "";
+    Object.keys(values || {}).forEach(function (name) { words = words.split("{" + name + "}").join(values[name]); });
+    return words;
+  }
+
   function outboxKey(form) { return "roundtable-outbox:u" + form.dataset.owner; }
 
   function read(key) {
@@ -17,7 +25,7 @@
     var person = form.querySelector("select[name=person]");
     var chosen = person && person.value ? person.options[person.selectedIndex].text : "";
     var name = form.querySelector("input[name=name]");
-    return chosen || (name && name.value) || "someone";
+    return chosen || (name && name.value) || text("someone");
   }
 
   function show(form) {
@@ -28,7 +36,7 @@
     list.textContent = "";
     items.forEach(function (item) {
       var li = document.createElement("li");
-      li.textContent = "Conversation with " + item.label + (item.refused ? ": refused, open to fix" : ": not sent yet");
+      li.textContent = text(item.refused ? "refused" : "waiting", { name: item.label });
       list.appendChild(li);
     });
     box.hidden = items.length === 0;
@@ -60,7 +68,7 @@
     form.querySelectorAll("textarea").forEach(function (field) { field.value = ""; });
     document.dispatchEvent(new CustomEvent("roundtable:draft-clear", { detail: form.dataset.draftKey }));
     show(form);
-    announce(form, "No connection. The conversation with " + label + " is kept on this phone and will be sent when the network is back.");
+    announce(form, text("kept", { name: label }));
   }
 
   function token() {
@@ -102,7 +110,7 @@
             var fresh = document.querySelector("form[data-offline-queue]");
             if (!fresh) return;
             show(fresh);
-            announce(fresh, sent === 1 ? "Back online: 1 conversation sent." : "Back online: " + sent + " conversations sent.");
+            announce(fresh, sent === 1 ? text("sent-one") : text("sent-many", { count: sent }));
           });
       } else {
         show(form);
