@@ -1,30 +1,31 @@
 """The fixed vocabularies of decisions: process, status, visibility, who is involved how."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProcessType(models.TextChoices):
-    CONSENT = "consent", "Consent (no reasoned objection)"
-    CONSENSUS = "consensus", "Consensus"
-    ADVICE = "advice", "Advice (decider seeks advice)"
-    CONSULTATIVE = "consultative", "Consultative"
-    VOTE = "vote", "Vote"
-    DELEGATED = "delegated", "Delegated"
+    CONSENT = "consent", _("Consent (no reasoned objection)")
+    CONSENSUS = "consensus", _("Consensus")
+    ADVICE = "advice", _("Advice (decider seeks advice)")
+    CONSULTATIVE = "consultative", _("Consultative")
+    VOTE = "vote", _("Vote")
+    DELEGATED = "delegated", _("Delegated")
 
 
 class InputKind(models.TextChoices):
     """What a person's input says. Each process asks for its own kinds (`KINDS_FOR_PROCESS`)."""
 
-    OBJECTION = "objection", "Objection"
-    CONCERN = "concern", "Concern"
-    QUESTION = "question", "Question"
-    IDEA = "idea", "Idea"
-    SUPPORT = "support", "Support"
-    CONSENT = "consent", "Consent"
-    AGREE = "agree", "Agree"
-    STAND_ASIDE = "stand_aside", "Stand aside"
-    BLOCK = "block", "Block"
-    ADVICE = "advice", "Advice"
+    OBJECTION = "objection", _("Objection")
+    CONCERN = "concern", _("Concern")
+    QUESTION = "question", _("Question")
+    IDEA = "idea", _("Idea")
+    SUPPORT = "support", _("Support")
+    CONSENT = "consent", _("Consent")
+    AGREE = "agree", _("Agree")
+    STAND_ASIDE = "stand_aside", _("Stand aside")
+    BLOCK = "block", _("Block")
+    ADVICE = "advice", _("Advice")
 
 
 # The kinds each process offers: its own first (those that can stop a decision leading),
@@ -65,22 +66,22 @@ STOPPING_KINDS = frozenset({InputKind.OBJECTION, InputKind.BLOCK})
 
 
 class Resolution(models.TextChoices):
-    AMENDED = "amended", "The proposal was amended to meet it"
-    WITHDRAWN = "withdrawn", "Withdrawn by its author"
-    NOT_PARAMOUNT = "not_paramount", "Ruled not paramount by the facilitator"
-    LIFTED = "lifted", "Lifted by its author"
+    AMENDED = "amended", _("The proposal was amended to meet it")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its author")
+    NOT_PARAMOUNT = "not_paramount", _("Ruled not paramount by the facilitator")
+    LIFTED = "lifted", _("Lifted by its author")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN_FOR_INPUT = "open_for_input", "Open for input"
-    DECIDING = "deciding", "Deciding"
-    DECIDED = "decided", "Decided"
-    IMPLEMENTING = "implementing", "Implementing"
-    REVIEWING = "reviewing", "Reviewing"
-    CLOSED = "closed", "Closed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    OPEN_FOR_INPUT = "open_for_input", _("Open for input")
+    DECIDING = "deciding", _("Deciding")
+    DECIDED = "decided", _("Decided")
+    IMPLEMENTING = "implementing", _("Implementing")
+    REVIEWING = "reviewing", _("Reviewing")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 DECIDED_STATUSES = frozenset(
@@ -90,56 +91,56 @@ FINISHED_STATUSES = frozenset({Status.CLOSED, Status.WITHDRAWN, Status.SUPERSEDE
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public: anyone, signed in or not"
-    DISTRICT = "district", "District: all staff of the district"
-    STAKEHOLDERS = "stakeholders", "Stakeholders: the people it involves"
-    TEAM = "team", "Team: the owning team only"
+    PUBLIC = "public", _("Public: anyone, signed in or not")
+    DISTRICT = "district", _("District: all staff of the district")
+    STAKEHOLDERS = "stakeholders", _("Stakeholders: the people it involves")
+    TEAM = "team", _("Team: the owning team only")
 
 
 class Domain(models.TextChoices):
-    BUDGET = "budget", "Budget"
-    SCHEDULE = "schedule", "Schedule and calendar"
-    CURRICULUM = "curriculum", "Curriculum and assessment"
-    STAFFING = "staffing", "Staffing"
-    PROFESSIONAL_LEARNING = "professional_learning", "Professional learning"
-    FACILITIES = "facilities", "Facilities"
-    STUDENT_SUPPORT = "student_support", "Student support"
-    POLICY = "policy", "Policy"
-    OTHER = "other", "Other"
+    BUDGET = "budget", _("Budget")
+    SCHEDULE = "schedule", _("Schedule and calendar")
+    CURRICULUM = "curriculum", _("Curriculum and assessment")
+    STAFFING = "staffing", _("Staffing")
+    PROFESSIONAL_LEARNING = "professional_learning", _("Professional learning")
+    FACILITIES = "facilities", _("Facilities")
+    STUDENT_SUPPORT = "student_support", _("Student support")
+    POLICY = "policy", _("Policy")
+    OTHER = "other", _("Other")
 
 
 class Level(models.TextChoices):
-    DISTRICT = "district", "District"
-    SCHOOL = "school", "School"
-    TEAM = "team", "Team"
+    DISTRICT = "district", _("District")
+    SCHOOL = "school", _("School")
+    TEAM = "team", _("Team")
 
 
 class Involvement(models.TextChoices):
-    DECIDES = "decides", "Decides"
-    FACILITATES = "facilitates", "Facilitates"
-    CONSULTED = "consulted", "Consulted"
-    INFORMED = "informed", "Informed"
-    AFFECTED = "affected", "Affected"
+    DECIDES = "decides", _("Decides")
+    FACILITATES = "facilitates", _("Facilitates")
+    CONSULTED = "consulted", _("Consulted")
+    INFORMED = "informed", _("Informed")
+    AFFECTED = "affected", _("Affected")
 
 
 class Authority(models.TextChoices):
-    DECIDES = "decides", "Decides"
-    RECOMMENDS = "recommends", "Recommends"
-    CONSULTED = "consulted", "Is consulted"
+    DECIDES = "decides", _("Decides")
+    RECOMMENDS = "recommends", _("Recommends")
+    CONSULTED = "consulted", _("Is consulted")
 
 
 class StakeholderKind(models.TextChoices):
-    PERSON = "person", "A person"
-    TEAM = "team", "A team"
-    SCHOOL = "school", "Everyone at a school"
-    ROLE = "role", "A role (at a school, or district-wide)"
-    DISTRICT = "district", "The whole district"
+    PERSON = "person", _("A person")
+    TEAM = "team", _("A team")
+    SCHOOL = "school", _("Everyone at a school")
+    ROLE = "role", _("A role (at a school, or district-wide)")
+    DISTRICT = "district", _("The whole district")
 
 
 class NoticeKind(models.TextChoices):
     """The notices about a decision; each goes to a person once (notifications' `key`)."""
 
-    WINDOW_OPENED = "window_opened", "Input window opened"
-    CLOSING_SOON = "closing_soon", "Closing in 48 hours"
-    DECIDED = "decided", "Decision made"
-    REFLECTION_DUE = "reflection_due", "Reflection due"
+    WINDOW_OPENED = "window_opened", _("Input window opened")
+    CLOSING_SOON = "closing_soon", _("Closing in 48 hours")
+    DECIDED = "decided", _("Decision made")
+    REFLECTION_DUE = "reflection_due", _("Reflection due")

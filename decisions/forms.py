@@ -29,9 +29,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The guided form: which fields each step asks for.
 STEPS = [
-    ("What needs deciding", ["title", "context", "domain", "school", "owning_team"]),
+    (_("What needs deciding"), ["title", "context", "domain", "school", "owning_team"]),
     (
-        "How it will be decided",
+        _("How it will be decided"),
         [
             "process_type",
             "decider",
@@ -45,17 +45,19 @@ STEPS = [
             "options",
         ],
     ),
-    ("What it changes", ["impact_students", "budget_amount", "staff_time", "review_on"]),
-    ("Who is involved", ["suggested"]),
+    (_("What it changes"), ["impact_students", "budget_amount", "staff_time", "review_on"]),
+    (_("Who is involved"), ["suggested"]),
 ]
 
 
 class DecisionForm(Bounded, forms.ModelForm):
     suggested = forms.MultipleChoiceField(
-        label="Stakeholders to add",
+        label=_("Stakeholders to add"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Suggested from the decision-rights map and the school or district it concerns.",
+        help_text=_(
+            "Suggested from the decision-rights map and the school or district it concerns."
+        ),
     )
 
     class Meta:
@@ -109,12 +111,12 @@ class DecisionForm(Bounded, forms.ModelForm):
         data = super().clean()
         opens, closes = data.get("input_opens"), data.get("input_closes")
         if opens and closes and closes <= opens:
-            self.add_error("input_closes", "The input window must close after it opens.")
+            self.add_error("input_closes", _("The input window must close after it opens."))
         typed_wrong = "input_opens" in self.errors or "input_closes" in self.errors
         if bool(opens) != bool(closes) and not typed_wrong:
             self.add_error(
                 "input_closes" if opens else "input_opens",
-                "Give both when input opens and when it closes, or neither.",
+                _("Give both when input opens and when it closes, or neither."),
             )
         process = data.get("process_type")
         if (
@@ -125,7 +127,7 @@ class DecisionForm(Bounded, forms.ModelForm):
             self.add_error("options", _("A vote needs at least two options, one a line."))
         budget = data.get("budget_amount")
         if budget is not None and budget < 0:
-            self.add_error("budget_amount", "A budget amount cannot be negative.")
+            self.add_error("budget_amount", _("A budget amount cannot be negative."))
         return data
 
     def _post_clean(self):
@@ -144,9 +146,9 @@ class DecisionForm(Bounded, forms.ModelForm):
 
 class InputForm(Bounded, forms.ModelForm):
     anonymous = forms.BooleanField(
-        label="Give this anonymously",
+        label=_("Give this anonymously"),
         required=False,
-        help_text="Nobody, not even the deciders or the admins, can see who wrote it. One each.",
+        help_text=_("Nobody, not even the deciders or the admins, can see who wrote it. One each."),
     )
 
     class Meta:
@@ -156,7 +158,7 @@ class InputForm(Bounded, forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,
         }
-        labels = {"text": "Your input"}
+        labels = {"text": _("Your input")}
 
     def __init__(self, *args, themes=None, theme_choices=None, process=None, **kwargs):
         """`theme_choices`, when the page already read them (see `picker_choices`), saves a query."""
@@ -191,7 +193,9 @@ class InputForm(Bounded, forms.ModelForm):
 
 class RespondForm(Bounded, forms.Form):
     response = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    changed_decision = forms.BooleanField(label="This input changed the decision", required=False)
+    changed_decision = forms.BooleanField(
+        label=_("This input changed the decision"), required=False
+    )
 
 
 class DecideForm(Bounded, forms.Form):
@@ -205,7 +209,7 @@ class DecideForm(Bounded, forms.Form):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Why this option: the principles and the input it weighed.",
+        help_text=_("Why this option: the principles and the input it weighed."),
     )
 
     def __init__(self, *args, process: str = "", **kwargs):
@@ -319,7 +323,7 @@ class PrincipleTestForm(Bounded, forms.Form):
 
 class SupersedeForm(Bounded, forms.Form):
     newer = forms.CharField(
-        label="Number of the newer decision", help_text="For example D-2026-014."
+        label=_("Number of the newer decision"), help_text=_("For example D-2026-014.")
     )
 
 
@@ -329,37 +333,37 @@ class WithdrawForm(Bounded, forms.Form):
 
 
 class OpenInputForm(Bounded, forms.Form):
-    input_opens = forms.DateTimeField(widget=DATETIME, label="Input opens")
-    input_closes = forms.DateTimeField(widget=DATETIME, label="Input closes")
+    input_opens = forms.DateTimeField(widget=DATETIME, label=_("Input opens"))
+    input_closes = forms.DateTimeField(widget=DATETIME, label=_("Input closes"))
 
     def clean(self):
         data = super().clean()
         opens, closes = data.get("input_opens"), data.get("input_closes")
         if opens and closes:
             if closes <= opens:
-                self.add_error("input_closes", "The input window must close after it opens.")
+                self.add_error("input_closes", _("The input window must close after it opens."))
             elif closes <= timezone.now():
-                self.add_error("input_closes", "Choose a closing time in the future.")
+                self.add_error("input_closes", _("Choose a closing time in the future."))
         return data
 
 
 class FilterForm(Bounded, forms.Form):
-    q = forms.CharField(label="Search", required=False)
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    domain = forms.ChoiceField(required=False, choices=[("", "Any domain"), *Domain.choices])
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Status.choices])
+    domain = forms.ChoiceField(required=False, choices=[("", _("Any domain")), *Domain.choices])
     school = forms.ModelChoiceField(
         required=False,
         queryset=School.objects.none(),
-        empty_label="Any school",
+        empty_label=_("Any school"),
         widget=Picker("schools"),
     )
     team = forms.ModelChoiceField(
         required=False,
         queryset=LeadershipTeam.objects.none(),
-        empty_label="Any team",
+        empty_label=_("Any team"),
         widget=Picker("teams"),
     )
-    flagged = forms.BooleanField(required=False, label="Only flagged")
+    flagged = forms.BooleanField(required=False, label=_("Only flagged"))
     flag = forms.ChoiceField(
         required=False, label=_("Flag"), choices=[("", _("Any flag")), *FLAG_LABELS.items()]
     )

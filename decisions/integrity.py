@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     DECIDED_STATUSES,
@@ -35,13 +36,13 @@ class Flag:
 
 
 LABELS = {
-    "decided_early": "Decided before the input window closed",
-    "no_right": "Decided by someone without the decision right",
-    "consulted_not_heard": "A consulted stakeholder gave no named input",
-    "not_informed": "Affected people never informed",
-    "no_input_sought": "No input sought",
-    "no_rationale": "No rationale",
-    "review_overdue": "Review date passed without a reflection",
+    "decided_early": gettext_lazy("Decided before the input window closed"),
+    "no_right": gettext_lazy("Decided by someone without the decision right"),
+    "consulted_not_heard": gettext_lazy("A consulted stakeholder gave no named input"),
+    "not_informed": gettext_lazy("Affected people never informed"),
+    "no_input_sought": gettext_lazy("No input sought"),
+    "no_rationale": gettext_lazy("No rationale"),
+    "review_overdue": gettext_lazy("Review date passed without a reflection"),
     **PROCESS_FLAGS,
 }
 
@@ -145,31 +146,32 @@ def district_rights(decision: Decision) -> list:
 def _message(code: str, decision: Decision, record: _Record) -> str:
     match code:
         case "decided_early":
-            return (
-                f"Decided {_local(decision.decided_at, decision)}, before the input window "
-                f"closed on {_local(decision.input_closes, decision)}."
-            )
+            return _("Decided %(decided)s, before the input window closed on %(closed)s.") % {
+                "decided": _local(decision.decided_at, decision),
+                "closed": _local(decision.input_closes, decision),
+            }
         case "no_input_sought":
-            return "It was decided without ever opening a window for input."
+            return _("It was decided without ever opening a window for input.")
         case "no_right":
-            who = decision.decided_by.name if decision.decided_by else "Someone no longer listed"
-            return (
-                f"{who} decided it, but the decision-rights map does not give them the right "
-                f"to decide {decision.get_domain_display().lower()} at {decision.level} level."
-            )
+            who = decision.decided_by.name if decision.decided_by else _("Someone no longer listed")
+            return _(
+                "%(who)s decided it, but the decision-rights map does not give them the right "
+                "to decide %(domain)s at %(level)s level."
+            ) % {
+                "who": who,
+                "domain": decision.get_domain_display().lower(),
+                "level": decision.level,
+            }
         case "no_rationale":
-            return "The decision was recorded without a rationale."
+            return _("The decision was recorded without a rationale.")
         case "not_informed":
-            return (
-                "Nobody told the affected people what was decided: "
-                + ", ".join(s.describe() for s in record.to_inform)
-                + "."
-            )
+            return _("Nobody told the affected people what was decided: %(who)s.") % {
+                "who": ", ".join(s.describe() for s in record.to_inform)
+            }
         case _:
-            return (
-                f"The review date ({decision.review_on:%b %-d, %Y}) has passed and nobody has "
-                "written a reflection."
-            )
+            return _(
+                "The review date (%(date)s) has passed and nobody has written a reflection."
+            ) % {"date": f"{decision.review_on:%b %-d, %Y}"}
 
 
 def _process_message(code: str, decision: Decision) -> str:

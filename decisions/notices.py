@@ -55,7 +55,8 @@ def window_opened_send(decision: Decision) -> list[User]:
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
         kind=NoticeKind.WINDOW_OPENED,
         subject=_("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number} is open for input until {closes}. It affects you or asks your advice.",
+        body=_("%(number)s is open for input until %(closes)s. It affects you or asks your advice.")
+        % {"number": decision.number, "closes": closes},
     )
 
 
@@ -76,11 +77,12 @@ def closing_soon_send(decision: Decision) -> list[User]:
         people=waiting,
         kind=NoticeKind.CLOSING_SOON,
         subject=_("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)},
-        body=(
-            f"Input on {decision.number} closes soon and we have no named input from you. "
+        body=_(
+            "Input on %(number)s closes soon and we have no named input from you. "
             "If you gave anonymous input, you can ignore this: anonymous input is not linked "
             "to anyone, so reminders cannot leave you out."
-        ),
+        )
+        % {"number": decision.number},
     )
 
 
@@ -101,10 +103,11 @@ def reflection_due_send(decision: Decision) -> list[User]:
         people=deciders,
         kind=NoticeKind.REFLECTION_DUE,
         subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
-        body=(
-            f"{decision.number} reached its review date. What happened, and what did we learn? "
+        body=_(
+            "%(number)s reached its review date. What happened, and what did we learn? "
             "The deciders and the people it affected can each add a reflection."
-        ),
+        )
+        % {"number": decision.number},
     )
 
 

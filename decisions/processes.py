@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .choices import Involvement, ProcessType, Status
 
@@ -223,13 +223,13 @@ def tally(decision) -> list[Line] | None:
 
 
 PROCESS_FLAGS = {
-    "objection_unresolved": "Decided with an objection unresolved",
-    "block_ignored": "Decided over a block",
-    "advice_unanswered": "Decided without answering the advice",
-    "no_named_decider": "Decided by someone other than the named decider",
-    "heard_not_recorded": "Decided without recording what was heard",
-    "vote_not_counted": "Decided without a valid vote",
-    "process_changed": "Process changed after input opened",
+    "objection_unresolved": gettext_lazy("Decided with an objection unresolved"),
+    "block_ignored": gettext_lazy("Decided over a block"),
+    "advice_unanswered": gettext_lazy("Decided without answering the advice"),
+    "no_named_decider": gettext_lazy("Decided by someone other than the named decider"),
+    "heard_not_recorded": gettext_lazy("Decided without recording what was heard"),
+    "vote_not_counted": gettext_lazy("Decided without a valid vote"),
+    "process_changed": gettext_lazy("Process changed after input opened"),
 }
 
 

@@ -7,6 +7,7 @@ import datetime
 from django.db import connections, router
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from districts.models import LeadershipTeam, Role, School, TeamMembership
 
@@ -220,25 +221,35 @@ def suggest_stakeholders(
         if right.team_id:
             add(
                 f"team:{right.team_id}:{involvement}",
-                f"{right.team} ({involvement.label.lower()}, from the rights map)",
+                _("%(team)s (%(involvement)s, from the rights map)")
+                % {"team": right.team, "involvement": involvement.label.lower()},
             )
         else:
             school_part = school.pk if school and right.level == Level.SCHOOL else ""
-            where = f" at {school}" if school_part else ""
+            roles = f"{Role(right.role).label}s"
+            if school_part:
+                roles = _("%(roles)s at %(school)s") % {"roles": roles, "school": school}
             add(
                 f"role:{right.role}:{school_part}:{involvement}",
-                f"{Role(right.role).label}s{where} ({involvement.label.lower()}, from the rights map)",
+                _("%(roles)s (%(involvement)s, from the rights map)")
+                % {"roles": roles, "involvement": involvement.label.lower()},
             )
     if team is not None:
-        add(f"team:{team.pk}:{Involvement.DECIDES}", f"{team} (decides, the owning team)")
+        add(
+            f"team:{team.pk}:{Involvement.DECIDES}",
+            _("%(team)s (decides, the owning team)") % {"team": team},
+        )
     if school is not None:
         add(
             f"role:{Role.TEACHER}:{school.pk}:{Involvement.CONSULTED}",
-            f"Teachers at {school} (consulted)",
+            _("Teachers at %(school)s (consulted)") % {"school": school},
         )
-        add(f"school:{school.pk}:{Involvement.AFFECTED}", f"Everyone at {school} (affected)")
+        add(
+            f"school:{school.pk}:{Involvement.AFFECTED}",
+            _("Everyone at %(school)s (affected)") % {"school": school},
+        )
     else:
-        add(f"district::{Involvement.AFFECTED}", "The whole district (affected)")
+        add(f"district::{Involvement.AFFECTED}", _("The whole district (affected)"))
     return choices
 
 

@@ -100,7 +100,7 @@ def decision_create(
 def decision_update(*, decision: Decision, by: User, **fields) -> list[str]:
     """Change fields; once out of draft, each change is kept as old → new in the history."""
     if decision.status in (Status.CLOSED, Status.WITHDRAWN, Status.SUPERSEDED):
-        raise ValidationError("A closed, withdrawn or superseded decision cannot be edited.")
+        raise ValidationError(_("A closed, withdrawn or superseded decision cannot be edited."))
     before = {field: _display(decision, field) for field in fields if field in TRACKED_FIELDS}
     for field, value in fields.items():
         if isinstance(value, str):
@@ -265,13 +265,13 @@ def input_give(
     themes: Iterable[Theme] = (),
 ) -> Input:
     if not decision.window_is_open:
-        raise ValidationError("The input window is not open, so input cannot be given now.")
+        raise ValidationError(_("The input window is not open, so input cannot be given now."))
     if not may_give_input(by, decision):
         raise ValidationError(
-            "Input on this decision comes from staff and the people it names as involved."
+            _("Input on this decision comes from staff and the people it names as involved.")
         )
     if not text.strip():
-        raise ValidationError({"text": "Write your input."})
+        raise ValidationError({"text": _("Write your input.")})
     if not kind_fits(kind, decision.process_type):
         raise ValidationError(
             {"kind": _("Choose one of the kinds of input this process asks for.")}
@@ -298,7 +298,10 @@ def input_give(
                 entry.save()
         except IntegrityError:
             raise ValidationError(
-                "You have already given anonymous input on this decision; one each keeps it fair."
+                _(
+                    "You have already given anonymous input on this decision; "
+                    "one each keeps it fair."
+                )
             ) from None
     else:
         entry.save()  # named input has no constraint that can fail here
@@ -325,7 +328,7 @@ def has_given_anonymous(decision: Decision, user: User, inputs=None) -> bool:
 @transaction.atomic
 def input_respond(*, entry: Input, by: User, response: str, changed_decision: bool) -> Input:
     if not can_decide(by, entry.decision):
-        raise ValidationError("Only the people deciding answer input.")
+        raise ValidationError(_("Only the people deciding answer input."))
     entry.response = response.strip()
     entry.changed_decision = changed_decision
     entry.responded_by = by
@@ -387,7 +390,7 @@ def _inform(*, decision: Decision, by: User | None) -> int:
 @transaction.atomic
 def reflection_add(*, decision: Decision, by: User, **fields) -> Reflection:
     if not decision.is_decided:
-        raise ValidationError("Reflect once the decision has been made and lived with.")
+        raise ValidationError(_("Reflect once the decision has been made and lived with."))
     reflection = Reflection(
         district_id=decision.district_id, decision=decision, author=by, **fields
     )

@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from districts.bounds import check_date, check_datetime, check_line
 from districts.models import District, GuidingPrinciple, LeadershipTeam, School, User
@@ -86,7 +88,7 @@ class Decision(models.Model):
         null=True,
         blank=True,
         related_name="decisions",
-        help_text="Leave empty for a district-wide decision.",
+        help_text=gettext_lazy("Leave empty for a district-wide decision."),
     )
     owning_team = models.ForeignKey(
         LeadershipTeam,
@@ -94,35 +96,45 @@ class Decision(models.Model):
         null=True,
         blank=True,
         related_name="decisions",
-        help_text="Most decisions belong to a team, so no decision rests on one person.",
+        help_text=gettext_lazy(
+            "Most decisions belong to a team, so no decision rests on one person."
+        ),
     )
     number = models.CharField(max_length=20, editable=False)
     title = models.CharField(max_length=200)
-    context = models.TextField(help_text="What needs deciding and why now.")
+    context = models.TextField(help_text=gettext_lazy("What needs deciding and why now."))
     process_type = models.CharField(
-        "process", max_length=20, choices=ProcessType.choices, default=ProcessType.ADVICE
+        gettext_lazy("process"),
+        max_length=20,
+        choices=ProcessType.choices,
+        default=ProcessType.ADVICE,
     )
     domain = models.CharField(max_length=30, choices=Domain.choices, default=Domain.OTHER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.DISTRICT
     )
-    input_opens = models.DateTimeField("input opens", null=True, blank=True)
-    input_closes = models.DateTimeField("input closes", null=True, blank=True)
-    decide_by = models.DateField("decide by", null=True, blank=True)
+    input_opens = models.DateTimeField(gettext_lazy("input opens"), null=True, blank=True)
+    input_closes = models.DateTimeField(gettext_lazy("input closes"), null=True, blank=True)
+    decide_by = models.DateField(gettext_lazy("decide by"), null=True, blank=True)
     options = models.TextField(
-        "options considered", blank=True, help_text="One option a line, with what each would mean."
+        gettext_lazy("options considered"),
+        blank=True,
+        help_text=gettext_lazy("One option a line, with what each would mean."),
     )
     outcome = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
-    impact_students = models.TextField("impact on students", blank=True)
+    impact_students = models.TextField(gettext_lazy("impact on students"), blank=True)
     budget_amount = models.DecimalField(
-        "budget amount", max_digits=12, decimal_places=2, null=True, blank=True
+        gettext_lazy("budget amount"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     staff_time = models.CharField(
-        "staff time", max_length=200, blank=True, help_text="For example “2 hours a week”."
+        gettext_lazy("staff time"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("For example “2 hours a week”."),
     )
-    review_on = models.DateField("review date", null=True, blank=True)
+    review_on = models.DateField(gettext_lazy("review date"), null=True, blank=True)
     # The process's own parts (see decisions/processes.py for what each process requires).
     decider = models.ForeignKey(
         User,
@@ -130,22 +142,26 @@ class Decision(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="named decider",
-        help_text="Advice: the one person who decides. Delegated: the delegate.",
+        verbose_name=gettext_lazy("named decider"),
+        help_text=gettext_lazy("Advice: the one person who decides. Delegated: the delegate."),
     )
     decider_bounds = models.TextField(
-        "bounds of the delegation",
+        gettext_lazy("bounds of the delegation"),
         blank=True,
-        help_text="Delegated: what the delegate may and may not decide.",
+        help_text=gettext_lazy("Delegated: what the delegate may and may not decide."),
     )
     quorum = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Vote: how many ballots make the vote count."
+        null=True, blank=True, help_text=gettext_lazy("Vote: how many ballots make the vote count.")
     )
     secret_ballot = models.BooleanField(
-        "secret ballot", default=True, help_text="Vote: nobody learns who chose what."
+        gettext_lazy("secret ballot"),
+        default=True,
+        help_text=gettext_lazy("Vote: nobody learns who chose what."),
     )
     heard = models.TextField(
-        "what we heard", blank=True, help_text="Consultative: what the deciders heard."
+        gettext_lazy("what we heard"),
+        blank=True,
+        help_text=gettext_lazy("Consultative: what the deciders heard."),
     )
     # Vote: the count taken when the window closed (see `processes.count_vote`). Ballots
     # change only while the window is open, so the page reads this instead of every ballot.
@@ -199,7 +215,7 @@ class Decision(models.Model):
                 | Q(input_opens__isnull=True)
                 | Q(input_closes__gt=models.F("input_opens")),
                 name="decision_window_closes_after_opening",
-                violation_error_message="The input window must close after it opens.",
+                violation_error_message=gettext_lazy("The input window must close after it opens."),
             ),
         ]
 
@@ -236,17 +252,17 @@ class Decision(models.Model):
         except ValidationError as error:
             errors["title"] = error.messages
         if self.input_opens and self.input_closes and self.input_closes <= self.input_opens:
-            errors.setdefault("input_closes", "The input window must close after it opens.")
+            errors.setdefault("input_closes", _("The input window must close after it opens."))
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
-            errors["school"] = "Choose a school of this district."
+            errors["school"] = _("Choose a school of this district.")
         if (
             self.owning_team_id
             and self.district_id
             and self.owning_team.district_id != self.district_id
         ):
-            errors["owning_team"] = "Choose a team of this district."
+            errors["owning_team"] = _("Choose a team of this district.")
         if self.budget_amount is not None and self.budget_amount < 0:
-            errors["budget_amount"] = "A budget amount cannot be negative."
+            errors["budget_amount"] = _("A budget amount cannot be negative.")
         if errors:
             raise ValidationError(errors)
 
@@ -308,16 +324,19 @@ class Decision(models.Model):
     def open_input(self, *, by) -> None:
         if self.status in FINISHED_STATUSES:
             raise ValidationError(
-                f"A {self.get_status_display().lower()} decision cannot be reopened; "
-                "write a new decision that supersedes it."
+                _(
+                    "A %(status)s decision cannot be reopened; "
+                    "write a new decision that supersedes it."
+                )
+                % {"status": self.get_status_display().lower()}
             )
         if not self.input_opens or not self.input_closes:
             raise ValidationError(
-                "Set when the input window opens and closes before opening it for input."
+                _("Set when the input window opens and closes before opening it for input.")
             )
         if self.input_closes <= timezone.now():
             raise ValidationError(
-                "The input window has already closed: choose a closing time in the future."
+                _("The input window has already closed: choose a closing time in the future.")
             )
         refusals = open_refusals(self)
         if refusals:
@@ -326,10 +345,11 @@ class Decision(models.Model):
             to=Status.OPEN_FOR_INPUT,
             allowed_from={Status.DRAFT, Status.DECIDING},
             by=by,
-            refusal=(
-                f"Only a draft, or a decision still being decided, can open for input; this one is "
-                f"{self.get_status_display().lower()}."
-            ),
+            refusal=_(
+                "Only a draft, or a decision still being decided, can open for input; "
+                "this one is %(status)s."
+            )
+            % {"status": self.get_status_display().lower()},
         )
 
     def close_input(self, *, by=None) -> None:
@@ -337,7 +357,7 @@ class Decision(models.Model):
             to=Status.DECIDING,
             allowed_from={Status.OPEN_FOR_INPUT},
             by=by,
-            refusal="Only a decision that is open for input can have its window closed.",
+            refusal=_("Only a decision that is open for input can have its window closed."),
             note="" if by else "The input window closed on time.",
         )
 
@@ -351,8 +371,11 @@ class Decision(models.Model):
     ) -> None:
         if self.status not in {Status.OPEN_FOR_INPUT, Status.DECIDING}:
             raise ValidationError(
-                f"Only a decision open for input or being decided can be decided; this one is "
-                f"{self.get_status_display().lower()}."
+                _(
+                    "Only a decision open for input or being decided can be decided; "
+                    "this one is %(status)s."
+                )
+                % {"status": self.get_status_display().lower()}
             )
         changes = {}
         if outcome is not None and outcome.strip() != self.outcome:
@@ -365,7 +388,7 @@ class Decision(models.Model):
             changes["heard"] = (self.heard, heard.strip())
             self.heard = heard.strip()
         if not self.outcome.strip():
-            raise ValidationError("Write the outcome before recording the decision.")
+            raise ValidationError(_("Write the outcome before recording the decision."))
         refusals = decide_refusals(self, by)
         if refusals:
             raise ValidationError(refusals)
@@ -386,7 +409,7 @@ class Decision(models.Model):
             to=Status.IMPLEMENTING,
             allowed_from={Status.DECIDED},
             by=by,
-            refusal="Only a decided decision can move to implementing.",
+            refusal=_("Only a decided decision can move to implementing."),
         )
 
     def start_review(self, *, by) -> None:
@@ -394,17 +417,17 @@ class Decision(models.Model):
             to=Status.REVIEWING,
             allowed_from={Status.DECIDED, Status.IMPLEMENTING},
             by=by,
-            refusal="Only a decided or implemented decision can be reviewed.",
+            refusal=_("Only a decided or implemented decision can be reviewed."),
         )
 
     def close(self, *, by) -> None:
         if self.status == Status.REVIEWING and not self.reflections.exists():
-            raise ValidationError("Write a reflection on what happened before closing.")
+            raise ValidationError(_("Write a reflection on what happened before closing."))
         self._move(
             to=Status.CLOSED,
             allowed_from={Status.REVIEWING},
             by=by,
-            refusal="Only a decision under review can be closed.",
+            refusal=_("Only a decision under review can be closed."),
         )
 
     def withdraw(self, *, by, reason: str = "") -> None:
@@ -412,21 +435,21 @@ class Decision(models.Model):
             to=Status.WITHDRAWN,
             allowed_from={Status.DRAFT, Status.OPEN_FOR_INPUT, Status.DECIDING},
             by=by,
-            refusal="Only a decision that has not been decided can be withdrawn.",
+            refusal=_("Only a decision that has not been decided can be withdrawn."),
             note=reason,
         )
 
     def supersede(self, *, by, newer: Decision) -> None:
         if newer.pk == self.pk:
-            raise ValidationError("A decision cannot supersede itself.")
+            raise ValidationError(_("A decision cannot supersede itself."))
         if newer.district_id != self.district_id:
-            raise ValidationError("A decision can only be superseded by one of its district.")
+            raise ValidationError(_("A decision can only be superseded by one of its district."))
         self.superseded_by = newer
         self._move(
             to=Status.SUPERSEDED,
             allowed_from={Status.DECIDED, Status.IMPLEMENTING, Status.REVIEWING, Status.CLOSED},
             by=by,
-            refusal="Only a decided decision can be superseded.",
+            refusal=_("Only a decided decision can be superseded."),
             note=f"Superseded by {newer.number}.",
         )
 
@@ -443,14 +466,14 @@ class DecisionEvent(models.Model):
     """What changed, who changed it and when: written in the same transaction as the change."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        STATUS = "status", "Status changed"
-        CHANGED = "changed", "Changed"
-        STAKEHOLDER = "stakeholder", "Stakeholders changed"
-        INFORMED = "informed", "People informed"
-        INPUT_RESPONSE = "input_response", "Input answered"
-        RESOLVED = "resolved", "Objection or block resolved"
-        REFLECTION = "reflection", "Reflection written"
+        CREATED = "created", gettext_lazy("Created")
+        STATUS = "status", gettext_lazy("Status changed")
+        CHANGED = "changed", gettext_lazy("Changed")
+        STAKEHOLDER = "stakeholder", gettext_lazy("Stakeholders changed")
+        INFORMED = "informed", gettext_lazy("People informed")
+        INPUT_RESPONSE = "input_response", gettext_lazy("Input answered")
+        RESOLVED = "resolved", gettext_lazy("Objection or block resolved")
+        REFLECTION = "reflection", gettext_lazy("Reflection written")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
@@ -484,7 +507,8 @@ class DecisionEvent(models.Model):
     @property
     def label(self) -> str:
         if self.field and self.kind == self.Kind.CHANGED:
-            return f"{Decision._meta.get_field(self.field).verbose_name.capitalize()} changed"
+            name = str(Decision._meta.get_field(self.field).verbose_name).capitalize()
+            return _("%(field)s changed") % {"field": name}
         return self.get_kind_display()
 
     @classmethod

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from districts.models import (
     District,
@@ -40,7 +42,9 @@ from .decision import Decision
 class DecisionPrinciple(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tested")
     principle = models.ForeignKey(GuidingPrinciple, on_delete=models.CASCADE, related_name="+")
-    note = models.TextField(blank=True, help_text="How the decision holds up against it.")
+    note = models.TextField(
+        blank=True, help_text=gettext_lazy("How the decision holds up against it.")
+    )
 
     class Meta:
         ordering = ["principle__position", "principle__title"]
@@ -53,7 +57,7 @@ class DecisionPrinciple(models.Model):
 
     def clean(self):
         if self.principle.district_id != self.decision.district_id:
-            raise ValidationError("Choose a principle of this district.")
+            raise ValidationError(_("Choose a principle of this district."))
 
 
 class Stakeholder(models.Model):
@@ -83,7 +87,7 @@ class Stakeholder(models.Model):
                     | Q(kind="district")
                 ),
                 name="stakeholder_names_its_group",
-                violation_error_message="Name the person, team, school or role.",
+                violation_error_message=gettext_lazy("Name the person, team, school or role."),
             )
         ]
 
@@ -97,26 +101,28 @@ class Stakeholder(models.Model):
             case self.Kind.TEAM:
                 return str(self.team)
             case self.Kind.SCHOOL:
-                return f"Everyone at {self.school}"
+                return _("Everyone at %(school)s") % {"school": self.school}
             case self.Kind.ROLE:
                 plural = f"{self.get_role_display()}s"
-                return f"{plural} at {self.school}" if self.school_id else f"All {plural.lower()}"
+                if self.school_id:
+                    return _("%(roles)s at %(school)s") % {"roles": plural, "school": self.school}
+                return _("All %(roles)s") % {"roles": plural.lower()}
             case _:
-                return "The whole district"
+                return _("The whole district")
 
     def clean(self):
         for field in ("person", "team", "school"):
             related = getattr(self, field)
             if related is not None and related.district_id != self.district_id:
-                raise ValidationError({field: "Choose someone or something of this district."})
+                raise ValidationError({field: _("Choose someone or something of this district.")})
         if self.kind == self.Kind.PERSON and not self.person_id:
-            raise ValidationError({"person": "Choose the person."})
+            raise ValidationError({"person": _("Choose the person.")})
         if self.kind == self.Kind.TEAM and not self.team_id:
-            raise ValidationError({"team": "Choose the team."})
+            raise ValidationError({"team": _("Choose the team.")})
         if self.kind == self.Kind.SCHOOL and not self.school_id:
-            raise ValidationError({"school": "Choose the school."})
+            raise ValidationError({"school": _("Choose the school.")})
         if self.kind == self.Kind.ROLE and not self.role:
-            raise ValidationError({"role": "Choose the role."})
+            raise ValidationError({"role": _("Choose the role.")})
 
     def people_q(self) -> Q:
         """A Q on User for the people this stakeholder stands for, today."""
@@ -194,15 +200,16 @@ class Input(models.Model):
     given_on = models.DateField(default=timezone.localdate, editable=False)
     themes = models.ManyToManyField(Theme, blank=True, related_name="decision_inputs")
     changed_decision = models.BooleanField(
-        default=False, help_text="The deciders changed the decision because of this input."
+        default=False,
+        help_text=gettext_lazy("The deciders changed the decision because of this input."),
     )
-    response = models.TextField(blank=True, help_text="The deciders' answer.")
+    response = models.TextField(blank=True, help_text=gettext_lazy("The deciders' answer."))
     responded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # How an objection or a block stopped standing in the way (empty: it still stands).
     resolution = models.CharField(max_length=14, choices=Resolution.choices, blank=True)
-    resolution_note = models.TextField("why", blank=True)
+    resolution_note = models.TextField(gettext_lazy("why"), blank=True)
 
     objects = InputQuerySet.as_manager()
 
@@ -214,7 +221,9 @@ class Input(models.Model):
                 fields=["decision", "anonymous_key"],
                 condition=Q(anonymous_key__isnull=False),
                 name="one_anonymous_input_per_person",
-                violation_error_message="You have already given anonymous input on this decision.",
+                violation_error_message=gettext_lazy(
+                    "You have already given anonymous input on this decision."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(is_anonymous=True, author__isnull=True, anonymous_key__isnull=False)
@@ -234,8 +243,8 @@ class Input(models.Model):
     @property
     def author_label(self) -> str:
         if self.is_anonymous:
-            return "Anonymous"
-        return self.author.name if self.author else "A former member"
+            return _("Anonymous")
+        return self.author.name if self.author else _("A former member")
 
 
 class DecisionRight(models.Model):
@@ -260,7 +269,9 @@ class DecisionRight(models.Model):
             models.CheckConstraint(
                 condition=(Q(team__isnull=False, role="") | Q(team__isnull=True, role__gt="")),
                 name="right_held_by_team_or_role",
-                violation_error_message="A right is held by a team or by a role, not both.",
+                violation_error_message=gettext_lazy(
+                    "A right is held by a team or by a role, not both."
+                ),
             )
         ]
 
@@ -275,25 +286,27 @@ class DecisionRight(models.Model):
 
     def clean(self):
         if bool(self.team_id) == bool(self.role):
-            raise ValidationError("Choose a team or a role, not both.")
+            raise ValidationError(_("Choose a team or a role, not both."))
         if self.team_id and self.team.district_id != self.district_id:
-            raise ValidationError({"team": "Choose a team of this district."})
+            raise ValidationError({"team": _("Choose a team of this district.")})
 
 
 class Reflection(models.Model):
     class Verdict(models.TextChoices):
-        KEEP = "keep", "Keep it"
-        ADJUST = "adjust", "Adjust it"
-        SUPERSEDE = "supersede", "Replace it with a new decision"
+        KEEP = "keep", gettext_lazy("Keep it")
+        ADJUST = "adjust", gettext_lazy("Adjust it")
+        SUPERSEDE = "supersede", gettext_lazy("Replace it with a new decision")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reflections")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    what_happened = models.TextField("what happened")
-    unanticipated = models.TextField("unanticipated consequences", blank=True)
-    effect_on_students = models.TextField("effect on students", blank=True)
-    learned = models.TextField("what we learned", blank=True)
-    verdict = models.CharField("would we decide the same?", max_length=10, choices=Verdict.choices)
+    what_happened = models.TextField(gettext_lazy("what happened"))
+    unanticipated = models.TextField(gettext_lazy("unanticipated consequences"), blank=True)
+    effect_on_students = models.TextField(gettext_lazy("effect on students"), blank=True)
+    learned = models.TextField(gettext_lazy("what we learned"), blank=True)
+    verdict = models.CharField(
+        gettext_lazy("would we decide the same?"), max_length=10, choices=Verdict.choices
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, User
 
@@ -12,8 +13,8 @@ from .decision import AppendOnlyQuerySet
 
 class DecisionRightChange(models.Model):
     class Action(models.TextChoices):
-        ADDED = "added", "Added"
-        REMOVED = "removed", "Removed"
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

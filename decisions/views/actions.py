@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.web import HtmxHttpRequest
@@ -39,7 +40,7 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         allowed = False
     if not allowed:
-        raise PermissionDenied("Only the owning team or the deciders move a decision on.")
+        raise PermissionDenied(_("Only the owning team or the deciders move a decision on."))
     reason = ""
     if action == "withdraw":
         form = WithdrawForm(request.POST)
@@ -53,7 +54,9 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{decision.number} is now {decision.get_status_display().lower()}."
+            request,
+            _("%(number)s is now %(status)s.")
+            % {"number": decision.number, "status": decision.get_status_display().lower()},
         )
     return redirect(decision)
 
@@ -90,7 +93,7 @@ def _action_page(
 def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
-        raise PermissionDenied("Only the owning team opens a decision for input.")
+        raise PermissionDenied(_("Only the owning team opens a decision for input."))
     form = OpenInputForm(
         request.POST or None,
         initial={
@@ -109,9 +112,9 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         decision,
         form,
         save,
-        success="Input is open: the stakeholders have been told.",
-        heading="Open for input",
-        button="Open for input",
+        success=_("Input is open: the stakeholders have been told."),
+        heading=_("Open for input"),
+        button=_("Open for input"),
     )
 
 
@@ -120,7 +123,7 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
-        raise PermissionDenied("Only the owning team or the named deciders record the decision.")
+        raise PermissionDenied(_("Only the owning team or the named deciders record the decision."))
     form = DecideForm(
         request.POST or None,
         initial={
@@ -135,9 +138,9 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         decision,
         form,
         functools.partial(services.decision_decide, decision=decision, by=request.user),
-        success="Decided. Everyone involved has been told.",
-        heading="Record the decision",
-        button="Record the decision",
+        success=_("Decided. Everyone involved has been told."),
+        heading=_("Record the decision"),
+        button=_("Record the decision"),
         extra={"briefing": decide_briefing(request.user, decision)},
     )
 
@@ -153,15 +156,15 @@ def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .exists()
     )
     if not involved:
-        raise PermissionDenied("The deciders and the affected people reflect on a decision.")
+        raise PermissionDenied(_("The deciders and the affected people reflect on a decision."))
     return _action_page(
         request,
         decision,
         ReflectionForm(request.POST or None),
         functools.partial(services.reflection_add, decision=decision, by=request.user),
-        success="Thank you for the reflection.",
-        heading="Reflect on the decision",
-        button="Save the reflection",
+        success=_("Thank you for the reflection."),
+        heading=_("Reflect on the decision"),
+        button=_("Save the reflection"),
     )
 
 
@@ -176,7 +179,7 @@ def _me(user):
 def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
-        raise PermissionDenied("Only the owning team changes who is involved.")
+        raise PermissionDenied(_("Only the owning team changes who is involved."))
     form = StakeholderForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -184,9 +187,9 @@ def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Added.")
+            messages.success(request, _("Added."))
     else:
-        messages.error(request, "Choose who and how they are involved.")
+        messages.error(request, _("Choose who and how they are involved."))
     return redirect(f"{decision.get_absolute_url()}#stakeholders")
 
 
@@ -195,7 +198,7 @@ def stakeholder_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
-        raise PermissionDenied("Only the owning team changes who is involved.")
+        raise PermissionDenied(_("Only the owning team changes who is involved."))
     stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_pk, decision=decision)
     services.stakeholder_remove(stakeholder=stakeholder, by=request.user)
     return redirect(f"{decision.get_absolute_url()}#stakeholders")
@@ -206,12 +209,12 @@ def stakeholder_remove(request: HtmxHttpRequest, pk: int, stakeholder_pk: int) -
 def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
-        raise PermissionDenied("Only the owning team tests the decision against principles.")
+        raise PermissionDenied(_("Only the owning team tests the decision against principles."))
     form = PrincipleTestForm(request.POST, user=request.user)
     if form.is_valid():
         services.principle_test(decision=decision, by=request.user, **form.cleaned_data)
     else:
-        messages.error(request, "Choose a principle and write how the decision holds up.")
+        messages.error(request, _("Choose a principle and write how the decision holds up."))
     return redirect(f"{decision.get_absolute_url()}#principles")
 
 
@@ -220,7 +223,7 @@ def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
-        raise PermissionDenied("Only the deciders supersede a decision.")
+        raise PermissionDenied(_("Only the deciders supersede a decision."))
     form = SupersedeForm(request.POST)
     newer = None
     if form.is_valid():
@@ -230,12 +233,12 @@ def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             .first()
         )
     if newer is None:
-        messages.error(request, "No decision you can see has that number.")
+        messages.error(request, _("No decision you can see has that number."))
     else:
         try:
             services.decision_supersede(decision=decision, newer=newer, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Superseded by {newer.number}.")
+            messages.success(request, _("Superseded by %(number)s.") % {"number": newer.number})
     return redirect(decision)

@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from districts.models import (
@@ -323,7 +324,7 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             if not request.htmx:
-                messages.success(request, "Thank you: your input is with the deciders.")
+                messages.success(request, _("Thank you: your input is with the deciders."))
                 return redirect(decision)
             form = None
             context = _input_context(request, decision)
@@ -340,10 +341,10 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_decide(request.user, decision):
-        raise PermissionDenied("Only the people deciding answer input.")
+        raise PermissionDenied(_("Only the people deciding answer input."))
     entry = get_object_or_404(Input, pk=input_pk, decision=decision)
     form = RespondForm(request.POST)
     if form.is_valid():
         services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
-        messages.success(request, "Your answer is shown with the input.")
+        messages.success(request, _("Your answer is shown with the input."))
     return redirect(f"{decision.get_absolute_url()}#input")

@@ -99,7 +99,7 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
             d.outcome,
             d.rationale,
             d.input_count,
-            "; ".join(LABELS.get(c, c) for c in d.flag_codes),
+            "; ".join(str(LABELS.get(c, c)) for c in d.flag_codes),
         ]
         for d in decisions.iterator(chunk_size=500)
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from districts.web import HtmxHttpRequest, render_page
@@ -68,7 +69,7 @@ def _guided(request, form, step, decision=None, status=200):
     context = {
         "form": form,
         "step": step,
-        "steps": [(i, title) for i, (title, _) in enumerate(STEPS)],
+        "steps": [(i, title) for i, (title, _fields) in enumerate(STEPS)],
         "step_title": STEPS[step][0],
         "visible": form.step_fields(step),
         "decision": decision,
@@ -85,7 +86,7 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
     """A guided form in steps; every step posts everything typed so far, so nothing is lost."""
     user = request.user
     if not user.is_staff_member:
-        raise PermissionDenied("Staff start decision records.")
+        raise PermissionDenied(_("Staff start decision records."))
     step = _step(request)
     if request.method == "GET":
         form = DecisionForm(user=user, suggestions=[])
@@ -108,7 +109,9 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"{decision.number} is saved as a draft. Open it for input when ready."
+                request,
+                _("%(number)s is saved as a draft. Open it for input when ready.")
+                % {"number": decision.number},
             )
             if request.htmx:
                 response = HttpResponse(status=204)
@@ -123,7 +126,7 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
 def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     if not can_edit(request.user, decision):
-        raise PermissionDenied("Only the owning team edits a decision before it is decided.")
+        raise PermissionDenied(_("Only the owning team edits a decision before it is decided."))
     step = _step(request)
     if request.method == "GET":
         return _guided(request, DecisionForm(instance=decision, user=request.user), step, decision)
@@ -137,7 +140,7 @@ def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             decision.refresh_from_db()
             form.add_error(None, error)
         else:
-            messages.success(request, "Saved. Changes after the draft are kept in the history.")
+            messages.success(request, _("Saved. Changes after the draft are kept in the history."))
             if request.htmx:
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = decision.get_absolute_url()
