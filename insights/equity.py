@@ -22,6 +22,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from decisions.choices import Involvement, StakeholderKind
 from decisions.models import Decision, Input, Stakeholder, Turnout
@@ -211,22 +212,29 @@ def people_met(district_id: int, *, since: datetime.date, schools) -> Table:
 
 def consulted_responded(district_id: int, decisions, *, since: datetime.date, schools) -> Table:
     """Of the people consulted on decisions opened for input in the period, who responded."""
-    opened = decisions.filter(input_opens__date__gte=since).exclude(status="draft")
-    asked = consulted_q(opened)
+    opened = decisions.filter(input_opens__gte=_midnight(since)).exclude(status="draft")
+    # Only the people asked are grouped: a group nobody in it was asked about counts (0, 0),
+    # as a missing one does, and the consulted groups are resolved once instead of twice.
     counts = {
         (school, role): (heard, people)
         for role, school, people, heard in User.objects.filter(
-            district_id=district_id, is_active=True
+            consulted_q(opened), district_id=district_id, is_active=True
         )
         .values("role", "schools")
         .annotate(
-            people=Count("pk", distinct=True, filter=asked),
-            heard=Count("pk", distinct=True, filter=asked & heard_q(opened, since=since)),
+            people=Count("pk", distinct=True),
+            heard=Count("pk", distinct=True, filter=heard_q(opened, since=since)),
         )
         .values_list("role", "schools", "people", "heard")
         .order_by()
     }
     return _table(counts, HEARD_ROLES, schools, with_whole=True)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` on the current clock: `field__gte` of it is `field__date__gte`
+    of the day, and reads the field's index."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def school_rows(schools: list[tuple[int, str]], no_school_label: str):
