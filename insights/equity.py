@@ -162,6 +162,45 @@ def heard_q(decisions, *, since: datetime.date | None = None) -> Q:
     return Q(pk__in=named.values("author_id")) | Q(pk__in=voted.values("person_id"))
 
 
+def heard_by(decisions, *, key, district_id: int) -> dict:
+    """The district's active people heard on one of `decisions` they were consulted on, by
+    `key` (an expression on the decision, such as its term): {key: set of user ids}, one query.
+
+    The rule of `heard_q`: named input, or a vote cast. Each input and each vote is checked
+    against its own decision's consulted groups, so whoever is found was consulted on one of
+    the decisions: no second look at who was consulted is needed.
+    """
+    consulted_here = Stakeholder.objects.filter(
+        involvement=Involvement.CONSULTED, decision_id=OuterRef("decision_id")
+    )
+    within = decisions.values("pk")
+    named = (
+        Input.objects.filter(
+            is_anonymous=False,
+            author__district_id=district_id,
+            author__is_active=True,
+            decision__in=within,
+        )
+        .filter(Exists(_standing_for(consulted_here, "author_id")))
+        .annotate(heard_key=key)
+        .values_list("heard_key", "author_id")
+        .order_by()
+    )
+    voted = (
+        Turnout.objects.filter(
+            person__district_id=district_id, person__is_active=True, decision__in=within
+        )
+        .filter(Exists(_standing_for(consulted_here, "person_id")))
+        .annotate(heard_key=key)
+        .values_list("heard_key", "person_id")
+        .order_by()
+    )
+    found: dict = {}
+    for heard_key, person_id in named.union(voted).order_by():
+        found.setdefault(heard_key, set()).add(person_id)
+    return found
+
+
 @dataclass
 class Cell:
     part: int | None  # None: not shown
