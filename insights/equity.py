@@ -323,7 +323,7 @@ def consulted_responded(district_id: int, decisions, *, since: datetime.date, sc
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     """The first moment of `day` on the current clock: `field__gte` of it is `field__date__gte`
-    of the day, and reads the field's index."""
+    of the day, without converting every row's time to the clock."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
