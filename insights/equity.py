@@ -19,9 +19,10 @@ totals add up the shown cells only. A person at two schools counts at each.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
+from django.utils import timezone
 
 from decisions.choices import Involvement, StakeholderKind
 from decisions.models import Decision, Input, Stakeholder, Turnout
@@ -31,40 +32,92 @@ from rounding.models import Conversation, RoleGroup
 from .themes import shown
 
 
-def consulted_q(decisions) -> Q:
-    """A Q on User: the people the consulted groups of `decisions` stand for today.
+@dataclass
+class Groups:
+    """The groups other than named people consulted on some decisions: teams, schools, roles
+    (district-wide, or at a set of schools) and the whole district."""
 
-    The groups are resolved kind by kind against the distinct groups consulted (a few hundred
-    teams, schools and roles), never decision by decision, so the database hashes each set once.
+    teams: set[int] = field(default_factory=set)
+    schools: set[int] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    roles_at: dict[str, set[int]] = field(default_factory=dict)
+    district: bool = False
+
+
+def consulted_groups(decisions, *, key=None) -> dict:
+    """The groups consulted on `decisions`, by `key` (an expression on the stakeholder, such as
+    the term of its decision; None: all in one), in one query.
+
+    The groups are a few hundred teams, schools and roles: read once, they resolve to people
+    without the database going through the decisions again for each kind of group.
     """
-    consulted = Stakeholder.objects.filter(
-        involvement=Involvement.CONSULTED, decision__in=decisions.values("pk")
+    rows = (
+        Stakeholder.objects.filter(
+            involvement=Involvement.CONSULTED, decision__in=decisions.values("pk")
+        )
+        .exclude(kind=StakeholderKind.PERSON)
+        .annotate(group_key=key if key is not None else Value(None, IntegerField()))
+        .values_list("group_key", "kind", "team_id", "school_id", "role")
+        .distinct()
+        .order_by()
     )
+    found: dict = {}
+    for group_key, kind, team_id, school_id, role in rows:
+        groups = found.setdefault(group_key, Groups())
+        match kind:
+            case StakeholderKind.TEAM:
+                groups.teams.add(team_id)
+            case StakeholderKind.SCHOOL:
+                groups.schools.add(school_id)
+            case StakeholderKind.ROLE if school_id is None:
+                groups.roles.add(role)
+            case StakeholderKind.ROLE:
+                groups.roles_at.setdefault(role, set()).add(school_id)
+            case StakeholderKind.DISTRICT:
+                groups.district = True
+    return found
+
+
+def consulted_q(decisions, groups: Groups | None) -> Q | None:
+    """A Q on User: the people the consulted groups of `decisions` stand for today, `groups`
+    being their `consulted_groups`. None: everyone (the whole district was consulted).
+
+    Named people are read from the decisions' stakeholders; every other group from `groups`,
+    so the database hashes each set once.
+    """
+    groups = groups or Groups()
+    if groups.district:
+        return None
     at_schools = User.schools.through.objects
-    role_at_school = consulted.filter(
-        kind=StakeholderKind.ROLE,
-        school_id=OuterRef("school_id"),
-        role=OuterRef("user__role"),
+    q = Q(
+        pk__in=Stakeholder.objects.filter(
+            involvement=Involvement.CONSULTED,
+            kind=StakeholderKind.PERSON,
+            decision__in=decisions.values("pk"),
+        ).values("person_id")
     )
-    return (
-        Q(pk__in=consulted.filter(kind=StakeholderKind.PERSON).values("person_id"))
-        | Q(
+    if groups.teams:
+        q |= Q(
             pk__in=TeamMembership.objects.filter(
-                left_on__isnull=True,
-                team_id__in=consulted.filter(kind=StakeholderKind.TEAM).values("team_id"),
+                left_on__isnull=True, team_id__in=sorted(groups.teams)
             ).values("user_id")
         )
-        | Q(
-            pk__in=at_schools.filter(
-                school_id__in=consulted.filter(kind=StakeholderKind.SCHOOL).values("school_id")
-            ).values("user_id")
+    if groups.schools:
+        q |= Q(pk__in=at_schools.filter(school_id__in=sorted(groups.schools)).values("user_id"))
+    if groups.roles:
+        q |= Q(role__in=sorted(groups.roles))
+    for role, schools in sorted(groups.roles_at.items()):
+        q |= Q(
+            role=role,
+            pk__in=at_schools.filter(school_id__in=sorted(schools)).values("user_id"),
         )
-        | Q(
-            role__in=consulted.filter(kind=StakeholderKind.ROLE, school__isnull=True).values("role")
-        )
-        | Q(pk__in=at_schools.filter(Exists(role_at_school)).values("user_id"))
-        | Q(Exists(consulted.filter(kind=StakeholderKind.DISTRICT)))
-    )
+    return q
+
+
+def consulted(people, decisions, groups: Groups | None):
+    """`people` (a User queryset) narrowed to those consulted on `decisions`."""
+    q = consulted_q(decisions, groups)
+    return people if q is None else people.filter(q)
 
 
 def _standing_for(stakeholders, person_field: str):
@@ -107,6 +160,45 @@ def heard_q(decisions, *, since: datetime.date | None = None) -> Q:
         Exists(_standing_for(consulted_here, "person_id"))
     )
     return Q(pk__in=named.values("author_id")) | Q(pk__in=voted.values("person_id"))
+
+
+def heard_by(decisions, *, key, district_id: int) -> dict:
+    """The district's active people heard on one of `decisions` they were consulted on, by
+    `key` (an expression on the decision, such as its term): {key: set of user ids}, one query.
+
+    The rule of `heard_q`: named input, or a vote cast. Each input and each vote is checked
+    against its own decision's consulted groups, so whoever is found was consulted on one of
+    the decisions: no second look at who was consulted is needed.
+    """
+    consulted_here = Stakeholder.objects.filter(
+        involvement=Involvement.CONSULTED, decision_id=OuterRef("decision_id")
+    )
+    within = decisions.values("pk")
+    named = (
+        Input.objects.filter(
+            is_anonymous=False,
+            author__district_id=district_id,
+            author__is_active=True,
+            decision__in=within,
+        )
+        .filter(Exists(_standing_for(consulted_here, "author_id")))
+        .annotate(heard_key=key)
+        .values_list("heard_key", "author_id")
+        .order_by()
+    )
+    voted = (
+        Turnout.objects.filter(
+            person__district_id=district_id, person__is_active=True, decision__in=within
+        )
+        .filter(Exists(_standing_for(consulted_here, "person_id")))
+        .annotate(heard_key=key)
+        .values_list("heard_key", "person_id")
+        .order_by()
+    )
+    found: dict = {}
+    for heard_key, person_id in named.union(voted).order_by():
+        found.setdefault(heard_key, set()).add(person_id)
+    return found
 
 
 @dataclass
@@ -211,22 +303,28 @@ def people_met(district_id: int, *, since: datetime.date, schools) -> Table:
 
 def consulted_responded(district_id: int, decisions, *, since: datetime.date, schools) -> Table:
     """Of the people consulted on decisions opened for input in the period, who responded."""
-    opened = decisions.filter(input_opens__date__gte=since).exclude(status="draft")
-    asked = consulted_q(opened)
+    opened = decisions.filter(input_opens__gte=_midnight(since)).exclude(status="draft")
+    groups = consulted_groups(opened).get(None)
+    # Only the people asked are grouped: a group nobody in it was asked about counts (0, 0),
+    # as a missing one does, and the consulted groups are resolved once instead of twice.
+    asked = consulted(User.objects.filter(district_id=district_id, is_active=True), opened, groups)
     counts = {
         (school, role): (heard, people)
-        for role, school, people, heard in User.objects.filter(
-            district_id=district_id, is_active=True
-        )
-        .values("role", "schools")
+        for role, school, people, heard in asked.values("role", "schools")
         .annotate(
-            people=Count("pk", distinct=True, filter=asked),
-            heard=Count("pk", distinct=True, filter=asked & heard_q(opened, since=since)),
+            people=Count("pk", distinct=True),
+            heard=Count("pk", distinct=True, filter=heard_q(opened, since=since)),
         )
         .values_list("role", "schools", "people", "heard")
         .order_by()
     }
     return _table(counts, HEARD_ROLES, schools, with_whole=True)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` on the current clock: `field__gte` of it is `field__date__gte`
+    of the day, without converting every row's time to the clock."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def school_rows(schools: list[tuple[int, str]], no_school_label: str):

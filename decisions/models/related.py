@@ -76,7 +76,12 @@ class Stakeholder(models.Model):
 
     class Meta:
         ordering = ["involvement", "kind", "pk"]
-        indexes = [models.Index(fields=["district", "decision", "involvement"])]
+        indexes = [
+            models.Index(fields=["district", "decision", "involvement"]),
+            # A reader's stakes across the district (`access.stakes_of`): the whole district's
+            # and a role's stakeholders are read through it, people and teams through their own.
+            models.Index(fields=["district", "kind", "role"], name="stakeholder_kind_role"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

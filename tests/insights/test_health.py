@@ -177,3 +177,50 @@ def test_another_districts_decisions_are_not_counted(client_for, outsider, decid
     decided(datetime.date(2026, 9, 1), datetime.date(2026, 9, 3))
     terms = terms_csv(client_for(outsider))
     assert terms["2026-08-01"]["Decisions decided"] == "0"
+
+
+@pytest.mark.parametrize("kind", ["person", "team", "school", "role", "role_at_school", "district"])
+def test_every_kind_of_consulted_group_counts_its_people_as_the_decision_page_does(
+    kind, client_for, superintendent, district, schools, people, decided, give_input
+):
+    from districts.models import LeadershipTeam, TeamMembership
+
+    alder = people(schools[0], 4)
+    birch = people(schools[1], 5, role="principal")
+    team = LeadershipTeam.objects.create(district=district, name="Bus group")
+    for person in birch[:4]:
+        TeamMembership.objects.create(team=team, user=person, team_role="member")
+    TeamMembership.objects.create(
+        team=team,
+        user=alder[0],
+        team_role="member",
+        joined_on=datetime.date(2025, 1, 1),
+        left_on=datetime.date(2026, 1, 1),
+    )
+    group = {
+        "person": [{"kind": "person", "person": p} for p in birch[:4]],
+        "team": [{"kind": "team", "team": team}],
+        "school": [{"kind": "school", "school": schools[1]}],
+        "role": [{"kind": "role", "role": "principal"}],
+        "role_at_school": [{"kind": "role", "role": "principal", "school": schools[1]}],
+        "district": [{"kind": "district"}],
+    }[kind]
+    decision = decided(
+        datetime.date(2026, 9, 1),
+        datetime.date(2026, 9, 20),
+        stakeholders=[{**g, "involvement": Involvement.CONSULTED} for g in group],
+    )
+    # A decision consulting nobody, in the same term: input there hears nobody.
+    elsewhere = decided(datetime.date(2026, 9, 1), datetime.date(2026, 9, 21))
+    give_input(decision, birch[0], datetime.date(2026, 9, 5), [])
+    give_input(decision, birch[1], datetime.date(2026, 9, 5), [])
+    give_input(decision, birch[2], datetime.date(2026, 9, 5), [], anonymous=True)
+    give_input(decision, alder[0], datetime.date(2026, 9, 5), [])  # left the team
+    give_input(elsewhere, birch[3], datetime.date(2026, 9, 5), [])
+    expected = set()
+    for stakeholder in decision.stakeholders.filter(involvement=Involvement.CONSULTED):
+        expected |= set(stakeholder.people().values_list("pk", flat=True))
+    heard = {birch[0].pk, birch[1].pk} | ({alder[0].pk} if alder[0].pk in expected else set())
+    terms = terms_csv(client_for(superintendent))
+    assert terms["2026-08-01"]["Consulted people"] == str(len(expected))
+    assert terms["2026-08-01"]["Consulted people heard"] == str(len(heard))
