@@ -388,8 +388,8 @@ class DecisionsPart:
                     author,
                     DecisionEvent.Kind.STATUS.value,
                     "status",
-                    Status.DRAFT.label,
-                    Status(status).label,
+                    str(Status.DRAFT.label),
+                    str(Status(status).label),
                     d.decided_at or d.opens or created,
                 )
             )
