@@ -99,15 +99,24 @@ document.addEventListener("submit", function (event) {
   if (window.caches) window.caches.delete("roundtable-pages");
 });
 
-// A search typed before htmx took the field (a slow phone, or a form just swapped in) still
-// runs: htmx would only hear the keys pressed after it started listening.
+// A search typed before htmx took the field (a slow phone, or a page still loading) still
+// runs: htmx hears only the keys pressed after it started listening, and takes what was typed
+// for the field's first value. A field that differs from what the page was sent with was typed
+// into: a search field of its own is searched (each has the "search" trigger), a filter form
+// is submitted (each has the "submit" trigger, and without htmx it is a plain GET).
 document.addEventListener("htmx:load", function (event) {
   "use strict";
   var root = event.detail.elt;
   if (!root || !root.querySelectorAll || !window.htmx) return;
-  var fields = Array.prototype.slice.call(root.querySelectorAll("input[type=search][hx-get]"));
-  if (root.matches && root.matches("input[type=search][hx-get]")) fields.push(root);
+  var selector = "input[type=search], input[type=text]";
+  var fields = Array.prototype.slice.call(root.querySelectorAll(selector));
+  if (root.matches && root.matches(selector)) fields.push(root);
   fields.forEach(function (field) {
-    if (field.value) window.htmx.trigger(field, "search");
+    if (field.value === field.defaultValue) return;
+    if (field.hasAttribute("hx-get")) {
+      window.htmx.trigger(field, "search");
+    } else if (field.form && field.form.hasAttribute("hx-get")) {
+      field.form.requestSubmit();
+    }
   });
 });

@@ -1,6 +1,7 @@
 """Browser journeys in the system Chromium (Debian's `chromium`), on a phone-sized window."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,33 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 expect.set_options(timeout=15_000)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+class HeldScript:
+    """The page's htmx script, held back from `hold()` until `release()`: a slow phone's
+    first seconds, when the page is there and its script is not yet."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests = []
+
+    def hold(self) -> None:
+        self.page.route(
+            re.compile(r"/django_htmx/htmx[^/]*\.js"), lambda route: self.requests.append(route)
+        )
+
+    def release(self) -> None:
+        for _ in range(100):
+            if self.requests:
+                break
+            self.page.wait_for_timeout(50)
+        assert len(self.requests) == 1, "the page asked for htmx once"
+        self.requests[0].continue_()
+
+
+@pytest.fixture
+def htmx_held_back(page):
+    return HeldScript(page)
 
 
 @pytest.fixture(scope="session")

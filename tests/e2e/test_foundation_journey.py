@@ -57,3 +57,21 @@ def test_page_has_no_console_errors_or_csp_violations(page, live_server, superin
     expect(page.get_by_role("heading", name="People")).to_be_visible()
     assert page.evaluate("typeof htmx") == "object"
     assert errors == []
+
+
+def test_a_search_typed_before_the_page_script_is_ready_still_filters(
+    page, live_server, superintendent, school, make_person_in, district, htmx_held_back
+):
+    """On a slow phone people type before htmx has started; the list still filters."""
+    make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
+    make_person_in(district, "teacher", "Tom Whitfield", None, [school])
+    sign_in(page, live_server, "alice@cedar.example")
+    expect(page.get_by_role("heading", name="Cedar Valley", level=1)).to_be_visible()
+
+    htmx_held_back.hold()
+    page.goto(f"{live_server.url}/people/", wait_until="commit")
+    page.get_by_label("Search").fill("cook")
+    htmx_held_back.release()
+    expect(page.locator("#results")).not_to_contain_text("Tom Whitfield")
+    expect(page.locator("#results")).to_contain_text("Rosa Ibarra")
+    expect(page).to_have_url(re.compile(r"q=cook"))

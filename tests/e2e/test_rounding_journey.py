@@ -291,7 +291,7 @@ def test_drafts_come_back_whole_and_are_forgotten_at_sign_out(
 
 
 def test_a_name_typed_before_the_page_script_is_ready_still_finds_them(
-    page, live_server, superintendent, school, district, make_person_in
+    page, live_server, superintendent, school, district, make_person_in, htmx_held_back
 ):
     """On a slow phone people type before htmx has started; the search still runs."""
     make_person_in(district, "staff", "Rosa Ibarra", None, [school], title="cook")
@@ -301,11 +301,9 @@ def test_a_name_typed_before_the_page_script_is_ready_still_finds_them(
     sign_in(page, live_server, "alice@cedar.example")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    held = []
-    page.route(re.compile(r"/django_htmx/htmx[^/]*\.js"), lambda route: held.append(route))
+    htmx_held_back.hold()
     page.goto(f"{live_server.url}/rounding/visits/{visit.pk}/", wait_until="commit")
     page.locator("#person-q").fill("Rosa")
-    assert len(held) == 1, "htmx was held back while the name was typed"
-    held[0].continue_()
+    htmx_held_back.release()
     expect(page.locator("#id_person option")).to_have_count(2)
     expect(page.locator("#id_person option").nth(1)).to_have_text("Rosa Ibarra (cook)")
