@@ -28,6 +28,7 @@ from pydantic import BeforeValidator
 from decisions.choices import ProcessType
 from decisions.models import Decision, Input, Stakeholder
 from decisions.models import Status as DecisionStatus
+from decisions.selectors import status_is
 from districts.bounds import EARLIEST, LATEST, MAX_ID, QUERY_TEXT_LENGTH
 from districts.models import Role, School, User
 from districts.web import url_for_each
@@ -185,7 +186,7 @@ def _decision(decision: Decision, url) -> dict:
         "id": decision.pk,
         "number": decision.number,
         "title": decision.title,
-        "status": decision.status,
+        "status": decision.current_status,
         "process": decision.process_type,
         "domain": decision.domain,
         "visibility": decision.visibility,
@@ -223,7 +224,7 @@ def decisions(
     """The decisions this person may see, newest first."""
     rows = _decisions(request).order_by("-created_at", "-pk")
     if status:
-        rows = rows.filter(status=status)
+        rows = rows.filter(status_is(status))
     if process:
         rows = rows.filter(process_type=process)
     if school:

@@ -19,6 +19,7 @@ from .choices import (
     Authority,
     Involvement,
     Level,
+    ProcessType,
     StakeholderKind,
     Status,
     Visibility,
@@ -26,6 +27,10 @@ from .choices import (
 
 if TYPE_CHECKING:
     from .models import Decision
+
+
+# The processes where one named person (the decider, the delegate) records the decision.
+NAMED_DECIDER_PROCESSES = (ProcessType.ADVICE, ProcessType.DELEGATED)
 
 
 def _model(name: str):
@@ -103,7 +108,7 @@ class DecisionQuerySet(DistrictQuerySet):
             return decisions
         published = ~Q(status=Status.DRAFT)
         rule = Q(owning_team__in=memberships_of(user).team_ids) | Q(created_by=user)
-        rule |= published & Q(visibility=Visibility.PUBLIC)
+        rule |= published & (Q(visibility=Visibility.PUBLIC) | Q(decider=user))
         if user.role in STAFF_ROLES:
             rule |= published & Q(visibility=Visibility.DISTRICT)
         by_stake = published & Q(visibility__in=[Visibility.DISTRICT, Visibility.STAKEHOLDERS])
@@ -194,11 +199,23 @@ def can_edit(user, decision: Decision) -> bool:
     return decision.created_by_id == user.pk or _on_owning_team(user, decision)
 
 
+def is_named_decider(user, decision: Decision) -> bool:
+    """The one person an advice process or a delegation names decides, whatever their teams."""
+    return (
+        decision.decider_id is not None
+        and decision.decider_id == user.pk
+        and decision.process_type in NAMED_DECIDER_PROCESSES
+    )
+
+
 def can_decide(user, decision: Decision) -> bool:
-    """The owning team, or people named as deciders. The rights map is checked by the flags."""
+    """The owning team, the named decider, or people named as deciders. The rights map is
+    checked by the flags."""
     if not user.is_authenticated:
         return False
     if decision.created_by_id == user.pk or _on_owning_team(user, decision):
+        return True
+    if is_named_decider(user, decision):
         return True
     stake = _loaded_stake(user, decision)
     if stake is not NOT_LOADED:

@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,18 +9,17 @@ from django.utils.translation import ngettext
 from districts.audit import AuditedAdmin, ReadOnlyAdmin, audit
 from districts.models import AuditEntry
 
-from . import services, tasks
+from . import services
 from .integrity import refresh_flags
 from .models import (
-    TRACKED_FIELDS,
     Decision,
     DecisionEvent,
     DecisionRight,
     Input,
     Reflection,
     Stakeholder,
-    Status,
 )
+from .processes import edit_refusals
 
 
 class StakeholderFormSet(BaseInlineFormSet):
@@ -52,6 +50,7 @@ def withdraw(modeladmin, request, queryset):
                 by=request.user,
                 action="withdraw",
                 reason=str(_("Withdrawn in the admin")),
+                operator=True,
             )
         except ValidationError:
             refused += 1
@@ -93,20 +92,36 @@ class DecisionAdmin(AuditedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class EngineCheckedForm(form):
+            """The process engine's refusals, shown on the admin's form like any other error."""
+
+            def clean(self):
+                data = super().clean()
+                if self.instance.pk is not None:
+                    changed = {f: data.get(f) for f in self.changed_data if f in data}
+                    stored = Decision.objects.get(pk=self.instance.pk)
+                    for field, why in edit_refusals(stored, changed).items():
+                        self.add_error(field if field in self.fields else None, why)
+                return data
+
+        return EngineCheckedForm
+
     def save_model(self, request, obj, form, change):
-        """Changes made here go into the history too, once the decision has left draft."""
-        super().save_model(request, obj, form, change)
-        if change and obj.status != Status.DRAFT:
-            for field in form.changed_data:
-                if field in TRACKED_FIELDS:
-                    DecisionEvent.record(
-                        decision=obj,
-                        actor=request.user,
-                        field=field,
-                        old=form.initial.get(field, ""),
-                        new=getattr(obj, field),
-                        note="Changed in the admin",
-                    )
+        """An edit goes through the process engine, which keeps each change in the history once
+        the decision has left draft."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = {
+            f: form.cleaned_data[f]
+            for f in form.changed_data
+            if f in form.cleaned_data and f in {field.name for field in Decision._meta.fields}
+        }
+        stored = Decision.objects.get(pk=obj.pk)
+        services.decision_update(decision=stored, by=request.user, operator=True, **fields)
+        return None
 
     def save_formset(self, request, form, formset, change):
         """Stakeholders go through the same services as in the app, which record each change."""
@@ -176,8 +191,7 @@ class InputAdmin(ReadOnlyAdmin):
 
 
 def _refresh_after_rights_change(district_id: int, domains) -> None:
-    domains = sorted(set(domains))
-    transaction.on_commit(lambda: tasks.refresh_flags_for_rights.delay(district_id, domains))
+    services.flags_refresh_for_rights(district_id=district_id, domains=sorted(set(domains)))
 
 
 @admin.register(DecisionRight)

@@ -22,7 +22,8 @@ from .models import (
     Stakeholder,
     Status,
 )
-from .selectors import due_soon, has_flag, reflection_due
+from .processes import LOCKED_AFTER_FIRST_BALLOT, ballots_were_cast
+from .selectors import due_soon, has_flag, reflection_due, status_is
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,6 +107,28 @@ class DecisionForm(Bounded, forms.ModelForm):
         self.fields["suggested"].choices = list(suggestions)
         if self.instance.pk:
             del self.fields["suggested"]
+            self._lock_what_the_process_has_fixed()
+
+    def _lock_what_the_process_has_fixed(self):
+        """Shown, not editable: what only the process's own steps may change now (the engine
+        refuses it from any form; here the person sees why before typing)."""
+        decision = self.instance
+        locked = {}
+        if decision.status != Status.DRAFT:
+            locked["process_type"] = _(
+                "Input has opened: change the process with “Move to another process” on the "
+                "decision's page, with a reason on the record."
+            )
+        if decision.process_type == ProcessType.VOTE and ballots_were_cast(decision):
+            note = _("Ballots have been cast: the vote's options, quorum and secrecy stay.")
+            locked |= dict.fromkeys(LOCKED_AFTER_FIRST_BALLOT, note)
+        if decision.current_status not in (Status.DRAFT, Status.OPEN_FOR_INPUT):
+            note = _("The window has closed: reopen it with “Open for input”.")
+            locked |= dict.fromkeys(("input_opens", "input_closes"), note)
+        for name, why in locked.items():
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = why
 
     def clean(self):
         data = super().clean()
@@ -386,8 +409,9 @@ class FilterForm(Bounded, forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             decisions = decisions.search(data["q"])
+        if data.get("status"):
+            decisions = decisions.filter(status_is(data["status"]))
         for name, lookup in (
-            ("status", "status"),
             ("domain", "domain"),
             ("school", "school"),
             ("team", "owning_team"),

@@ -68,14 +68,15 @@ class Guide:
 
 def _when(decision, may_give: bool) -> str:
     fmt = "%b %-d, %Y %H:%M"
-    if decision.status == Status.DRAFT:
+    status = decision.current_status
+    if status == Status.DRAFT:
         return _("Not yet: input opens when the team opens the window.")
     if decision.window_is_open:
         closes = timezone.localtime(decision.input_closes).strftime(fmt)
         if may_give:
             return _("Now, until %(closes)s.") % {"closes": closes}
         return _("Input is open until %(closes)s.") % {"closes": closes}
-    if decision.status == Status.OPEN_FOR_INPUT and decision.input_opens:
+    if status == Status.OPEN_FOR_INPUT and decision.input_opens:
         opens = timezone.localtime(decision.input_opens).strftime(fmt)
         return _("From %(opens)s.") % {"opens": opens}
     if decision.input_closes:
@@ -104,7 +105,7 @@ def _who_decides(decision) -> str:
 
 
 def _next(decision) -> str:
-    status, process = decision.status, decision.process_type
+    status, process = decision.current_status, decision.process_type
     if status == Status.DRAFT:
         return _("The team finishes the proposal and opens it for input.")
     if status == Status.OPEN_FOR_INPUT:

@@ -78,7 +78,10 @@ def decided_flag_codes(record, today: datetime.date) -> list[str]:
 
 
 def window_over(status: str) -> bool:
-    """Whether consulted groups had their chance to give input."""
+    """Whether consulted groups had their chance to give input.
+
+    Read from the stored status, which the window's close writes (and refreshes the flags),
+    so the flags a page computes always equal the stored ones that lists read."""
     return status not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.WITHDRAWN)
 
 

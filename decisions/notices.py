@@ -18,7 +18,7 @@ from districts.models import TeamMembership, User
 from notifications.services import notify, time_label
 
 from .integrity import refresh_flags
-from .models import Decision, Involvement, NoticeKind, Status, people_of
+from .models import Decision, DecisionEvent, Involvement, NoticeKind, Status, people_of
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,29 @@ def window_opened_send(decision: Decision) -> list[User]:
         body=_("%(number)s is open for input until %(closes)s. It affects you or asks your advice.")
         % {"number": decision.number, "closes": closes},
     )
+
+
+def decided_send(*, decision: Decision, by: User | None) -> int:
+    """Tell every stakeholder what was decided, and keep that as an event."""
+    sent = notify_once(
+        decision=decision,
+        people=people_of(decision),
+        kind=NoticeKind.DECIDED,
+        subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
+        body=f"{decision.number}: {decision.outcome[:300]}\n\n"
+        + _(
+            "If you gave input, anonymous or named, the deciders' answers are in your "
+            "“My input” page."
+        ),
+    )
+    DecisionEvent.record(
+        decision=decision,
+        actor=by,
+        kind=DecisionEvent.Kind.INFORMED,
+        new=str(len(sent)),
+        note=f"{len(sent)} {'person' if len(sent) == 1 else 'people'} notified of the outcome",
+    )
+    return len(sent)
 
 
 def people_without_named_input(decision: Decision, people: Iterable[User]) -> list[User]:
@@ -128,9 +151,8 @@ def dispatch_due(now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
 
     def close(decision: Decision) -> int:
-        if decision.status != Status.OPEN_FOR_INPUT or decision.input_closes > now:
+        if not decision.settle():
             return 0
-        decision.close_input(by=None)
         refresh_flags(decision)
         return 1
 

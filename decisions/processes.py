@@ -1,19 +1,33 @@
-"""What each process requires: the refusals before a step, the tally, and the facts its flags read.
+"""The rules of every process, in one place: who may take which step in which state, what
+must hold before it, the tally, and the flags a decision recorded around them raises.
 
-The rules are written once here. The model's transitions refuse what they list, and
-`integrity.integrity_flags` flags a decided decision for which they would still say no,
-so a decision recorded around them (an admin edit, a change of status by hand) shows it.
+`STEPS` is the table of (state, step) → who may take it; the refusal functions below add
+what each process requires. `decisions.engine` is the only writer and asks these before
+every write; the decision page reads the same table for its buttons and its guide, so what
+a person is told always matches what they may do. `integrity.integrity_flags` flags a
+decided decision for which the rules would still say no.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .choices import Involvement, ProcessType, Status
+from .access import can_decide, can_edit, may_give_input
+from .choices import (
+    DECIDED_STATUSES,
+    FINISHED_STATUSES,
+    Involvement,
+    ProcessType,
+    Resolution,
+    Status,
+)
 
 # Fewer secret ballots than this, and the tally would tell voters each other's choices.
 SECRET_MINIMUM = 3
@@ -27,6 +41,169 @@ class Facts:
     standing_blocks: int = 0
     unanswered: int = 0
     ballots: int = 0
+
+
+# ----- time comes from the clock
+
+
+def current_status(decision, now: datetime.datetime | None = None) -> str:
+    """The status as of now: a window whose closing time has passed is closed from that second,
+    whether or not anything has written it down yet."""
+    closes = decision.input_closes
+    if decision.status == Status.OPEN_FOR_INPUT and closes and closes <= (now or timezone.now()):
+        return Status.DECIDING
+    return decision.status
+
+
+def status_is(status: str, now: datetime.datetime | None = None) -> Q:
+    """A filter on decisions for `current_status(...) == status`, for lists, counts and the API."""
+    now = now or timezone.now()
+    overdue = Q(status=Status.OPEN_FOR_INPUT, input_closes__lte=now)
+    if status == Status.OPEN_FOR_INPUT:
+        return Q(status=Status.OPEN_FOR_INPUT) & ~overdue
+    if status == Status.DECIDING:
+        return Q(status=Status.DECIDING) | overdue
+    return Q(status=status)
+
+
+# ----- who may take which step, in which state
+
+
+def _deciders(user, decision) -> bool:
+    return can_decide(user, decision)
+
+
+def _team(user, decision) -> bool:
+    return can_edit(user, decision)
+
+
+def _team_or_deciders(user, decision) -> bool:
+    return can_edit(user, decision) or can_decide(user, decision)
+
+
+def _participants(user, decision) -> bool:
+    return may_give_input(user, decision)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step someone takes on a decision: from which states, for which processes, by whom."""
+
+    states: frozenset
+    who: Callable
+    refusal: str  # why someone else may not (shown on the 403 page)
+    processes: frozenset = frozenset(ProcessType.values)
+
+
+UNDECIDED = frozenset({Status.OPEN_FOR_INPUT, Status.DECIDING})
+EDITABLE = frozenset(Status.values) - FINISHED_STATUSES
+
+STEPS = {
+    "open_input": Step(
+        frozenset({Status.DRAFT, Status.DECIDING}),
+        _team,
+        gettext_lazy("Only the owning team opens a decision for input."),
+    ),
+    "give_input": Step(
+        frozenset({Status.OPEN_FOR_INPUT}),
+        _participants,
+        gettext_lazy("Input on this decision comes from staff and the people it involves."),
+    ),
+    "cast_ballot": Step(
+        frozenset({Status.OPEN_FOR_INPUT}),
+        _participants,
+        gettext_lazy("Only the people this vote involves can vote."),
+        frozenset({ProcessType.VOTE}),
+    ),
+    "close_input": Step(
+        frozenset({Status.OPEN_FOR_INPUT}),
+        _team_or_deciders,
+        gettext_lazy("Only the owning team or the deciders close the input window."),
+    ),
+    "answer_input": Step(
+        UNDECIDED,
+        _deciders,
+        gettext_lazy("Only the people deciding answer input."),
+    ),
+    "rule_objection": Step(
+        UNDECIDED,
+        _deciders,
+        gettext_lazy("Only the facilitator or the deciders rule on an objection."),
+    ),
+    "change_process": Step(
+        UNDECIDED,
+        _deciders,
+        gettext_lazy("Only the facilitator or the deciders change the process."),
+    ),
+    "decide": Step(
+        UNDECIDED,
+        _deciders,
+        gettext_lazy("Only the owning team or the named deciders record the decision."),
+    ),
+    "edit": Step(
+        EDITABLE,
+        _team,
+        gettext_lazy("Only the owning team edits a decision before it is finished."),
+    ),
+    "implement": Step(
+        frozenset({Status.DECIDED}),
+        _team_or_deciders,
+        gettext_lazy("Only the owning team or the deciders move a decision on."),
+    ),
+    "review": Step(
+        frozenset({Status.DECIDED, Status.IMPLEMENTING}),
+        _team_or_deciders,
+        gettext_lazy("Only the owning team or the deciders move a decision on."),
+    ),
+    "close": Step(
+        frozenset({Status.REVIEWING}),
+        _team_or_deciders,
+        gettext_lazy("Only the owning team or the deciders move a decision on."),
+    ),
+    "withdraw": Step(
+        frozenset({Status.DRAFT}) | UNDECIDED,
+        _team_or_deciders,
+        gettext_lazy("Only the owning team or the deciders move a decision on."),
+    ),
+    "supersede": Step(
+        DECIDED_STATUSES - {Status.SUPERSEDED},
+        _deciders,
+        gettext_lazy("Only the deciders supersede a decision."),
+    ),
+}
+
+# The lifecycle steps of the "move" buttons.
+MOVES = ("close_input", "implement", "review", "close", "withdraw")
+
+
+def may_take(user, decision, step: str) -> bool:
+    """Whether the page offers `user` this step now (its state and process allow it, and they may)."""
+    rule = STEPS[step]
+    return (
+        user.is_authenticated
+        and current_status(decision) in rule.states
+        and decision.process_type in rule.processes
+        and rule.who(user, decision)
+    )
+
+
+def steps_for(user, decision) -> frozenset:
+    """Every step the page offers this person now, for its buttons."""
+    return frozenset(step for step in STEPS if may_take(user, decision, step))
+
+
+# ----- secrecy only grows
+
+
+def ballots_were_cast(decision) -> bool:
+    return decision.turnout.exists()
+
+
+def tally_was_shown(decision) -> bool:
+    """A secret vote closed with ballots has shown who took part (and maybe the tally): it is
+    sealed, so no later ballot can be read off the difference."""
+    count = decision.vote_count
+    return bool(decision.secret_ballot and count and count.get("took_part"))
 
 
 # The processes whose rules read the input itself (objections, blocks, answers to advice).
@@ -82,6 +259,14 @@ def open_refusals(decision) -> list[str]:
         case ProcessType.VOTE:
             if len(decision.option_list()) < 2:
                 refusals.append(_("A vote needs at least two options, one a line."))
+            if tally_was_shown(decision):
+                refusals.append(
+                    _(
+                        "This secret vote was closed and who took part was shown: opening it "
+                        "again would let a later ballot be read off the new tally. Record the "
+                        "result, withdraw it, or write a new decision."
+                    )
+                )
     return refusals
 
 
@@ -143,7 +328,7 @@ def _decider_refusals(decision, by, title: str) -> list[str]:
 
 
 def vote_refusals(decision, ballots: int) -> list[str]:
-    if decision.status == Status.OPEN_FOR_INPUT:
+    if current_status(decision) == Status.OPEN_FOR_INPUT:
         return [_("The vote is still open: close it before the tally is counted.")]
     if decision.quorum and ballots < decision.quorum:
         return [
@@ -163,7 +348,92 @@ def vote_refusals(decision, ballots: int) -> list[str]:
 
 def tally_is_hidden(decision) -> bool:
     """Results stay hidden while anyone can still vote, so early ballots do not sway later ones."""
-    return decision.status in (Status.DRAFT, Status.OPEN_FOR_INPUT)
+    return current_status(decision) in (Status.DRAFT, Status.OPEN_FOR_INPUT)
+
+
+# ----- objections, blocks, a change of process, an edit
+
+# Who may resolve how: the deciders rule on an objection; only its author withdraws an
+# objection or lifts a block. A block has no other way out but moving the process.
+BY_DECIDERS = frozenset({Resolution.AMENDED, Resolution.NOT_PARAMOUNT})
+BY_AUTHOR = frozenset({Resolution.WITHDRAWN, Resolution.LIFTED})
+
+
+def resolve_refusals(entry, *, by_author: bool, resolution: str) -> list[str]:
+    """Why this objection or block cannot be resolved this way (nothing: it can)."""
+    if not entry.stands:
+        return [_("Only an objection or a block that still stands can be resolved.")]
+    if current_status(entry.decision) not in UNDECIDED:
+        return [_("Objections are resolved while the decision is being made.")]
+    if resolution in BY_AUTHOR:
+        if not by_author:
+            return [_("Only its author withdraws an objection or lifts a block.")]
+        fits = Resolution.LIFTED if entry.kind == "block" else Resolution.WITHDRAWN
+        if resolution != fits:
+            return [_("Choose how it was resolved.")]
+        return []
+    if resolution in BY_DECIDERS:
+        if entry.kind == "block":
+            return [
+                _(
+                    "A block stands until its author lifts it, or the decision moves to "
+                    "another process on the record."
+                )
+            ]
+        return []
+    return [_("Choose how it was resolved.")]
+
+
+def process_change_refusals(decision, process_type: str, reason: str) -> list[str]:
+    if process_type not in ProcessType.values or process_type == decision.process_type:
+        return [_("Choose another process.")]
+    if decision.status != Status.DRAFT and not reason.strip():
+        return [_("Say why the process changes: it goes on the record.")]
+    if decision.process_type == ProcessType.VOTE and ballots_were_cast(decision):
+        return [
+            _(
+                "Ballots have been cast, so this stays a vote: withdraw it and write a new "
+                "decision to decide another way."
+            )
+        ]
+    return []
+
+
+# Fields a page may not change once the process has reached a point: the process itself
+# leaves draft only through "Move to another process", and a vote's terms stay as they were
+# when the first ballot was cast.
+LOCKED_AFTER_DRAFT = ("process_type",)
+LOCKED_AFTER_FIRST_BALLOT = ("secret_ballot", "options", "quorum")
+
+
+def edit_refusals(decision, changed: dict) -> dict[str, str]:
+    """Field → why an edit of this decision may not change it (empty: it may)."""
+    refusals = {}
+    if decision.status != Status.DRAFT:
+        for field in LOCKED_AFTER_DRAFT:
+            if field in changed:
+                refusals[field] = _(
+                    "Once input has opened, the process changes only through “Move to "
+                    "another process”, with a reason on the record."
+                )
+    if (
+        decision.process_type == ProcessType.VOTE
+        and any(field in changed for field in LOCKED_AFTER_FIRST_BALLOT)
+        and ballots_were_cast(decision)
+    ):
+        for field in LOCKED_AFTER_FIRST_BALLOT:
+            if field in changed:
+                refusals[field] = _(
+                    "Ballots have been cast: the vote's options, quorum and secrecy stay "
+                    "as they were."
+                )
+    if current_status(decision) not in (Status.DRAFT, Status.OPEN_FOR_INPUT):
+        for field in ("input_opens", "input_closes"):
+            if field in changed:
+                refusals[field] = _(
+                    "The input window has closed: reopen it with “Open for input” instead."
+                )
+    return refusals
 
 
 @dataclass(frozen=True)
@@ -230,7 +500,14 @@ PROCESS_FLAGS = {
     "heard_not_recorded": gettext_lazy("Decided without recording what was heard"),
     "vote_not_counted": gettext_lazy("Decided without a valid vote"),
     "process_changed": gettext_lazy("Process changed after input opened"),
+    "moved_around_objection": gettext_lazy(
+        "Decided after moving the process around a standing objection"
+    ),
+    "moved_around_block": gettext_lazy("Decided after moving the process around a standing block"),
 }
+
+# What a change of process went around, kept on the decision (`went_around`), and its flag.
+WENT_AROUND_FLAGS = {"objection": "moved_around_objection", "block": "moved_around_block"}
 
 
 def process_flag_codes(decision, facts: Facts) -> list[str]:
@@ -250,6 +527,7 @@ def process_flag_codes(decision, facts: Facts) -> list[str]:
             codes.append("heard_not_recorded")
         case ProcessType.VOTE if vote_refusals(decision, facts.ballots):
             codes.append("vote_not_counted")
+    codes += [WENT_AROUND_FLAGS[what] for what in decision.went_around if what in WENT_AROUND_FLAGS]
     return codes
 
 

@@ -1,7 +1,7 @@
 """Writes to the decision-rights map from the app: a district leader adds or removes a line.
 
 Each change is kept (`DecisionRightChange`) with who and when, and the flags of the decisions
-decided in that domain are refreshed after the commit, as the admin does.
+decided in that domain are refreshed in the same transaction, as the admin does.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from districts.models import User
 
-from . import tasks
 from .models import DecisionRight, DecisionRightChange
+from .services import flags_refresh_for_rights
 
 
 def _describe(right: DecisionRight) -> str:
@@ -22,10 +22,6 @@ def _describe(right: DecisionRight) -> str:
         f"{right.get_domain_display().lower()} at {right.get_level_display().lower()} level"
     )
     return f"{text} ({right.note})" if right.note else text
-
-
-def _refresh_later(district_id: int, domain: str) -> None:
-    transaction.on_commit(lambda: tasks.refresh_flags_for_rights.delay(district_id, [domain]))
 
 
 @transaction.atomic
@@ -38,7 +34,7 @@ def right_add(*, by: User, **fields) -> DecisionRight:
     DecisionRightChange.objects.create(
         district_id=by.district_id, actor=by, action="added", right=_describe(right)[:400]
     )
-    _refresh_later(by.district_id, right.domain)
+    flags_refresh_for_rights(district_id=by.district_id, domains=[right.domain])
     return right
 
 
@@ -50,4 +46,4 @@ def right_remove(*, right: DecisionRight, by: User) -> None:
         district_id=right.district_id, actor=by, action="removed", right=_describe(right)[:400]
     )
     right.delete()
-    _refresh_later(right.district_id, right.domain)
+    flags_refresh_for_rights(district_id=right.district_id, domains=[right.domain])

@@ -21,6 +21,7 @@ from .models import (
     Stakeholder,
     Status,
 )
+from .processes import status_is
 
 ACTIVE = [Status.OPEN_FOR_INPUT, Status.DECIDING]
 
@@ -67,15 +68,22 @@ def with_list_relations(decisions):
 
 
 # "Affects me" reads in stages, each in the order of its own index: open windows, soonest to
-# close; then the decisions being made; then the ones made, most recent first; last, the ones
-# that ended without being decided (withdrawn early), newest first.
+# close; then the decisions being made (a window past its closing time among them, by the
+# clock); then the ones made, most recent first; last, the ones that ended without being
+# decided (withdrawn early), newest first.
 _ENDED = tuple(s for s in Status if s not in (Status.DRAFT, Status.OPEN_FOR_INPUT, Status.DECIDING))
 AFFECTS_ME_STAGES = (
-    ((Status.OPEN_FOR_INPUT,), Q(), ("input_closes", "pk")),
-    ((Status.DECIDING,), Q(), ("input_closes", "pk")),
+    ((Status.OPEN_FOR_INPUT,), None, ("input_closes", "pk")),
+    ((Status.DECIDING,), None, ("input_closes", "pk")),
     (_ENDED, Q(decided_at__isnull=False), ("-decided_at", "-pk")),
     (_ENDED, Q(decided_at__isnull=True), ("-created_at", "-pk")),
 )
+
+
+def _stage_filter(statuses, when, now) -> Q:
+    if when is None:  # read by the clock
+        return status_is(statuses[0], now)
+    return Q(status__in=statuses) & when
 
 
 # Who sees a decision in "Affects me": the people asked for input and those kept informed.
@@ -109,7 +117,7 @@ def mark_responded(user, decisions) -> None:
     ids = [d.pk for d in rows]
     # Anonymous input counts only while its window is open, when the answer tells the person
     # whether to respond; afterwards their pages read the same whoever wrote it.
-    keys = [anonymous_key(d.pk, user.pk) for d in rows if d.status == Status.OPEN_FOR_INPUT]
+    keys = [anonymous_key(d.pk, user.pk) for d in rows if d.current_status == Status.OPEN_FOR_INPUT]
     responded = set(
         Input.objects.filter(district_id=user.district_id, decision_id__in=ids)
         .filter(Q(author=user) | Q(anonymous_key__in=keys))
@@ -129,8 +137,12 @@ def affects_me(user, status: str | None = None) -> list:
         .visible_to(user, has_stake=True)
         .annotate(my_role=my_role(user))
     )
+    now = timezone.now()
     return [
-        involving.filter(when, status__in=[status] if status else statuses).order_by(*ordering)
+        involving.filter(
+            _stage_filter(statuses, when, now),
+            *([status_is(status, now)] if status else []),
+        ).order_by(*ordering)
         for statuses, when, ordering in AFFECTS_ME_STAGES
         if not status or status in statuses
     ]

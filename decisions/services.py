@@ -7,71 +7,70 @@ read never drift from `integrity_flags(decision)`. The admin goes through these 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from districts.bounds import one_line
 from districts.models import (
     District,
     GuidingPrinciple,
     LeadershipTeam,
+    Memberships,
     School,
-    Theme,
+    TeamMembership,
     User,
 )
 
-from .choices import kind_fits
-from .integrity import refresh_flags
-from .mechanics import (
+from .engine import (
+    MOVES,
     decision_change_process,
+    decision_decide,
+    decision_move,
+    decision_open_input,
+    decision_supersede,
+    decision_update,
     has_voted,
+    input_give,
     input_resolve,
+    input_respond,
     is_author,
     vote_cast,
 )
+from .integrity import refresh_flags
 from .models import (
     DECIDED_STATUSES,
-    TRACKED_FIELDS,
     Decision,
     DecisionEvent,
     DecisionPrinciple,
     DecisionRight,
     Domain,
-    Input,
-    NoticeKind,
     Reflection,
     Stakeholder,
     Status,
     anonymous_key,
-    can_decide,
-    may_give_input,
-    people_of,
+    holds_right,
 )
-from .notices import loopback_send, notify_once, window_opened_send
+from .notices import decided_send
 
+# The writes of a decision's state live in the engine; they are named here too, so callers
+# reach every write of the app through one module.
 __all__ = [
+    "MOVES",
     "decision_change_process",
+    "decision_decide",
+    "decision_move",
+    "decision_open_input",
+    "decision_supersede",
+    "decision_update",
     "has_voted",
+    "input_give",
     "input_resolve",
+    "input_respond",
     "is_author",
     "vote_cast",
 ]
-
-
-def _display(decision: Decision, field: str) -> str:
-    value = getattr(decision, field)
-    if value is None:
-        return ""
-    if hasattr(decision, f"get_{field}_display"):
-        return getattr(decision, f"get_{field}_display")()
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value)
 
 
 @transaction.atomic
@@ -94,32 +93,6 @@ def decision_create(
         stakeholder_add(decision=decision, by=by, **stakeholder)
     refresh_flags(decision)
     return decision
-
-
-@transaction.atomic
-def decision_update(*, decision: Decision, by: User, **fields) -> list[str]:
-    """Change fields; once out of draft, each change is kept as old → new in the history."""
-    if decision.status in (Status.CLOSED, Status.WITHDRAWN, Status.SUPERSEDED):
-        raise ValidationError(_("A closed, withdrawn or superseded decision cannot be edited."))
-    before = {field: _display(decision, field) for field in fields if field in TRACKED_FIELDS}
-    for field, value in fields.items():
-        if isinstance(value, str):
-            value = value.strip()
-        setattr(decision, field, value)
-    decision.full_clean(exclude=["number"])
-    changed = [f for f in before if _display(decision, f) != before[f]]
-    decision.save()
-    if decision.status != Status.DRAFT:
-        for field in changed:
-            DecisionEvent.record(
-                decision=decision,
-                actor=by,
-                field=field,
-                old=before[field],
-                new=_display(decision, field),
-            )
-    refresh_flags(decision)
-    return changed
 
 
 @transaction.atomic
@@ -230,90 +203,6 @@ def principle_test(
     return link
 
 
-# ----- the process
-
-
-@transaction.atomic
-def decision_open_input(
-    *,
-    decision: Decision,
-    by: User,
-    opens: datetime.datetime | None = None,
-    closes: datetime.datetime | None = None,
-) -> Decision:
-    if opens is not None or closes is not None:
-        decision_update(
-            decision=decision,
-            by=by,
-            input_opens=opens or decision.input_opens,
-            input_closes=closes or decision.input_closes,
-        )
-    decision.open_input(by=by)
-    refresh_flags(decision)
-    window_opened_send(decision)
-    return decision
-
-
-@transaction.atomic
-def input_give(
-    *,
-    decision: Decision,
-    by: User,
-    kind: str,
-    text: str,
-    anonymous: bool = False,
-    themes: Iterable[Theme] = (),
-) -> Input:
-    if not decision.window_is_open:
-        raise ValidationError(_("The input window is not open, so input cannot be given now."))
-    if not may_give_input(by, decision):
-        raise ValidationError(
-            _("Input on this decision comes from staff and the people it names as involved.")
-        )
-    if not text.strip():
-        raise ValidationError({"text": _("Write your input.")})
-    if not kind_fits(kind, decision.process_type):
-        raise ValidationError(
-            {"kind": _("Choose one of the kinds of input this process asks for.")}
-        )
-    entry = Input(
-        district_id=decision.district_id,
-        decision=decision,
-        kind=kind,
-        text=text.strip(),
-        is_anonymous=anonymous,
-        author=None if anonymous else by,
-        anonymous_key=anonymous_key(decision.pk, by.pk) if anonymous else None,
-    )
-    # The relations are the rows in hand and the id is random: check the fields, not the
-    # database (which would cost a query per relation and one for the id).
-    entry.full_clean(
-        exclude=["district", "decision", "author"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
-    if anonymous:
-        try:
-            with transaction.atomic():
-                entry.save()
-        except IntegrityError:
-            raise ValidationError(
-                _(
-                    "You have already given anonymous input on this decision; "
-                    "one each keeps it fair."
-                )
-            ) from None
-    else:
-        entry.save()  # named input has no constraint that can fail here
-    themes = [t for t in themes if t.district_id == decision.district_id]
-    if themes:
-        entry.themes.set(themes)
-    # Deliberately no history event and no notice: their time would point at the author.
-    # The flags read named input only, so refreshing them tells nothing of anonymous input.
-    refresh_flags(decision)
-    return entry
-
-
 def has_given_anonymous(decision: Decision, user: User, inputs=None) -> bool:
     """Whether this person's sealed key is among the decision's input.
 
@@ -326,65 +215,11 @@ def has_given_anonymous(decision: Decision, user: User, inputs=None) -> bool:
 
 
 @transaction.atomic
-def input_respond(*, entry: Input, by: User, response: str, changed_decision: bool) -> Input:
-    if not can_decide(by, entry.decision):
-        raise ValidationError(_("Only the people deciding answer input."))
-    entry.response = response.strip()
-    entry.changed_decision = changed_decision
-    entry.responded_by = by
-    entry.save(update_fields=["response", "changed_decision", "responded_by"])
-    loopback_send(entry)
-    DecisionEvent.record(
-        decision=entry.decision,
-        actor=by,
-        kind=DecisionEvent.Kind.INPUT_RESPONSE,
-        note=(
-            f"Answered {entry.get_kind_display().lower()}"
-            + (" and marked it as changing the decision" if changed_decision else "")
-        ),
-    )
-    refresh_flags(entry.decision)
-    return entry
-
-
-@transaction.atomic
-def decision_decide(
-    *, decision: Decision, by: User, outcome: str, rationale: str = "", heard: str | None = None
-) -> Decision:
-    decision.decide(by=by, outcome=outcome, rationale=rationale, heard=heard)
-    _inform(decision=decision, by=by)
-    refresh_flags(decision)
-    return decision
-
-
-@transaction.atomic
 def decision_inform(*, decision: Decision, by: User | None) -> int:
     """Tell every stakeholder what was decided, and keep that as an event."""
-    sent = _inform(decision=decision, by=by)
+    sent = decided_send(decision=decision, by=by)
     refresh_flags(decision)
     return sent
-
-
-def _inform(*, decision: Decision, by: User | None) -> int:
-    sent = notify_once(
-        decision=decision,
-        people=people_of(decision),
-        kind=NoticeKind.DECIDED,
-        subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number}: {decision.outcome[:300]}\n\n"
-        + _(
-            "If you gave input, anonymous or named, the deciders' answers are in your "
-            "“My input” page."
-        ),
-    )
-    DecisionEvent.record(
-        decision=decision,
-        actor=by,
-        kind=DecisionEvent.Kind.INFORMED,
-        new=str(len(sent)),
-        note=f"{len(sent)} {'person' if len(sent) == 1 else 'people'} notified of the outcome",
-    )
-    return len(sent)
 
 
 @transaction.atomic
@@ -406,55 +241,54 @@ def reflection_add(*, decision: Decision, by: User, **fields) -> Reflection:
     return reflection
 
 
-@transaction.atomic
-def decision_supersede(*, decision: Decision, newer: Decision, by: User) -> Decision:
-    decision.supersede(by=by, newer=newer)
-    DecisionEvent.record(
-        decision=newer, actor=by, note=f"Supersedes {decision.number} {decision.title}"
-    )
-    refresh_flags(decision)
-    refresh_flags(newer)
-    return decision
-
-
-# The lifecycle steps a button (or the admin) may take, each a method of the decision.
-MOVES = {
-    "close_input": lambda decision, by, reason: decision.close_input(by=by),
-    "implement": lambda decision, by, reason: decision.start_implementing(by=by),
-    "review": lambda decision, by, reason: decision.start_review(by=by),
-    "close": lambda decision, by, reason: decision.close(by=by),
-    "withdraw": lambda decision, by, reason: decision.withdraw(by=by, reason=reason),
-}
-
-
-@transaction.atomic
-def decision_move(
-    *, decision: Decision, by: User | None, action: str, reason: str = ""
-) -> Decision:
-    """One step of the lifecycle (close input, implement, review, close, withdraw)."""
-    if action not in MOVES:
-        raise ValidationError(_("That is not a step a decision can take."))
-    MOVES[action](decision, by, reason)
-    refresh_flags(decision)
-    return decision
-
-
 def flags_refresh_for_rights(*, district_id: int, domains: Iterable[str]) -> int:
     """The rights map changed: the "no right" flag of decisions decided in these domains may too.
 
-    With no map, nobody's right is checked: when the map holds one line or none, it may just
-    have started or stopped being a map, and every domain is refreshed.
+    Only that flag reads the map, so only it is worked out again, for every such decision in
+    a few queries, in the same transaction as the change: no worker is needed for the flags
+    to be right. With no map, nobody's right is checked: when the map holds one line or none,
+    it may just have started or stopped being a map, and every domain is refreshed.
     """
-    if DecisionRight.objects.filter(district_id=district_id).count() <= 1:
+    rights = list(DecisionRight.objects.filter(district_id=district_id).select_related("team"))
+    if len(rights) <= 1:
         domains = Domain.values
-    decisions = Decision.objects.filter(
-        district_id=district_id,
-        domain__in=list(domains),
-        status__in=DECIDED_STATUSES,
-        decided_at__isnull=False,
-    ).select_related("district", "decided_by")
-    refreshed = 0
-    for decision in decisions.iterator(chunk_size=200):
-        refresh_flags(decision)
-        refreshed += 1
-    return refreshed
+    decisions = list(
+        Decision.objects.filter(
+            district_id=district_id,
+            domain__in=list(domains),
+            status__in=DECIDED_STATUSES,
+            decided_at__isnull=False,
+        ).only("domain", "school_id", "owning_team_id", "decided_by_id", "flag_codes")
+    )
+    deciders = _with_memberships({d.decided_by_id for d in decisions if d.decided_by_id})
+    changed = []
+    for decision in decisions:
+        lacks = bool(rights) and not holds_right(
+            deciders.get(decision.decided_by_id), decision, rights
+        )
+        codes = set(decision.flag_codes) - {"no_right"} | ({"no_right"} if lacks else set())
+        if sorted(codes) != decision.flag_codes:
+            decision.flag_codes = sorted(codes)
+            changed.append(decision)
+    Decision.objects.bulk_update(changed, ["flag_codes"], batch_size=500)
+    return len(changed)
+
+
+def _with_memberships(person_ids: set[int]) -> dict[int, User]:
+    """These people, each with their teams and schools loaded: two queries for any number."""
+    people = {person.pk: person for person in User.objects.filter(pk__in=person_ids)}
+    teams: dict[int, list[int]] = {pk: [] for pk in people}
+    schools: dict[int, list[int]] = {pk: [] for pk in people}
+    for person_id, team_id in (
+        TeamMembership.objects.current()
+        .filter(user_id__in=people)
+        .values_list("user_id", "team_id")
+    ):
+        teams[person_id].append(team_id)
+    for person_id, school_id in User.schools.through.objects.filter(user_id__in=people).values_list(
+        "user_id", "school_id"
+    ):
+        schools[person_id].append(school_id)
+    for pk, person in people.items():
+        person._memberships = Memberships.of(teams[pk], schools[pk])
+    return people

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from decisions.integrity import LABELS as FLAG_LABELS
 from decisions.models import Decision, Status
-from decisions.selectors import due_soon, has_flag, reflection_due
+from decisions.selectors import due_soon, has_flag, reflection_due, status_is
 from districts.models import Role, School, User
 from principals.models import CheckIn, CheckInPair
 from principals.selectors import SMALLEST_NAMED_GROUP
@@ -122,9 +122,9 @@ def decision_sections(scope: Scope) -> list[Section]:
     soon = due_soon(scope.now)
     codes = list(FLAG_LABELS)
     counts = decisions.order_by().aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUSES},
+        **{status: Count("pk", filter=status_is(status, scope.now)) for status in OPEN_STATUSES},
         **{
-            f"{status}_soon": Count("pk", filter=Q(status=status) & soon)
+            f"{status}_soon": Count("pk", filter=status_is(status, scope.now) & soon)
             for status in OPEN_STATUSES
         },
         reflection_due=Count("pk", filter=reflection_due(scope.today)),

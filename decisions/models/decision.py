@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -23,7 +25,7 @@ from ..choices import (
     Status,
     Visibility,
 )
-from ..processes import count_vote, decide_refusals, open_refusals
+from ..processes import count_vote, current_status, decide_refusals, open_refusals
 
 
 class DecisionCounter(models.Model):
@@ -178,6 +180,9 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a change of process went around ("objection", "block"): a decision recorded after
+    # it is flagged, whatever process recorded it.
+    went_around = models.JSONField(default=list, blank=True, editable=False)
     # Codes of the integrity flags at the last change, so district lists filter without recomputing.
     flag_codes = models.JSONField(default=list, blank=True, editable=False)
     principles = models.ManyToManyField(
@@ -283,6 +288,14 @@ class Decision(models.Model):
         )
 
     @property
+    def current_status(self) -> str:
+        """The status by the clock: see `processes.current_status`."""
+        return current_status(self)
+
+    def get_current_status_display(self) -> str:
+        return Status(self.current_status).label
+
+    @property
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
 
@@ -321,6 +334,14 @@ class Decision(models.Model):
                 note=note,
             )
 
+    def settle(self) -> bool:
+        """Write down what the clock already says: a window past its closing time is closed.
+        Every page reads the clock (`current_status`), so this changes nothing anyone sees."""
+        if self.status == Status.OPEN_FOR_INPUT and self.current_status == Status.DECIDING:
+            self.close_input(by=None)
+            return True
+        return False
+
     def open_input(self, *, by) -> None:
         if self.status in FINISHED_STATUSES:
             raise ValidationError(
@@ -353,6 +374,13 @@ class Decision(models.Model):
         )
 
     def close_input(self, *, by=None) -> None:
+        """Close the window: on time (by nobody), or now, by someone pressing "Close input now"."""
+        now = timezone.now()
+        if by is not None and self.status == Status.OPEN_FOR_INPUT:
+            if self.input_closes is None or self.input_closes > now:
+                self.input_closes = now
+            if self.input_opens is not None and self.input_opens >= self.input_closes:
+                self.input_opens = self.input_closes - datetime.timedelta(seconds=1)
         self._move(
             to=Status.DECIDING,
             allowed_from={Status.OPEN_FOR_INPUT},

@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..guide import decide_briefing
 from ..models import Decision, Involvement, Stakeholder, can_decide, can_edit
-from .common import decision_for_user
+from .common import decision_for_user, require_person
 
 
 @login_required
@@ -35,12 +35,9 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
     action = request.POST.get("action", "")
     user = request.user
-    if action in services.MOVES:
-        allowed = can_decide(user, decision) or can_edit(user, decision)
-    else:
-        allowed = False
-    if not allowed:
-        raise PermissionDenied(_("Only the owning team or the deciders move a decision on."))
+    if action not in services.MOVES:
+        raise PermissionDenied(_("That is not a step a decision can take."))
+    require_person(user, decision, action)
     reason = ""
     if action == "withdraw":
         form = WithdrawForm(request.POST)
@@ -92,8 +89,7 @@ def _action_page(
 @require_http_methods(["GET", "POST"])
 def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_edit(request.user, decision):
-        raise PermissionDenied(_("Only the owning team opens a decision for input."))
+    require_person(request.user, decision, "open_input")
     form = OpenInputForm(
         request.POST or None,
         initial={
@@ -122,8 +118,7 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_decide(request.user, decision):
-        raise PermissionDenied(_("Only the owning team or the named deciders record the decision."))
+    require_person(request.user, decision, "decide")
     form = DecideForm(
         request.POST or None,
         initial={
@@ -222,8 +217,7 @@ def principle_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supersede(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_decide(request.user, decision):
-        raise PermissionDenied(_("Only the deciders supersede a decision."))
+    require_person(request.user, decision, "supersede")
     form = SupersedeForm(request.POST)
     newer = None
     if form.is_valid():

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -55,8 +55,8 @@ from ..models import (
     can_edit,
     may_give_input,
 )
-from ..processes import INPUT_RULED_PROCESSES, Facts
-from .common import decision_for_user
+from ..processes import INPUT_RULED_PROCESSES, MOVES, Facts, may_take, steps_for
+from .common import decision_for_user, require_person
 
 # ----- one decision
 
@@ -142,6 +142,7 @@ def _input_context(
         "gave_anonymous": may_give and gave_anonymous,
         "input_refused": form.non_field_errors() if form is not None and not may_give else None,
         "may_decide": can_decide(user, decision),
+        "may_answer": may_take(user, decision, "answer_input"),
         "may_give": may_give,
         # To offer its author "Withdraw" on their own anonymous objection; never shown.
         "my_key": anonymous_key(decision.pk, user.pk),
@@ -156,6 +157,7 @@ def input_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "decision": decision,
         **_input_page(decision, _page_number(request.GET.get("page"))),
         "may_decide": can_decide(request.user, decision),
+        "may_answer": may_take(request.user, decision, "answer_input"),
         "my_key": anonymous_key(decision.pk, request.user.pk),
     }
     return render(request, "decisions/input_items.html", context)
@@ -255,6 +257,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
         page=_page_number(request.GET.get("input")),
     )
     may_decide = context["may_decide"]
+    steps = steps_for(user, decision)
     guide = guide_for(user, decision, may_decide=may_decide, may_give=context["may_give"])
     vote = vote_context(user, decision, may_give=context["may_give"])
     context.update(
@@ -269,12 +272,14 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             and not decision.gave_anonymous
             and not vote.get("vote", {}).get("voted"),
             "responded": responded_line(decision)
-            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
+            if may_decide and decision.current_status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
             else "",
             **vote,
             "process_form": ProcessChangeForm(initial={"process_type": ""})
-            if may_decide and decision.status in (Status.OPEN_FOR_INPUT, Status.DECIDING)
+            if "change_process" in steps
             else None,
+            "steps": steps,
+            "move_steps": steps.intersection(MOVES),
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
             "supersedes": supersedes,
@@ -340,11 +345,17 @@ def input_give(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_decide(request.user, decision):
-        raise PermissionDenied(_("Only the people deciding answer input."))
+    require_person(request.user, decision, "answer_input")
     entry = get_object_or_404(Input, pk=input_pk, decision=decision)
+    entry.decision = decision
     form = RespondForm(request.POST)
     if form.is_valid():
-        services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Your answer is shown with the input."))
+        try:
+            services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your answer is shown with the input."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"{decision.get_absolute_url()}#input")

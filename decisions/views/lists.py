@@ -89,7 +89,7 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
         [
             d.number,
             d.title,
-            d.get_status_display(),
+            d.get_current_status_display(),
             d.get_domain_display(),
             d.school or "District",
             d.owning_team or "",

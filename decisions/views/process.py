@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -12,8 +12,8 @@ from districts.web import HtmxHttpRequest
 
 from .. import services
 from ..forms import ProcessChangeForm, ResolveForm, VoteForm
-from ..models import Decision, Input, Resolution, can_decide
-from .common import decision_for_user
+from ..models import Decision, Input, Resolution
+from .common import decision_for_user, require_person
 
 
 def _errors(error: ValidationError) -> str:
@@ -30,8 +30,7 @@ def input_resolve(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     resolution = request.POST.get("resolution", "")
     note = ""
     if resolution not in (Resolution.WITHDRAWN, Resolution.LIFTED):
-        if not can_decide(request.user, decision):
-            raise PermissionDenied(_("Only the facilitator or the deciders rule on an objection."))
+        require_person(request.user, decision, "rule_objection")
         form = ResolveForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose how it was resolved and say why."))
@@ -67,8 +66,7 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def process_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_decide(request.user, decision):
-        raise PermissionDenied(_("Only the facilitator or the deciders change the process."))
+    require_person(request.user, decision, "change_process")
     form = ProcessChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose another process and say why it changes."))

@@ -12,8 +12,8 @@ from districts.web import HtmxHttpRequest, render_page
 
 from .. import selectors, services
 from ..forms import STEPS, DecisionForm
-from ..models import Domain, can_edit
-from .common import decision_for_user
+from ..models import Domain
+from .common import decision_for_user, require_person
 
 # ----- the guided form
 
@@ -125,8 +125,7 @@ def decision_create(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request, pk)
-    if not can_edit(request.user, decision):
-        raise PermissionDenied(_("Only the owning team edits a decision before it is decided."))
+    require_person(request.user, decision, "edit")
     step = _step(request)
     if request.method == "GET":
         return _guided(request, DecisionForm(instance=decision, user=request.user), step, decision)

@@ -139,10 +139,20 @@ def test_a_closed_decision_cannot_be_reopened(open_decision, superintendent):
         decision.open_input(by=superintendent)
 
 
-def test_deciding_can_reopen_for_more_input(open_decision, superintendent):
+def test_deciding_can_reopen_for_more_input_with_a_new_closing_time(open_decision, superintendent):
     open_decision.close_input(by=superintendent)
+    with pytest.raises(ValidationError, match="already closed"):
+        open_decision.open_input(by=superintendent)
+    open_decision.input_closes = timezone.now() + datetime.timedelta(days=2)
     open_decision.open_input(by=superintendent)
     assert open_decision.status == Status.OPEN_FOR_INPUT
+
+
+def test_closing_input_now_sets_the_closing_time_to_now(open_decision, superintendent):
+    before = timezone.now()
+    open_decision.close_input(by=superintendent)
+    open_decision.refresh_from_db()
+    assert before <= open_decision.input_closes <= timezone.now()
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 """Each process's rule, allowed and refused, and the flag when someone goes around it."""
 
+import datetime
+
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from decisions import services
@@ -97,7 +99,7 @@ def test_only_its_author_withdraws_an_objection(opened, teacher, principal, supe
     entry = services.input_give(decision=decision, by=teacher, kind="objection", text="No.")
     with pytest.raises(ValidationError, match="Only its author"):
         services.input_resolve(entry=entry, by=principal, resolution="withdrawn")
-    with pytest.raises(ValidationError, match="facilitator"):
+    with pytest.raises(PermissionDenied, match="facilitator"):
         services.input_resolve(entry=entry, by=teacher, resolution="amended", note="I say so")
     services.input_resolve(entry=entry, by=teacher, resolution="withdrawn")
     close(decision, superintendent)
@@ -151,7 +153,7 @@ def test_moving_a_blocked_consensus_to_another_process_is_on_the_record_and_flag
         services.decision_change_process(
             decision=decision, by=superintendent, process_type="consultative", reason=""
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.decision_change_process(
             decision=decision, by=teacher, process_type="consultative", reason="Stuck."
         )
@@ -164,6 +166,7 @@ def test_moving_a_blocked_consensus_to_another_process_is_on_the_record_and_flag
     services.decision_decide(
         decision=decision, by=superintendent, outcome="Go.", rationale="r", heard="Safety."
     )
+    assert "moved_around_block" in codes(decision)
 
 
 def test_consensus_recorded_over_a_block_is_flagged(opened, teacher, superintendent):
@@ -336,7 +339,9 @@ def test_the_count_is_taken_at_the_close_and_taken_again_after_a_reopening(
     Ballot.objects.filter(decision=decision).delete()
     assert tally(Decision.objects.get(pk=decision.pk))[0].count == 3
 
-    decision.open_input(by=superintendent)
+    services.decision_open_input(
+        decision=decision, by=superintendent, closes=timezone.now() + datetime.timedelta(days=1)
+    )
     decision.refresh_from_db()
     assert decision.vote_count is None
     services.vote_cast(decision=decision, by=voters[3], option="Thursday")
@@ -429,7 +434,11 @@ def test_changing_the_process_after_input_opened_is_recorded_and_flagged(
     services.decision_update(decision=draft, by=superintendent, process_type="consensus")
     assert "process_changed" not in codes(draft)
     decision = opened("consent")
-    services.decision_update(decision=decision, by=superintendent, process_type="consultative")
+    with pytest.raises(ValidationError, match="Move to another process"):
+        services.decision_update(decision=decision, by=superintendent, process_type="consultative")
+    services.decision_change_process(
+        decision=decision, by=superintendent, process_type="consultative", reason="Simpler."
+    )
     assert decision.events.filter(field="process_type").exists()
     assert "process_changed" in codes(decision)
 
