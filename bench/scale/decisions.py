@@ -439,8 +439,10 @@ class DecisionsPart:
                 decided_by_id=self.uid[d.decided_by] if d.decided_by is not None else None,
                 heard=d.heard,
                 status=d.status,
+                input_closes=None,
                 quorum=None,
                 secret_ballot=True,
+                went_around=[],
             )
             # No input is answered in the built district: all of it is unanswered.
             flags.update(process_flag_codes(process, Facts(unanswered=d.input_count)))
