@@ -12,6 +12,7 @@ row is hidden, which would tell that it exists).
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import DisallowedHost
 from django.http import (
     HttpRequest,
     HttpResponseBadRequest,
@@ -27,8 +28,12 @@ def back_url(request: HttpRequest, *, same_page: bool = False) -> str:
     """The page the person came from, when it is a page of this site (other than this one,
     unless `same_page`: a form that posts to itself is opened afresh there)."""
     referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 for a Host header the site does not serve
+        return ""
     if not referer or not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return ""
     parts = urlsplit(referer)

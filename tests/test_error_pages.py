@@ -135,6 +135,13 @@ def test_an_address_no_person_types_is_a_400_in_the_frame(client_for, teacher):
     assert '<a href="/decisions/affects-me/">Back to the previous page</a>' in body
 
 
+def test_a_host_the_site_does_not_serve_is_a_400_not_a_500(client):
+    response = client.get("/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/")
+    body = assert_in_the_site_frame(response, 400)
+    assert "This request could not be read" in body
+    assert "Back to the previous page" not in body
+
+
 def test_a_form_sent_after_its_page_was_open_too_long_says_so(teacher, decision):
     client = Client(enforce_csrf_checks=True)
     client.force_login(teacher)
