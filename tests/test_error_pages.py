@@ -67,7 +67,7 @@ def assert_in_the_site_frame(response, status: int) -> str:
     [
         ("decide", "Only the owning team or the named deciders record the decision."),
         ("process_change", "Only the facilitator or the deciders change the process."),
-        ("edit", "Only the owning team edits a decision before it is decided."),
+        ("edit", "Only the owning team edits a decision before it is finished."),
     ],
 )
 def test_a_teacher_posting_an_action_not_offered_reads_why_and_can_go_back(
