@@ -166,6 +166,8 @@ GENERATED_SECRET_KEY_PATH = VAR_DIR / "secret_key"
 SECRET_KEY = secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form sent after its page was open too long gets a page in the site's frame, not Django's.
+CSRF_FAILURE_VIEW = "districts.errors.csrf_failure"
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -50,3 +50,9 @@ urlpatterns = [
 admin.site.site_header = "Roundtable administration"
 admin.site.site_title = "Roundtable admin"
 admin.site.login_form = AdminSignInForm
+
+# Refusals in the site's frame, with the reason and a way back (500 is Django's own handler
+# with templates/500.html, which needs no request).
+handler400 = "districts.errors.bad_request"
+handler403 = "districts.errors.permission_denied"
+handler404 = "districts.errors.page_not_found"
