@@ -331,7 +331,8 @@ SOCIALACCOUNT_ADAPTER = "districts.sso.RosterSocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # districts.sso matches people by e-mail itself
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Seconds to wait on a provider (per connection and per answer) before saying it does not answer.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 4
 ACCOUNT_ADAPTER = "districts.sso.RosterAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

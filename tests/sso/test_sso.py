@@ -7,60 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 from django.urls import reverse
 
 from districts import sso
 from districts.models import User
 
-from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from .flows import signed_in_as, sso_sign_in
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def provider(settings):
-    with Provider() as running:
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "APPS": [
-                    {
-                        "provider_id": "district",
-                        "name": "Cedar Valley account",
-                        "client_id": CLIENT_ID,
-                        "secret": CLIENT_SECRET,
-                        "settings": {"server_url": running.url, "districts": []},
-                    }
-                ],
-                "OAUTH_PKCE_ENABLED": True,
-            }
-        }
-        yield running
-
-
-def sso_sign_in(client, provider, email, verified=True):
-    """Press the button, let the provider answer, come back to the callback."""
-    provider.signed_in = {"email": email, "email_verified": verified, "name": "Someone"}
-    page = client.get(reverse("login")).content.decode()
-    start = reverse("openid_connect_login", kwargs={"provider_id": "district"})
-    assert f'action="{start}' in page and "Sign in with Cedar Valley account" in page
-    response = client.post(start)
-    assert response.status_code == 302
-    assert response.url.startswith(f"{provider.url}/authorize?")
-    at_provider = requests.get(response.url, allow_redirects=False, timeout=5)
-    assert at_provider.status_code == 302
-    callback = urlsplit(at_provider.headers["Location"])
-    return client.get(f"{callback.path}?{callback.query}")
-
-
-def signed_in_as(client):
-    response = client.get(reverse("home"))
-    user = response.context["user"] if response.context else None
-    return user if user is not None and user.is_authenticated else None
 
 
 def test_a_roster_person_signs_in(client, provider, teacher):
