@@ -299,23 +299,31 @@ def sso_app(name: str, **extra_settings) -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# The sign-in button's and the sign-out button's forms lead, through a redirect, to the
+# provider's own pages: CSP's form-action must allow them (browsers refuse the redirect).
+SSO_FORM_ORIGINS: list[str] = []
 if env("SSO_GOOGLE_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["google"] = {
         "APPS": [sso_app("GOOGLE")],
         "SCOPE": ["openid", "email", "profile"],
         "AUTH_PARAMS": {"prompt": "select_account"},
     }
+    SSO_FORM_ORIGINS.append("https://accounts.google.com")
 if env("SSO_MICROSOFT_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
         "APPS": [sso_app("MICROSOFT", tenant=env("SSO_MICROSOFT_TENANT", "organizations"))]
     }
+    SSO_FORM_ORIGINS.append("https://login.microsoftonline.com")
 if env("SSO_CLEVER_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["clever"] = {"APPS": [sso_app("CLEVER")]}
+    SSO_FORM_ORIGINS.append("https://clever.com")
 if env("SSO_OIDC_CLIENT_ID"):
     if not env("SSO_OIDC_SERVER_URL"):
         raise ImproperlyConfigured(
             "SSO_OIDC_CLIENT_ID is set: set SSO_OIDC_SERVER_URL to the provider's address too."
         )
+    _issuer = urlsplit(env("SSO_OIDC_SERVER_URL"))
+    SSO_FORM_ORIGINS.append(f"{_issuer.scheme}://{_issuer.netloc}")
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [
             {
@@ -415,7 +423,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *SSO_FORM_ORIGINS],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
 }

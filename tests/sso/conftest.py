@@ -1,4 +1,5 @@
 import pytest
+from django.utils.csp import CSP
 
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
@@ -18,6 +19,7 @@ def use_provider_at(settings, url: str) -> None:
             "OAUTH_PKCE_ENABLED": True,
         }
     }
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, url]}
 
 
 @pytest.fixture

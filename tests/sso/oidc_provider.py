@@ -101,7 +101,10 @@ class Provider:
                         return self._json({"error": "unauthorized_client"}, 400)
                     if not provider.signed_in or query.get("prompt") == "login":
                         provider.prompts += 1
-                        data = b"<!doctype html><title>Sign in</title><form>Password</form>"
+                        data = (
+                            b'<!doctype html><html lang="en"><title>Sign in</title>'
+                            b"<main><h1>Sign in to the district</h1></main></html>"
+                        )
                         self.send_response(200)
                         self.send_header("Content-Type", "text/html")
                         self.send_header("Content-Length", str(len(data)))

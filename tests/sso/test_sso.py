@@ -83,12 +83,12 @@ def test_no_provider_configured_shows_no_button(client, settings):
     assert "Or sign in with" not in page
 
 
-def providers_from_env(tmp_path, **env):
+def providers_from_env(tmp_path, show="settings.SOCIALACCOUNT_PROVIDERS", **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
     clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     code = (
         "import django; django.setup(); from django.conf import settings; import json; "
-        "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+        f"print(json.dumps({show}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -116,6 +116,27 @@ def test_providers_come_from_the_environment(tmp_path):
     ]
     result = providers_from_env(tmp_path, SSO_OIDC_CLIENT_ID="x", SSO_OIDC_CLIENT_SECRET="y")
     assert result.returncode != 0 and "SSO_OIDC_SERVER_URL" in result.stderr
+
+
+def test_the_sign_in_and_sign_out_forms_may_lead_to_the_providers_pages(tmp_path):
+    """Browsers hold a form's redirect to CSP's form-action: the provider must be in it."""
+    result = providers_from_env(
+        tmp_path,
+        show="settings.SECURE_CSP['form-action']",
+        SSO_GOOGLE_CLIENT_ID="g",
+        SSO_GOOGLE_CLIENT_SECRET="gs",
+        SSO_OIDC_CLIENT_ID="x",
+        SSO_OIDC_CLIENT_SECRET="y",
+        SSO_OIDC_SERVER_URL="https://login.district.example/realms/staff",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "'self'",
+        "https://accounts.google.com",
+        "https://login.district.example",
+    ]
+    result = providers_from_env(tmp_path, show="settings.SECURE_CSP['form-action']")
+    assert json.loads(result.stdout) == ["'self'"]
 
 
 @pytest.mark.parametrize(
