@@ -13,9 +13,10 @@ again, so the roster's e-mail address stays what decides.
 
 A provider that does not answer (down, out of reach, or slower than
 SOCIALACCOUNT_REQUESTS_TIMEOUT) gives a page that says so, when the button is pressed and when
-the browser comes back. Signing out of Roundtable signs out of an OpenID Connect provider too
-when its discovery document names an end_session_endpoint (RP-initiated logout): what that
-needs is kept in the session at sign-in, so signing out never waits on the provider.
+the browser comes back. Signing out of Roundtable signs out of the provider too where it
+can (RP-initiated logout: Microsoft, and an OpenID Connect provider whose discovery document
+names an end_session_endpoint): what that needs is kept in the session at sign-in, so signing
+out never waits on the provider.
 """
 
 from __future__ import annotations
@@ -128,6 +129,17 @@ def provider_silent(request: HttpRequest, provider_name: str) -> HttpResponse:
     )
 
 
+def end_session_of(sociallogin) -> dict | None:
+    """Where and how to sign out of the provider: an OpenID Connect provider's end-session
+    address (noted at sign-in by DistrictOIDCAdapter), or Microsoft's, the same for every
+    tenant; Google and Clever have none."""
+    if sociallogin.account.provider == "microsoft":
+        tenant = provider_settings(sociallogin).get("tenant", "organizations")
+        endpoint = f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/logout"
+        return {"endpoint": endpoint, "params": {}}
+    return getattr(sociallogin, "end_session", None)
+
+
 def provider_sign_out_url(request: HttpRequest) -> str | None:
     """The provider's end-session address for the person signed in here, if it has one."""
     end_session = (request.session.get(SIGNED_IN_WITH_PROVIDER) or {}).get("end_session")
@@ -173,7 +185,7 @@ class RosterAccountAdapter(DefaultAccountAdapter):
             request.session.pop(ASK_WHO_SIGNS_IN, None)
             request.session[SIGNED_IN_WITH_PROVIDER] = {
                 "provider": sociallogin.account.provider,
-                "end_session": getattr(sociallogin, "end_session", None),
+                "end_session": end_session_of(sociallogin),
             }
         return response
 

@@ -1,12 +1,15 @@
 """Signing out of Roundtable signs out of the district's provider too, where it can
 (RP-initiated logout), so that on a shared computer the next person is asked who they are."""
 
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 import requests
 from django.urls import reverse
+
+from districts import sso
 
 from .flows import START, signed_in_as, sso_sign_in
 from .oidc_provider import CLIENT_ID
@@ -68,3 +71,23 @@ def test_a_provider_without_end_session_is_asked_to_prompt_the_next_person(
     assert at_provider.status_code == 200  # its sign-in form, not Charlie's session
     assert provider.prompts == 1
     assert signed_in_as(client) is None
+
+
+@pytest.mark.parametrize(
+    ("provider", "tenant", "end_session"),
+    [
+        (
+            "microsoft",
+            "1234-abcd",
+            "https://login.microsoftonline.com/1234-abcd/oauth2/v2.0/logout",
+        ),
+        ("microsoft", None, "https://login.microsoftonline.com/organizations/oauth2/v2.0/logout"),
+        ("google", None, None),
+        ("clever", None, None),
+    ],
+)
+def test_which_providers_roundtable_signs_out_of(provider, tenant, end_session):
+    app = SimpleNamespace(settings={"tenant": tenant} if tenant else {})
+    account = SimpleNamespace(provider=provider, get_provider=lambda: SimpleNamespace(app=app))
+    found = sso.end_session_of(SimpleNamespace(account=account))
+    assert (found["endpoint"] if found else None) == end_session
