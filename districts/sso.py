@@ -38,6 +38,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .models import User
@@ -260,6 +261,7 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Sign out here, then at the provider too when it can: on a shared computer the next
     person pressing the button is asked who they are, not signed in as the last one."""
