@@ -223,6 +223,22 @@ class CheckIn(models.Model):
 
     def clean(self):
         dates_in_range(self, "scheduled_at", "cadence_on")
+        if self.scheduled_at and self.pair_id and not self.day_has_come():
+            errors = {}
+            if self.pulse is not None:
+                errors["pulse"] = gettext("A pulse is given once the meeting's day has come.")
+            if self.reflection.strip():
+                errors["reflection"] = gettext(
+                    "A reflection is written once the meeting's day has come."
+                )
+            if errors:
+                raise ValidationError(errors)
+
+    def day_has_come(self) -> bool:
+        """Whether the meeting's day has come where the district is (a meeting held earlier
+        in its day than planned is still recorded)."""
+        zone = self.pair.zone
+        return self.scheduled_at.astimezone(zone).date() <= timezone.localdate(timezone=zone)
 
     def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.scheduled_at, self.pair.zone)
@@ -234,7 +250,7 @@ class CheckIn(models.Model):
     def mark_held(self) -> None:
         if self.status == self.Status.RESCHEDULED:
             raise ValidationError(gettext("This meeting was moved; record it on the new date."))
-        if self.scheduled_at > timezone.now() + datetime.timedelta(hours=12):
+        if not self.day_has_come():
             raise ValidationError(gettext("A meeting can be marked as held once its day has come."))
         self.status = self.Status.HELD
 
