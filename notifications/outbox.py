@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from districts.bounds import one_line
-from districts.models import User
+from districts.models import INVITATION_KIND, Invitation, User
 
 from .models import Email, Notification
 
@@ -36,6 +36,17 @@ BATCH = 2000
 
 def absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def link(notification: Notification) -> str:
+    """The address an e-mail links to. An invitation's notice stores no link (its token is a
+    password): the link is derived now, the same on every copy, while the invitation is open."""
+    if notification.kind == INVITATION_KIND:
+        invitation = Invitation.for_notice(notification.key, notification.recipient_id)
+        if invitation is None:
+            raise ValueError("the invitation ended before its e-mail was sent")
+        return absolute(invitation.link())
+    return absolute(notification.url)
 
 
 def _due(now: datetime.datetime) -> Q:
@@ -78,7 +89,7 @@ def notification_email(notification: Notification) -> EmailMessage:
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": absolute(notification.url),
+                "link": link(notification),
                 "read_format": READ_FORMAT,
             },
         )
@@ -164,7 +175,7 @@ def daily_digest_send(user_id: int) -> int:
                 "notifications/digest.txt",
                 {
                     "recipient": recipient,
-                    "items": [(n, absolute(n.url)) for n in pending],
+                    "items": [(n, link(n)) for n in pending],
                     "read_format": READ_FORMAT,
                 },
             )
