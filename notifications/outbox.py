@@ -43,9 +43,10 @@ def link(notification: Notification) -> str:
     password): the link is derived now, the same on every copy, while the invitation is open."""
     if notification.kind == INVITATION_KIND:
         invitation = Invitation.for_notice(notification.key, notification.recipient_id)
-        if invitation is None:
-            raise ValueError("the invitation ended before its e-mail was sent")
-        return absolute(invitation.link())
+        path = invitation.link() if invitation else None
+        if path is None:
+            raise ValueError("the invitation ended (or SECRET_KEY changed) before it was sent")
+        return absolute(path)
     return absolute(notification.url)
 
 

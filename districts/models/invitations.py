@@ -130,9 +130,13 @@ class Invitation(models.Model):
     def notice_key(self) -> str:
         return f"invitation:{self.pk}"
 
-    def link(self) -> str:
-        """The path of the invitation's link: made for its e-mail, never stored."""
-        return reverse("invitation", args=[invitation_token(self.nonce)])
+    def link(self) -> str | None:
+        """The path of the invitation's link: made for its e-mail, never stored. None when
+        SECRET_KEY changed since it was issued (the link made now would not open it)."""
+        token = invitation_token(self.nonce)
+        if token_digest(token) != self.token_hash:
+            return None
+        return reverse("invitation", args=[token])
 
     @property
     def is_open(self) -> bool:
