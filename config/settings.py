@@ -451,14 +451,33 @@ if env_bool("HTTPS", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_on_one_line": {"()": "config.logfilters.ClientErrorsOnOneLine"}},
+    "filters": {
+        "client_errors_on_one_line": {"()": "config.logfilters.ClientErrorsOnOneLine"},
+        "redact_secrets": {"()": "config.logfilters.RedactSecrets"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["client_errors_on_one_line"],
-        }
+            "filters": ["redact_secrets", "client_errors_on_one_line"],
+        },
+        # Django's own, with the secret parts of request lines hidden.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # Failed sign-ins and lockouts are warnings; a line per successful one is noise.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Failed sign-ins and lockouts are warnings; a line per successful one is noise.
+        "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

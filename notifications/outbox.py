@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 from districts.bounds import one_line
-from districts.models import User
+from districts.models import INVITATION_KIND, Invitation, User
 
 from .models import Email, Notification
 
@@ -49,6 +49,18 @@ def message_id(kind: str, pks: list[int]) -> str:
     digest = digest.hexdigest()[:20]
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     return f"<{kind}-{min(pks)}.{digest}@{domain}>"
+
+
+def link(notification: Notification) -> str:
+    """The address an e-mail links to. An invitation's notice stores no link (its token is a
+    password): the link is derived now, the same on every copy, while the invitation is open."""
+    if notification.kind == INVITATION_KIND:
+        invitation = Invitation.for_notice(notification.key, notification.recipient_id)
+        path = invitation.link() if invitation else None
+        if path is None:
+            raise ValueError("the invitation ended (or SECRET_KEY changed) before it was sent")
+        return absolute(path)
+    return absolute(notification.url)
 
 
 def _due(now: datetime.datetime) -> Q:
@@ -91,7 +103,7 @@ def notification_email(notification: Notification) -> EmailMessage:
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": absolute(notification.url),
+                "link": link(notification),
                 "read_format": READ_FORMAT,
             },
         )
@@ -182,7 +194,7 @@ def daily_digest_send(user_id: int) -> int:
                 "notifications/digest.txt",
                 {
                     "recipient": recipient,
-                    "items": [(n, absolute(n.url)) for n in pending],
+                    "items": [(n, link(n)) for n in pending],
                     "read_format": READ_FORMAT,
                 },
             )

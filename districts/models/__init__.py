@@ -28,7 +28,13 @@ from .documents import (
     can_edit_code,
     can_revise_purpose,
 )
-from .invitations import INVITATION_DAYS, Invitation, InvitationQuerySet, token_digest
+from .invitations import (
+    INVITATION_DAYS,
+    INVITATION_KIND,
+    Invitation,
+    InvitationQuerySet,
+    token_digest,
+)
 from .teams import (
     LeadershipTeam,
     Memberships,
@@ -53,6 +59,7 @@ __all__ = [
     "GuidingPrinciple",
     "GuidingPrincipleRevision",
     "INVITATION_DAYS",
+    "INVITATION_KIND",
     "Invitation",
     "InvitationQuerySet",
     "LeadershipTeam",
