@@ -34,6 +34,10 @@ app.conf.beat_schedule = {
         # Hourly: each district's digest goes out at its own hour (`notifications.digests`).
         "schedule": crontab(minute=0),
     },
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

@@ -196,6 +196,7 @@ INSTALLED_APPS = [
     "administration",
     "insights",
     "api",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ urlpatterns = [
     path("check-ins/", include("principals.urls")),
     path("insights/", include("insights.urls")),
     path("api/", include("api.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 
