@@ -7,4 +7,6 @@ app_name = "privacy"
 urlpatterns = [
     path("", views.privacy_page, name="page"),
     path("rules/", views.rules_edit, name="rules"),
+    path("my-data.zip", views.my_data, name="my_data"),
+    path("people/<int:pk>/data.zip", views.person_data, name="person_data"),
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.audit import audit, form_changes
-from districts.models import AuditEntry
+from districts.models import AuditEntry, User
 from districts.web import HtmxHttpRequest, render_page, require_district_admin
 
 from . import forms
 from .models import RetentionRules
+from .person_data import person_data_zip
 
 
 @login_required
@@ -49,3 +51,30 @@ def rules_edit(request: HtmxHttpRequest) -> HttpResponse:
         "privacy/rules.html",
         {"form": form, "title": _("Retention rules")},
     )
+
+
+def _zip_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_data(request: HtmxHttpRequest) -> HttpResponse:
+    """The signed-in person's own data, their anonymous input included."""
+    if request.user.district_id is None:
+        raise Http404("No such page.")
+    content = person_data_zip(request.user, own=True)
+    return _zip_response(content, f"my-data-{timezone.localdate().isoformat()}.zip")
+
+
+@login_required
+def person_data(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A district administrator answers a request made for a person: never anonymous input."""
+    require_district_admin(request)
+    person = get_object_or_404(User, pk=pk, district_id=request.user.district_id)
+    with transaction.atomic():
+        content = person_data_zip(person, own=False)
+        audit(request, person, AuditEntry.Action.CHANGE, "data downloaded for a request")
+    return _zip_response(content, f"person-{person.pk}-{timezone.localdate().isoformat()}.zip")
