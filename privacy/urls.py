@@ -9,4 +9,5 @@ urlpatterns = [
     path("rules/", views.rules_edit, name="rules"),
     path("my-data.zip", views.my_data, name="my_data"),
     path("people/<int:pk>/data.zip", views.person_data, name="person_data"),
+    path("people/<int:pk>/erase/", views.erase, name="erase"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +16,7 @@ from districts.models import AuditEntry, User
 from districts.web import HtmxHttpRequest, render_page, require_district_admin
 
 from . import forms
+from .erasure import may_erase, person_erase
 from .models import RetentionRules
 from .person_data import person_data_zip
 
@@ -78,3 +80,25 @@ def person_data(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         content = person_data_zip(person, own=False)
         audit(request, person, AuditEntry.Action.CHANGE, "data downloaded for a request")
     return _zip_response(content, f"person-{person.pk}-{timezone.localdate().isoformat()}.zip")
+
+
+@login_required
+def erase(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A district administrator erases a person who left, after typing their name back."""
+    require_district_admin(request)
+    person = get_object_or_404(User, pk=pk, district_id=request.user.district_id)
+    form = forms.ConfirmForm(request.POST or None, expected=person.name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_erase(person=person, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The person was erased."))
+            return redirect("districts:person", pk=person.pk)
+    return render_page(
+        request,
+        "privacy/erase.html",
+        {"person": person, "form": form, "allowed": may_erase(person)},
+        status=400 if form.errors else None,
+    )
