@@ -38,6 +38,10 @@ app.conf.beat_schedule = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(minute=30, hour=3),
     },
+    "privacy-district-deletions": {
+        "task": "privacy.tasks.delete_due_districts",
+        "schedule": crontab(minute=0, hour=4),
+    },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

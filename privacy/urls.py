@@ -10,4 +10,6 @@ urlpatterns = [
     path("my-data.zip", views.my_data, name="my_data"),
     path("people/<int:pk>/data.zip", views.person_data, name="person_data"),
     path("people/<int:pk>/erase/", views.erase, name="erase"),
+    path("district-deletion/", views.deletion_ask, name="deletion_ask"),
+    path("district-deletion/cancel/", views.deletion_stop, name="deletion_cancel"),
 ]

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.audit import audit, form_changes
-from districts.models import AuditEntry, User
+from districts.models import AuditEntry, Role, User
 from districts.web import HtmxHttpRequest, render_page, require_district_admin
 
 from . import forms
+from .district_data import GRACE_DAYS, deletion_cancel, deletion_pending, deletion_request
 from .erasure import may_erase, person_erase
 from .models import RetentionRules
 from .person_data import person_data_zip
@@ -30,7 +31,15 @@ def privacy_page(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
         request,
         "privacy/page.html",
-        {"rules": RetentionRules.of(district), "district": district},
+        {
+            "rules": RetentionRules.of(district),
+            "district": district,
+            "deletion": deletion_pending(district),
+            "grace_days": GRACE_DAYS,
+            "deletion_form": forms.ConfirmForm(expected=district.name)
+            if request.user.role == Role.SUPERINTENDENT
+            else None,
+        },
     )
 
 
@@ -102,3 +111,56 @@ def erase(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         {"person": person, "form": form, "allowed": may_erase(person)},
         status=400 if form.errors else None,
     )
+
+
+def _may_end_contract(user) -> bool:
+    return user.role == Role.SUPERINTENDENT and user.district_id is not None
+
+
+@login_required
+def deletion_ask(request: HtmxHttpRequest) -> HttpResponse:
+    """The superintendent asks for the district's deletion, after a grace period."""
+    if request.method != "POST" or not _may_end_contract(request.user):
+        raise Http404("No such page.")
+    district = request.user.district
+    form = forms.ConfirmForm(request.POST, expected=district.name)
+    if deletion_pending(district) is None and form.is_valid():
+        with transaction.atomic():
+            deletion = deletion_request(district=district, by=request.user)
+            audit(
+                request,
+                district,
+                AuditEntry.Action.DELETE,
+                f"deletion requested, due {deletion.due_at:%Y-%m-%d}",
+            )
+        messages.success(
+            request, _("The district's deletion is requested. It can be cancelled until it is due.")
+        )
+        return redirect("privacy:page")
+    return render_page(
+        request,
+        "privacy/page.html",
+        {
+            "rules": RetentionRules.of(district),
+            "district": district,
+            "deletion": deletion_pending(district),
+            "grace_days": GRACE_DAYS,
+            "deletion_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def deletion_stop(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method != "POST" or not (_may_end_contract(user) or user.is_district_admin):
+        raise Http404("No such page.")
+    deletion = deletion_pending(user.district) if user.district_id else None
+    if deletion is None:
+        raise Http404("No such page.")
+    with transaction.atomic():
+        deletion_cancel(deletion=deletion, by=user)
+        audit(request, user.district, AuditEntry.Action.CHANGE, "deletion cancelled")
+    messages.success(request, _("The district's deletion is cancelled."))
+    return redirect("privacy:page")
