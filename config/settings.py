@@ -164,6 +164,21 @@ DEBUG = env_bool("DEBUG", False)
 # No key given: start-up keeps a random one here, so sessions survive restarts on one machine.
 GENERATED_SECRET_KEY_PATH = VAR_DIR / "secret_key"
 SECRET_KEY = secret_key()
+
+
+def encryption_keys() -> list[str]:
+    """ENCRYPTION_KEYS (comma-separated Fernet keys, the first encrypts), else the key kept
+    under var/ (none until start-up makes one)."""
+    keys = env_list("ENCRYPTION_KEYS")
+    if keys:
+        return keys
+    kept = GENERATED_ENCRYPTION_KEY_PATH
+    return [kept.read_text().strip()] if kept.exists() else []
+
+
+# Notes encrypted at rest (districts/crypto.py). Losing every key loses those notes.
+GENERATED_ENCRYPTION_KEY_PATH = VAR_DIR / "encryption_key"
+ENCRYPTION_KEYS = encryption_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # A form sent after its page was open too long gets a page in the site's frame, not Django's.

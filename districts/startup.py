@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,15 +33,22 @@ def local_files_prepare() -> None:
         has_key = False
     if not has_key:
         settings.SECRET_KEY = secret_key_kept(Path(settings.GENERATED_SECRET_KEY_PATH))
+    if not getattr(settings, "ENCRYPTION_KEYS", None):
+        settings.ENCRYPTION_KEYS = [
+            secret_key_kept(
+                Path(settings.GENERATED_ENCRYPTION_KEY_PATH),
+                make=lambda: Fernet.generate_key().decode(),
+            )
+        ]
 
 
-def secret_key_kept(path: Path) -> str:
+def secret_key_kept(path: Path, make=lambda: secrets.token_urlsafe(50)) -> str:
     """The key in `path`, written first if there is none. Web, worker and beat may start at
     once: the key is linked into place whole, so they all read the one that got there first."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         draft = path.with_name(f"{path.name}.{os.getpid()}")
-        draft.write_text(secrets.token_urlsafe(50))
+        draft.write_text(make())
         draft.chmod(0o600)
         try:
             os.link(draft, path)

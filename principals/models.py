@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import check_date, check_datetime
+from districts.crypto import EncryptedTextField
 from districts.models import (
     District,
     DistrictQuerySet,
@@ -291,7 +292,7 @@ class PrivateNote(models.Model):
 
     check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PrivateNoteQuerySet.as_manager()

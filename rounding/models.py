@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from districts.bounds import check_date
+from districts.crypto import EncryptedTextField
 from districts.models import STAFF_ROLES, District, DistrictQuerySet, Role, School, Theme, User
 
 
@@ -220,10 +221,10 @@ class Conversation(models.Model):
         help_text=gettext_lazy("When they are not in the roster; a first name is enough."),
     )
     role_group = models.CharField(gettext_lazy("role"), max_length=20, choices=RoleGroup.choices)
-    working = models.TextField(gettext_lazy("what is working well"), blank=True)
-    concerns = models.TextField(gettext_lazy("what gets in the way"), blank=True)
-    ideas = models.TextField(gettext_lazy("what could we do better"), blank=True)
-    recognition = models.TextField(gettext_lazy("anyone who deserves recognition"), blank=True)
+    working = EncryptedTextField(gettext_lazy("what is working well"), blank=True)
+    concerns = EncryptedTextField(gettext_lazy("what gets in the way"), blank=True)
+    ideas = EncryptedTextField(gettext_lazy("what could we do better"), blank=True)
+    recognition = EncryptedTextField(gettext_lazy("anyone who deserves recognition"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="rounding_conversations")
     created_at = models.DateTimeField(default=timezone.now)
 
