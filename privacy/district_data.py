@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from districts.models import District, User
 
-from .models import DistrictDeletion
+from .models import DistrictDeletion, DistrictExport
 
 BATCH = 2000
 # Never exported: secrets that would let someone sign in or unseal, and what only its writer reads.
@@ -165,6 +165,7 @@ def district_delete(*, district: District, by: str) -> DistrictDeletion:
     person_ids = {str(pk) for pk, _ in people}
     emails = [email for _, email in people if email]
     counts: dict[str, int] = {}
+    exports_remove(DistrictExport.objects.filter(district=district))
     for model, path in district_tables():
         rows = _rows(model, path, district.pk)
         while pks := list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH]):
@@ -246,3 +247,17 @@ def deletions_due(now=None) -> list[DistrictDeletion]:
             continue
         done.append(district_delete(district=district, by=deletion.requested_by))
     return done
+
+
+EXPORT_DAYS = 7
+
+
+def exports_remove(exports) -> int:
+    """Delete exports' files and rows."""
+    count = 0
+    for export in exports:
+        if export.archive:
+            Path(export.archive).unlink(missing_ok=True)
+        export.delete()
+        count += 1
+    return count

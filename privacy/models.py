@@ -89,3 +89,22 @@ class DistrictDeletion(models.Model):
     @property
     def pending(self) -> bool:
         return self.cancelled_at is None and self.done_at is None
+
+
+class DistrictExport(models.Model):
+    """One export of a district's data, made in the background for its superintendent."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.CharField(max_length=200)
+    requested_at = models.DateTimeField(default=timezone.now)
+    tables_done = models.PositiveIntegerField(default=0)
+    tables_total = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Under settings.VAR_DIR/exports: never a path anyone typed.
+    archive = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Export of %(district)s") % {"district": self.district_id}

@@ -19,7 +19,8 @@ from districts.models import AuditEntry, District, User
 from notifications.models import Email, Notification
 from rounding.models import Conversation, RoundingChange, RoundingVisit
 
-from .models import RetentionRules
+from .district_data import EXPORT_DAYS, exports_remove
+from .models import DistrictExport, RetentionRules
 
 BATCH = 500
 NOTE_FIELDS = ("working", "concerns", "ideas", "recognition")
@@ -123,6 +124,11 @@ def retention_apply(*, district: District, now: datetime.datetime | None = None)
         "inbox notices removed": notices_remove(district, rules, now),
         "sessions and sign-in records removed": sign_ins_remove(district, rules, now),
         "admin log entries removed": admin_log_remove(district, rules, now),
+        "district exports removed": exports_remove(
+            DistrictExport.objects.filter(
+                district=district, requested_at__lt=now - datetime.timedelta(days=EXPORT_DAYS)
+            )
+        ),
     }
     done = {what: count for what, count in done.items() if count}
     if done:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,8 @@ from districts.web import HtmxHttpRequest, render_page, require_district_admin
 from . import forms
 from .district_data import GRACE_DAYS, deletion_cancel, deletion_pending, deletion_request
 from .erasure import may_erase, person_erase
-from .models import RetentionRules
+from .exports import district_export_request, latest_export
+from .models import DistrictExport, RetentionRules
 from .person_data import person_data_zip
 
 
@@ -39,6 +40,7 @@ def privacy_page(request: HtmxHttpRequest) -> HttpResponse:
             "deletion_form": forms.ConfirmForm(expected=district.name)
             if request.user.role == Role.SUPERINTENDENT
             else None,
+            "export": latest_export(district) if _may_end_contract(request.user) else None,
         },
     )
 
@@ -146,6 +148,7 @@ def deletion_ask(request: HtmxHttpRequest) -> HttpResponse:
             "deletion": deletion_pending(district),
             "grace_days": GRACE_DAYS,
             "deletion_form": form,
+            "export": latest_export(district),
         },
         status=400,
     )
@@ -164,3 +167,29 @@ def deletion_stop(request: HtmxHttpRequest) -> HttpResponse:
         audit(request, user.district, AuditEntry.Action.CHANGE, "deletion cancelled")
     messages.success(request, _("The district's deletion is cancelled."))
     return redirect("privacy:page")
+
+
+@login_required
+def export_ask(request: HtmxHttpRequest) -> HttpResponse:
+    """The superintendent asks for everything the district owns; the worker writes it."""
+    if request.method != "POST" or not _may_end_contract(request.user):
+        raise Http404("No such page.")
+    with transaction.atomic():
+        export = district_export_request(district=request.user.district, by=request.user)
+        audit(request, export, AuditEntry.Action.ADD, "district export requested")
+    messages.success(request, _("The export is being made. This page shows how far it is."))
+    return redirect("privacy:page")
+
+
+@login_required
+def export_download(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not _may_end_contract(request.user):
+        raise Http404("No such page.")
+    export = get_object_or_404(
+        DistrictExport, pk=pk, district_id=request.user.district_id, finished_at__isnull=False
+    )
+    try:
+        archive = open(export.archive, "rb")  # noqa: SIM115  FileResponse closes it
+    except OSError:
+        raise Http404("No such page.") from None
+    return FileResponse(archive, as_attachment=True, filename=f"district-export-{export.pk}.zip")

@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -24,7 +25,7 @@ from privacy.district_data import (
     district_tables,
     table_counts,
 )
-from privacy.models import DistrictDeletion
+from privacy.models import DistrictDeletion, DistrictExport
 from rounding.models import Conversation, FollowUp, RoundingVisit
 from tests.conftest import make_person
 
@@ -199,3 +200,65 @@ def test_an_interrupted_export_resumes_without_writing_finished_tables_again(
     call_command("export_district", "cedar-valley", str(folder), stdout=io.StringIO())
     assert (folder / "rounding.Conversation.jsonl").read_text() == "kept\n"
     assert "districts.User" in json.loads((folder / "manifest.json").read_text())["tables"]
+
+
+def test_the_superintendent_exports_the_district_in_the_background_and_downloads_it(
+    client_for,
+    two_districts,
+    superintendent,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.VAR_DIR = tmp_path
+    client = client_for(superintendent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("privacy:export_ask")).status_code == 302
+    page = client.get(reverse("privacy:page")).content.decode()
+    assert "Download the export" in page
+    export = DistrictExport.objects.get()
+    assert export.tables_done == export.tables_total > 10
+    response = client.get(reverse("privacy:export_download", args=[export.pk]))
+    zipped = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "manifest.json" in zipped.namelist()
+
+
+def test_nobody_else_sees_or_downloads_the_districts_export(
+    client_for,
+    two_districts,
+    superintendent,
+    principal,
+    outsider,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.VAR_DIR = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(superintendent).post(reverse("privacy:export_ask"))
+    export = DistrictExport.objects.get()
+    url = reverse("privacy:export_download", args=[export.pk])
+    assert client_for(principal).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(principal).post(reverse("privacy:export_ask")).status_code == 404
+    assert (
+        "Download the export"
+        not in client_for(principal).get(reverse("privacy:page")).content.decode()
+    )
+
+
+def test_deleting_the_district_deletes_its_export_files(
+    client_for,
+    two_districts,
+    superintendent,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.VAR_DIR = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(superintendent).post(reverse("privacy:export_ask"))
+    archive = Path(DistrictExport.objects.get().archive)
+    assert archive.exists()
+    district_delete(district=two_districts[0], by="Alice")
+    assert not archive.exists()
