@@ -9,9 +9,16 @@ from .models import RetentionRules
 class RetentionRulesForm(Bounded, forms.ModelForm):
     class Meta:
         model = RetentionRules
-        fields = ["rounding_notes_months", "notices_days", "sign_ins_days", "admin_log_years"]
+        fields = [
+            "rounding_notes_months",
+            "student_notes_school_year",
+            "notices_days",
+            "sign_ins_days",
+            "admin_log_years",
+        ]
         labels = {
             "rounding_notes_months": _("Rounding conversation notes, months"),
+            "student_notes_school_year": _("Notes naming a student end with the school year"),
             "notices_days": _("Inbox notices, days"),
             "sign_ins_days": _("Sessions and sign-in records, days"),
             "admin_log_years": _("Admin log, years"),

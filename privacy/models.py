@@ -23,6 +23,15 @@ class RetentionRules(models.Model):
             "themes, counts and coverage stay."
         ),
     )
+    student_notes_school_year = models.BooleanField(
+        _("notes naming a student end with the school year"),
+        default=True,
+        help_text=_(
+            "On: conversations with a student, or whose notes name one of the school's "
+            "students, lose their words once the school year they were held in has ended "
+            "(31 July)."
+        ),
+    )
     notices_days = models.PositiveSmallIntegerField(
         _("inbox notices, days"),
         default=180,

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from districts.models import AuditEntry, District, User
+from districts.models import AuditEntry, District, Role, User
 from notifications.models import Email, Notification
-from rounding.models import Conversation, RoundingChange, RoundingVisit
+from rounding.models import Conversation, RoleGroup, RoundingChange, RoundingVisit
+from rounding.services import WORD
 
 from .district_data import EXPORT_DAYS, exports_remove
 from .models import DistrictExport, RetentionRules
@@ -55,12 +56,54 @@ def notes_due(district: District, rules: RetentionRules, today: datetime.date):
     ), cutoff
 
 
+def school_year_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+def student_notes_due(district: District, today: datetime.date) -> list[int]:
+    """Conversations of past school years with a student, or naming one of the school's."""
+    has_words = Q()
+    for field in NOTE_FIELDS:
+        has_words |= ~Q(**{field: ""})
+    past = Conversation.objects.filter(
+        district=district, visit__date__lt=school_year_start(today)
+    ).filter(has_words)
+    due = list(past.filter(role_group=RoleGroup.STUDENT).values_list("pk", flat=True))
+    names: dict[int, list[str]] = {}
+    for conversation in (
+        past.exclude(role_group=RoleGroup.STUDENT)
+        .select_related("visit__school")
+        .iterator(chunk_size=BATCH)
+    ):
+        school = conversation.visit.school
+        if school.pk not in names:
+            names[school.pk] = [
+                name.split()[0].casefold()
+                for name in User.objects.filter(
+                    district=district, role=Role.STUDENT, schools=school
+                ).values_list("name", flat=True)
+                if name.strip()
+            ]
+        text = " ".join(getattr(conversation, field) for field in NOTE_FIELDS).casefold()
+        words = set(WORD.findall(text))
+        if any(name in words for name in names[school.pk]):
+            due.append(conversation.pk)
+    return due
+
+
 def notes_redact(district: District, rules: RetentionRules, today: datetime.date) -> int:
     conversations, cutoff = notes_due(district, rules, today)
     blank = dict.fromkeys(NOTE_FIELDS, "")
     count = _in_batches(
         conversations, lambda pks: Conversation.objects.filter(pk__in=pks).update(**blank)
     )
+    if rules.student_notes_school_year:
+        due = student_notes_due(district, today)
+        for start in range(0, len(due), BATCH):
+            with transaction.atomic():
+                count += Conversation.objects.filter(pk__in=due[start : start + BATCH]).update(
+                    **blank
+                )
     _in_batches(
         RoundingVisit.objects.filter(district=district, date__lt=cutoff).exclude(summary=""),
         lambda pks: RoundingVisit.objects.filter(pk__in=pks).update(summary=""),

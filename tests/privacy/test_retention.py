@@ -35,11 +35,11 @@ def rules(district):
     )
 
 
-def talk(district, school, visitor, day, **words):
+def talk(district, school, visitor, day, role_group="student", **words):
     visit = RoundingVisit.objects.create(district=district, school=school, date=day)
     visit.visitors.add(visitor)
     return Conversation.objects.create(
-        district=district, visit=visit, name="Sam", role_group="student", **(words or WORDS)
+        district=district, visit=visit, name="Sam", role_group=role_group, **(words or WORDS)
     )
 
 
@@ -86,7 +86,7 @@ def test_the_admin_log_gets_counts_and_never_the_words(rules, district, school, 
 def test_another_districts_notes_are_not_touched(
     rules, district, school, superintendent, other_district, other_school, outsider
 ):
-    theirs = talk(other_district, other_school, outsider, datetime.date(2025, 3, 9))
+    theirs = talk(other_district, other_school, outsider, datetime.date(2025, 3, 9), "teacher")
     talk(district, school, superintendent, datetime.date(2026, 9, 1))
     apply_retention()
     theirs.refresh_from_db()
@@ -233,3 +233,26 @@ def test_a_rule_out_of_range_is_refused_on_the_form_keeping_what_was_typed(
 
 def test_a_teacher_cannot_change_the_rules(client_for, teacher):
     assert client_for(teacher).get(reverse("privacy:rules")).status_code == 404
+
+
+@TRENDS
+@pytest.mark.parametrize("rule_on", [True, False])
+def test_notes_naming_a_student_lose_their_words_once_their_school_year_ended(
+    rule_on, district, school, superintendent, student
+):
+    RetentionRules.objects.create(district=district, student_notes_school_year=rule_on)
+    last_year = datetime.date(2026, 5, 10)
+    this_year = datetime.date(2026, 9, 10)
+    naming = talk(district, school, superintendent, last_year, "teacher", concerns="Eli is late")
+    plain = talk(district, school, superintendent, last_year, "teacher", concerns="Buses are late")
+    recent = talk(district, school, superintendent, this_year, "teacher", concerns="Eli is late")
+    with_student = talk(district, school, superintendent, last_year, concerns="Lunch is short")
+
+    retention_apply(district=district)
+
+    for conversation in (naming, plain, recent, with_student):
+        conversation.refresh_from_db()
+    assert (naming.concerns == "") is rule_on
+    assert (with_student.concerns == "") is rule_on
+    assert recent.concerns == "Eli is late"
+    assert plain.concerns == "Buses are late"
