@@ -36,14 +36,21 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def _in_batches(queryset, write) -> int:
-    """Run `write(pks)` on the queryset's rows, a batch at a time; the count written."""
-    done = 0
+    """Run `write(pks)` on the queryset's rows, a batch at a time; the count written.
+
+    The batches walk the ids upwards, so rows already written are not read again.
+    """
+    done, last = 0, None
     while True:
-        pks = list(queryset.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        pks = list(page.values_list("pk", flat=True)[:BATCH])
         if not pks:
             return done
         with transaction.atomic():
             done += write(pks)
+        last = pks[-1]
 
 
 def notes_due(district: District, rules: RetentionRules, today: datetime.date):
