@@ -38,19 +38,15 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 def _in_batches(queryset, write) -> int:
     """Run `write(pks)` on the queryset's rows, a batch at a time; the count written.
 
-    The batches walk the ids upwards, so rows already written are not read again.
+    The ids due are read in one query (a sorted, limited query per batch makes the database
+    sort the whole table again for every batch), then written a batch per transaction.
     """
-    done, last = 0, None
-    while True:
-        page = queryset.order_by("pk")
-        if last is not None:
-            page = page.filter(pk__gt=last)
-        pks = list(page.values_list("pk", flat=True)[:BATCH])
-        if not pks:
-            return done
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(pks), BATCH):
         with transaction.atomic():
-            done += write(pks)
-        last = pks[-1]
+            done += write(pks[start : start + BATCH])
+    return done
 
 
 def notes_due(district: District, rules: RetentionRules, today: datetime.date):
