@@ -72,25 +72,22 @@ def student_notes_due(district: District, today: datetime.date) -> list[int]:
         district=district, visit__date__lt=school_year_start(today)
     ).filter(has_words)
     due = list(past.filter(role_group=RoleGroup.STUDENT).values_list("pk", flat=True))
-    names: dict[int, list[str]] = {}
-    for conversation in (
+    # Each school's students' first names, in one query for the whole district.
+    names: dict[int, set[str]] = {}
+    for school_id, name in User.schools.through.objects.filter(
+        user__district=district, user__role=Role.STUDENT
+    ).values_list("school_id", "user__name"):
+        if name.strip():
+            names.setdefault(school_id, set()).add(name.split()[0].casefold())
+    rows = (
         past.exclude(role_group=RoleGroup.STUDENT)
-        .select_related("visit__school")
-        .iterator(chunk_size=BATCH)
-    ):
-        school = conversation.visit.school
-        if school.pk not in names:
-            names[school.pk] = [
-                name.split()[0].casefold()
-                for name in User.objects.filter(
-                    district=district, role=Role.STUDENT, schools=school
-                ).values_list("name", flat=True)
-                if name.strip()
-            ]
-        text = " ".join(getattr(conversation, field) for field in NOTE_FIELDS).casefold()
-        words = set(WORD.findall(text))
-        if any(name in words for name in names[school.pk]):
-            due.append(conversation.pk)
+        .filter(visit__school_id__in=list(names))
+        .values_list("pk", "visit__school_id", *NOTE_FIELDS)
+    )
+    for pk, school_id, *notes in rows.iterator(chunk_size=BATCH):
+        words = set(WORD.findall(" ".join(notes).casefold()))
+        if words & names[school_id]:
+            due.append(pk)
     return due
 
 
