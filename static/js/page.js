@@ -88,8 +88,9 @@
 })();
 
 // Signing out forgets this person's drafts, the visit pages kept for offline use and the pages
-// htmx keeps for the back button, before the sign-out leaves: the next person on this phone
-// sees none of it. Saves not sent yet stay, under their author's key (rounding/offline.js).
+// htmx keeps for the back button: the next person on this phone sees none of it. The signed-out
+// page that follows forgets them again, in case the sign-out left before the cache was emptied.
+// Saves not sent yet stay, under their author's key (rounding/offline.js).
 function forgetKeptPages() {
   "use strict";
   try {
@@ -97,17 +98,12 @@ function forgetKeptPages() {
       if (key.indexOf("roundtable-draft:") === 0 || key === "htmx-history-cache") localStorage.removeItem(key);
     });
   } catch (error) { /* storage refused */ }
-  if (!window.caches) return Promise.resolve();
-  return window.caches.delete("roundtable-pages").catch(function () { /* nothing kept */ });
+  if (window.caches) window.caches.delete("roundtable-pages").catch(function () { /* nothing kept */ });
 }
 
 document.addEventListener("submit", function (event) {
   "use strict";
-  var form = event.target;
-  if (!form.matches("form.signout") || event.defaultPrevented) return;
-  event.preventDefault();
-  var leave = function () { form.submit(); };
-  Promise.race([forgetKeptPages(), new Promise(function (done) { window.setTimeout(done, 1000); })]).then(leave, leave);
+  if (event.target.matches("form.signout")) forgetKeptPages();
 });
 
 // A page with nobody signed in (the session ended on the server, or another phone signed

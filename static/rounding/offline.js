@@ -241,7 +241,7 @@
       var field = error.closest(".field");
       var label = field && field.querySelector("label, legend");
       var words = error.textContent.trim();
-      reasons.push(label ? label.textContent.trim() + ": " + words : words);
+      reasons.push(label ? label.textContent.trim().replace(/[:：]$/, "") + ": " + words : words);
     });
     if (!reasons.length) {
       form.querySelectorAll(".form-errors").forEach(function (errors) { reasons.push(errors.textContent.replace(/\s+/g, " ").trim()); });
@@ -371,12 +371,13 @@
   var carried = {};
 
   // A refused save fixed and sent from its form leaves the queue once the server takes it.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
+  // Read before the swap, so the page settles with the queue as it now is.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!form || form.tagName !== "FORM" || !form.dataset.offlineItem) return;
     var id = form.dataset.offlineItem;
     var xhr = event.detail.xhr;
-    if (!event.detail.successful || !xhr) return;
+    if (!xhr || xhr.status >= 400) return;
     var reason = refusalIn(xhr.responseText, form.getAttribute("action"));
     if (reason) {
       update(function (items) { items.forEach(function (item) { if (item.id === id) item.refused = reason; }); });
