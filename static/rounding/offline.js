@@ -23,10 +23,11 @@
     var items;
     try { items = JSON.parse(localStorage.getItem(outboxKey()) || "[]"); } catch (error) { items = []; }
     return items.map(function (item, index) {
-      // Items kept before kinds and ids existed were conversations.
+      // Items kept before kinds and ids existed were conversations, refused without a reason:
+      // sent again, they come back with the server's.
       if (!item.id) item.id = String(item.at || 0) + "-" + index;
       if (!item.kind) item.kind = "conversation";
-      if (item.refused === true) item.refused = " ";
+      if (item.refused === true) delete item.refused;
       return item;
     });
   }
@@ -49,7 +50,7 @@
   }
 
   function what(item) {
-    return item.what || text("kind-" + item.kind, { name: item.label || text("someone") });
+    return text("kind-" + item.kind, { name: item.label || text("someone") });
   }
 
   function describe(form) {
@@ -57,7 +58,7 @@
     for (var i = 0; i < names.length; i += 1) {
       var field = names[i] && form.elements[names[i]];
       if (!field || !field.value) continue;
-      if (field.tagName === "SELECT") return field.options[field.selectedIndex].text;
+      if (field.tagName === "SELECT") return field.selectedIndex > 0 ? field.options[field.selectedIndex].text : text("someone");
       return field.value.length > 60 ? field.value.slice(0, 59) + "…" : field.value;
     }
     return text("someone");
@@ -173,8 +174,10 @@
       else if (field.tagName === "SELECT") field.selectedIndex = 0;
       else if (field.type !== "hidden") field.value = "";
     });
+    var filled = [];
     item.fields.forEach(function (pair) {
       var fields = form.querySelectorAll('[name="' + CSS.escape(pair[0]) + '"]');
+      filled.push.apply(filled, fields);
       Array.prototype.forEach.call(fields, function (field) {
         if (field.type === "checkbox" || field.type === "radio") {
           if (field.value === pair[1]) field.checked = true;
@@ -186,9 +189,7 @@
       });
     });
     // Kept as a draft too (draft.js listens), so a reload does not lose the fix.
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (field.name) field.dispatchEvent(new Event("input", { bubbles: true }));
-    });
+    filled.forEach(function (field) { field.dispatchEvent(new Event("input", { bubbles: true })); });
     form.dataset.offlineItem = item.id;
     var note = document.createElement("div");
     note.className = "form-errors offline-fix";
