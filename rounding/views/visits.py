@@ -48,6 +48,7 @@ from .common import (
     draft_key,
     posted_person,
     roster_at,
+    sent_by_its_author,
     visit_for_user,
 )
 
@@ -167,6 +168,7 @@ def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     chosen = posted_person(request, "person")
@@ -242,6 +244,7 @@ def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     people = roster_at(visit.school, also=posted_person(request, "celebration-person"))
@@ -266,6 +269,7 @@ def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def visit_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     form = VisitSummaryForm(request.POST)
@@ -312,6 +316,7 @@ def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sent_by_its_author
 def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A concern drafted as a follow-up, checked, then published to the school's stoplight."""
     conversation = visible_or_404(

@@ -87,16 +87,30 @@
   document.addEventListener("DOMContentLoaded", setUp);
 })();
 
-// Signing out forgets this person's drafts and the visit pages kept for offline use.
-document.addEventListener("submit", function (event) {
+// Signing out forgets this person's drafts, the visit pages kept for offline use and the pages
+// htmx keeps for the back button: the next person on this phone sees none of it. The signed-out
+// page that follows forgets them again, in case the sign-out left before the cache was emptied.
+// Saves not sent yet stay, under their author's key (rounding/offline.js).
+function forgetKeptPages() {
   "use strict";
-  if (!event.target.matches("form.signout")) return;
   try {
     Object.keys(localStorage).forEach(function (key) {
-      if (key.indexOf("roundtable-draft:") === 0) localStorage.removeItem(key);
+      if (key.indexOf("roundtable-draft:") === 0 || key === "htmx-history-cache") localStorage.removeItem(key);
     });
   } catch (error) { /* storage refused */ }
-  if (window.caches) window.caches.delete("roundtable-pages");
+  if (window.caches) window.caches.delete("roundtable-pages").catch(function () { /* nothing kept */ });
+}
+
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (event.target.matches("form.signout")) forgetKeptPages();
+});
+
+// A page with nobody signed in (the session ended on the server, or another phone signed
+// out): nothing kept from the last person may open offline for the next one.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  if (!document.body.hasAttribute("data-person")) forgetKeptPages();
 });
 
 // A search typed before htmx took the field (a slow phone, or a page still loading) still
