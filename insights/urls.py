@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("themes/", trends.themes_page, name="themes"),
     path("participation/", trends.participation_page, name="participation"),
     path("decision-health/", trends.health_page, name="health"),
+    path("decision-flow/", trends.flow_page, name="flow"),
 ]

@@ -265,6 +265,8 @@ TRENDS_PAGES = [
     ("insights:participation", {"export": "consulted"}),
     ("insights:health", {}),
     ("insights:health", {"export": "terms"}),
+    ("insights:flow", {}),
+    ("insights:flow", {"export": "flow"}),
 ]
 
 

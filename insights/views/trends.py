@@ -22,7 +22,7 @@ from districts.bounds import Bounded
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
 
-from .. import equity, health
+from .. import equity, flow, health
 from .. import themes as theme_figures
 from ..charts import bar_chart
 
@@ -334,6 +334,61 @@ def health_page(request: HtmxHttpRequest) -> HttpResponse:
         {
             "terms": terms,
             "grace": health.REFLECTION_GRACE_DAYS,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
+
+
+def _spread_cells(value) -> list:
+    return [value.median, value.low, value.high] if value else ["", "", ""]
+
+
+@login_required
+def flow_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    today = timezone.localdate()
+    result = counted_recently(
+        request,
+        ("flow", today),
+        lambda: flow.decision_flow(
+            equity.visible_decisions(request.user), district=request.user.district, today=today
+        ),
+    )
+    if request.GET.get("export", "") == "flow":
+        return csv_response(
+            "decision-flow.csv",
+            [
+                _("Term starts"),
+                _("Group"),
+                _("Decided"),
+                _("Median days to decide"),
+                _("Lower quartile"),
+                _("Upper quartile"),
+                _("Median days to implement"),
+                _("Lower quartile"),
+                _("Upper quartile"),
+                _("Superseded within a year (%)"),
+                _("Would decide the same (%)"),
+            ],
+            (
+                [
+                    term_flow.term.start.isoformat(),
+                    group.label,
+                    group.decided if group.shown else "",
+                    *_spread_cells(group.deciding),
+                    *_spread_cells(group.implementing),
+                    group.superseded_share,
+                    group.same_share,
+                ]
+                for term_flow in result.terms
+                for group in [*term_flow.levels, *term_flow.processes]
+            ),
+        )
+    return render_page(
+        request,
+        "insights/flow.html",
+        {
+            "flow": result,
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
         },
     )
