@@ -14,4 +14,5 @@ urlpatterns: list = [
     path("participation/", trends.participation_page, name="participation"),
     path("decision-health/", trends.health_page, name="health"),
     path("decision-flow/", trends.flow_page, name="flow"),
+    path("bottlenecks/", trends.bottlenecks_page, name="bottlenecks"),
 ]

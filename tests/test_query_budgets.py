@@ -267,6 +267,8 @@ TRENDS_PAGES = [
     ("insights:health", {"export": "terms"}),
     ("insights:flow", {}),
     ("insights:flow", {"export": "flow"}),
+    ("insights:bottlenecks", {}),
+    ("insights:bottlenecks", {"export": "escalations"}),
 ]
 
 

@@ -22,7 +22,7 @@ from districts.bounds import Bounded
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
 
-from .. import equity, flow, health
+from .. import bottlenecks, equity, flow, health
 from .. import themes as theme_figures
 from ..charts import bar_chart
 
@@ -343,17 +343,21 @@ def _spread_cells(value) -> list:
     return [value.median, value.low, value.high] if value else ["", "", ""]
 
 
-@login_required
-def flow_page(request: HtmxHttpRequest) -> HttpResponse:
-    require_district_leader(request)
-    today = timezone.localdate()
-    result = counted_recently(
+def _flow_for(request: HtmxHttpRequest, today: datetime.date) -> flow.Flow:
+    return counted_recently(
         request,
         ("flow", today),
         lambda: flow.decision_flow(
             equity.visible_decisions(request.user), district=request.user.district, today=today
         ),
     )
+
+
+@login_required
+def flow_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    today = timezone.localdate()
+    result = _flow_for(request, today)
     if request.GET.get("export", "") == "flow":
         return csv_response(
             "decision-flow.csv",
@@ -389,6 +393,78 @@ def flow_page(request: HtmxHttpRequest) -> HttpResponse:
         "insights/flow.html",
         {
             "flow": result,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole}" if whole else ""
+
+
+@login_required
+def bottlenecks_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    today = timezone.localdate()
+    decisions = equity.visible_decisions(request.user)
+    # Waiting is read afresh on every view: a decision decided a minute ago no longer waits.
+    waiting = bottlenecks.waiting_on_deciders(decisions, today=today)
+    escalated = counted_recently(
+        request,
+        ("escalations", today),
+        lambda: bottlenecks.escalations(decisions, district=request.user.district, today=today),
+    )
+    levels = [(term_flow.term, term_flow.levels) for term_flow in _flow_for(request, today).terms]
+    export = request.GET.get("export", "")
+    if export == "waiting":
+        rows = [*waiting.leaders, *([waiting.others] if waiting.others else [])]
+        return csv_response(
+            "decisions-waiting.csv",
+            [_("Waiting on"), _("Decisions past their decide-by date"), _("Oldest decide-by")],
+            ([row.label, row.decisions, row.oldest.isoformat()] for row in rows),
+        )
+    if export == "escalations":
+        return csv_response(
+            "decided-higher-than-the-map.csv",
+            [
+                _("School"),
+                *[term.start.isoformat() for term in escalated.terms],
+                _("Total"),
+            ],
+            (
+                [row.label, *[_share(*cell) for cell in row.cells], _share(*row.total)]
+                for row in escalated.rows
+            ),
+        )
+    if export == "levels":
+        return csv_response(
+            "days-by-level.csv",
+            [
+                _("Term starts"),
+                _("Level"),
+                _("Decided"),
+                _("Median days to decide"),
+                _("Median days to implement"),
+            ],
+            (
+                [
+                    term.start.isoformat(),
+                    group.label,
+                    group.decided if group.shown else "",
+                    group.deciding.median if group.deciding else "",
+                    group.implementing.median if group.implementing else "",
+                ]
+                for term, groups in levels
+                for group in groups
+            ),
+        )
+    return render_page(
+        request,
+        "insights/bottlenecks.html",
+        {
+            "waiting": waiting,
+            "escalated": escalated,
+            "levels": levels,
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
         },
     )
