@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("decision-health/", trends.health_page, name="health"),
     path("decision-flow/", trends.flow_page, name="flow"),
     path("bottlenecks/", trends.bottlenecks_page, name="bottlenecks"),
+    path("journey/", trends.journey_page, name="journey"),
 ]

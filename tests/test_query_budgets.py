@@ -146,6 +146,7 @@ def pages(data):
         "held check-in page": reverse("principals:check_in", args=[data["held"].pk]),
         "district dashboard": reverse("insights:dashboard"),
         "school dashboard": reverse("insights:school", args=[data["school"].pk]),
+        "journey": reverse("insights:journey"),
     }
 
 
@@ -167,6 +168,7 @@ READERS = {
     "held check-in page": ["superintendent", "principal"],
     "district dashboard": ["superintendent"],
     "school dashboard": ["superintendent", "principal"],
+    "journey": ["principal"],  # the leaders' figures are counted in the trends test below
 }
 
 
@@ -269,6 +271,8 @@ TRENDS_PAGES = [
     ("insights:flow", {"export": "flow"}),
     ("insights:bottlenecks", {}),
     ("insights:bottlenecks", {"export": "escalations"}),
+    ("insights:journey", {}),
+    ("insights:journey", {"export": "months"}),
 ]
 
 

@@ -3,6 +3,8 @@
 Who sees them: district leaders, for the whole district. Principals and everyone else get a
 404, as for every page across schools (`require_district_leader`): a principal's own school
 would be a group small enough to read people from, and one rule is easier to keep than two.
+The journey page is the one exception: the two people of a check-in pair also find it, and see
+their own pair's pulse there (and nothing of the district's).
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.db.models import Q
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from districts.bounds import Bounded
+from districts.bounds import Bounded, query_id
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
+from principals.models import CheckInPair
 
-from .. import bottlenecks, equity, flow, health
+from .. import bottlenecks, equity, flow, health, journey
 from .. import themes as theme_figures
-from ..charts import bar_chart
+from ..charts import bar_chart, line_chart
 
 PERIODS = [
     (3, gettext_lazy("3 months")),
@@ -468,3 +472,112 @@ def bottlenecks_page(request: HtmxHttpRequest) -> HttpResponse:
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
         },
     )
+
+
+def _values_summary(labels: list[str], values: list) -> str:
+    shown = [f"{month} {value}" for month, value in zip(labels, values, strict=True) if value]
+    return ", ".join(shown) if shown else _("nothing shown")
+
+
+@login_required
+def journey_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The district's journey for its leaders; each person's own check-in pairs for them."""
+    user = request.user
+    today = timezone.localdate()
+    pairs = list(
+        CheckInPair.objects.filter(district_id=user.district_id)
+        .filter(Q(supervisor=user) | Q(principal=user))
+        .select_related("supervisor", "principal", "school")
+        .order_by("-active", "school__name", "pk")
+    )
+    if not user.is_district_leader and not pairs:
+        raise Http404("No such page.")
+    chosen = query_id(request, "pair")
+    pair = next((p for p in pairs if p.pk == chosen), pairs[0] if pairs else None)
+    months = journey.school_year_months(today)
+    labels = [_month_label(m) for m in months]
+    export = request.GET.get("export", "")
+
+    context = {"pairs": pairs, "pair": pair, "smallest": theme_figures.SMALLEST_SHOWN_GROUP}
+    if pair is not None:
+        own = journey.pair_pulse(pair, today=today)
+        if export == "pair":
+            return csv_response(
+                "check-in-pulse.csv",
+                [_("Month"), _("Average pulse")],
+                ([month.isoformat(), value] for month, value in own),
+            )
+        values = [value for _month, value in own]
+        names = {"supervisor": pair.supervisor.name, "principal": pair.principal.name}
+        context["pair_rows"] = list(zip(labels, values, strict=True))
+        context["pair_chart"] = line_chart(
+            chart_id="pair-pulse",
+            title=_("Pulse of the check-ins of %(supervisor)s and %(principal)s, by month") % names,
+            description=_("Average pulse (1 struggling, 5 thriving): %(values)s.")
+            % {"values": _values_summary(labels, values)},
+            categories=labels,
+            series=[(_("Average pulse"), values)],
+            low=1,
+            high=5,
+        )
+    if user.is_district_leader:
+        rows = counted_recently(
+            request,
+            ("journey", today),
+            lambda: journey.district_journey(user.district_id, today=today),
+        )
+        if export == "months":
+            return csv_response(
+                "journey-by-month.csv",
+                [
+                    _("Month"),
+                    _("Average pulse"),
+                    _("Rounding: what is working"),
+                    _("Rounding: what gets in the way"),
+                    _("Follow-ups done"),
+                    _("Celebrations"),
+                ],
+                (
+                    [
+                        row.start.isoformat(),
+                        row.pulse,
+                        row.working,
+                        row.concerns,
+                        row.done,
+                        row.celebrations,
+                    ]
+                    for row in rows
+                ),
+            )
+        pulse = [row.pulse for row in rows]
+        wins = [
+            (_("What is working"), [row.working for row in rows]),
+            (_("What gets in the way"), [row.concerns for row in rows]),
+            (_("Follow-ups done"), [row.done for row in rows]),
+            (_("Celebrations"), [row.celebrations for row in rows]),
+        ]
+        context.update(
+            {
+                "rows": list(zip(labels, rows, strict=True)),
+                "pulse_chart": line_chart(
+                    chart_id="district-pulse",
+                    title=_("The district's check-in pulse, by month"),
+                    description=_("Average pulse (1 struggling, 5 thriving): %(values)s.")
+                    % {"values": _values_summary(labels, pulse)},
+                    categories=labels,
+                    series=[(_("Average pulse"), pulse)],
+                    low=1,
+                    high=5,
+                ),
+                "wins_chart": bar_chart(
+                    chart_id="small-wins",
+                    title=_("Rounding, follow-ups done and celebrations, by month"),
+                    description="; ".join(
+                        f"{label}: {_values_summary(labels, values)}" for label, values in wins
+                    ),
+                    categories=labels,
+                    series=wins,
+                ),
+            }
+        )
+    return render_page(request, "insights/journey.html", context)
