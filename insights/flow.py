@@ -302,6 +302,8 @@ def compare(group: Group, rest: Group) -> str | None:
         after = _(
             "and were superseded within a year more often (%(share)s%% against %(rest_share)s%%)."
         )
-    else:
+    elif group.superseded_share:
         after = _("and were superseded within a year as often (%(share)s%%).")
+    else:
+        after = _("and, like the others, none was superseded within a year.")
     return f"{speed % figures} {after % figures}"
