@@ -27,6 +27,7 @@ def bar_chart(
     description: str,
     categories: list[str],
     series: list[tuple[str, list[int | None]]],
+    marks: list[tuple[int, str]] = (),
 ) -> SafeString:
     """Grouped bars: one group per category (a month), one bar per series (a source)."""
     peak = max((v for _label, values in series for v in values if v), default=0)
@@ -70,6 +71,7 @@ def bar_chart(
                 f'<text x="{x}" y="{TOP + plot_h + 18}" text-anchor="middle" '
                 f'font-size="{FONT}">{lines}</text>'
             )
+    parts += _marks(marks, lambda c: LEFT + (c + 0.5) * group_w)
     for s, (label, _values) in enumerate(series):
         y = TOP + plot_h + 44 + LEGEND_LINE * s
         parts.append(
@@ -90,6 +92,7 @@ def line_chart(
     series: list[tuple[str, list[float | None]]],
     low: float,
     high: float,
+    marks: list[tuple[int, str]] = (),
 ) -> SafeString:
     """Lines on a fixed scale from `low` to `high` (the pulse runs 1 to 5), one point a month.
     A month not shown breaks the line: a gap, never a point at the bottom."""
@@ -146,6 +149,7 @@ def line_chart(
                 f'<text x="{x}" y="{TOP + plot_h + 18}" text-anchor="middle" '
                 f'font-size="{FONT}">{lines}</text>'
             )
+    parts += _marks(marks, lambda c: LEFT + (c + 0.5) * step)
     for s, (label, _values) in enumerate(series):
         row = TOP + plot_h + 44 + LEGEND_LINE * s
         parts.append(
@@ -155,3 +159,16 @@ def line_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text above is escaped
+
+
+def _marks(marks, x_of) -> list[str]:
+    """Milestones: a dashed line at their month, numbered as in the list beside the chart."""
+    parts = []
+    for number, (c, label) in enumerate(marks, start=1):
+        x = f"{x_of(c):.1f}"
+        parts.append(
+            f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{TOP + PLOT_HEIGHT}" stroke="#333" '
+            f'stroke-dasharray="4 3"><title>{escape(label)}</title></line>'
+            f'<text x="{x}" y="{TOP + 12}" dx="3" font-size="{FONT}">{number}</text>'
+        )
+    return parts

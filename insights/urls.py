@@ -16,4 +16,5 @@ urlpatterns: list = [
     path("decision-flow/", trends.flow_page, name="flow"),
     path("bottlenecks/", trends.bottlenecks_page, name="bottlenecks"),
     path("journey/", trends.journey_page, name="journey"),
+    path("journey/milestones/<int:pk>/remove/", trends.milestone_remove, name="milestone_remove"),
 ]

@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from districts.bounds import Bounded, query_id
 from districts.models import School, Theme
@@ -27,8 +30,10 @@ from districts.web import HtmxHttpRequest, csv_response, render_page, require_di
 from principals.models import CheckInPair
 
 from .. import bottlenecks, equity, flow, health, journey
+from .. import services as insight_services
 from .. import themes as theme_figures
 from ..charts import bar_chart, line_chart
+from ..models import Milestone
 
 PERIODS = [
     (3, gettext_lazy("3 months")),
@@ -479,10 +484,44 @@ def _values_summary(labels: list[str], values: list) -> str:
     return ", ".join(shown) if shown else _("nothing shown")
 
 
+class MilestoneForm(Bounded, forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title = forms.CharField(
+        label=gettext_lazy("What began"),
+        max_length=120,
+        help_text=gettext_lazy(
+            "For example “New grading policy” or “Late-start Wednesdays begin”."
+        ),
+    )
+
+
+def _milestone_marks(milestones, months) -> list[tuple[int, str]]:
+    index = {month: i for i, month in enumerate(months)}
+    return [
+        (index[m.day.replace(day=1)], f"{date_format(m.day, 'M j, Y')}: {m.title}")
+        for m in milestones
+        if m.day.replace(day=1) in index
+    ]
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def journey_page(request: HtmxHttpRequest) -> HttpResponse:
-    """The district's journey for its leaders; each person's own check-in pairs for them."""
+    """The district's journey for its leaders; each person's own check-in pairs for them.
+    Leaders add milestones here (a POST)."""
     user = request.user
+    form = MilestoneForm(auto_id="milestone_%s")
+    if request.method == "POST":
+        require_district_leader(request)
+        form = MilestoneForm(request.POST, auto_id="milestone_%s")
+        if form.is_valid():
+            insight_services.milestone_add(
+                by=user, day=form.cleaned_data["day"], title=form.cleaned_data["title"]
+            )
+            messages.success(request, _("Milestone added to the journey."))
+            return redirect("insights:journey")
     today = timezone.localdate()
     pairs = list(
         CheckInPair.objects.filter(district_id=user.district_id)
@@ -497,8 +536,25 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
     months = journey.school_year_months(today)
     labels = [_month_label(m) for m in months]
     export = request.GET.get("export", "")
+    milestones = list(
+        Milestone.objects.filter(
+            district_id=user.district_id,
+            day__gte=months[0],
+            day__lt=theme_figures.next_month(months[-1]),
+        )
+    )
+    marks = _milestone_marks(milestones, months)
+    by_month: dict[datetime.date, list[str]] = {}
+    for milestone in milestones:
+        by_month.setdefault(milestone.day.replace(day=1), []).append(milestone.title)
 
-    context = {"pairs": pairs, "pair": pair, "smallest": theme_figures.SMALLEST_SHOWN_GROUP}
+    context = {
+        "pairs": pairs,
+        "pair": pair,
+        "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        "milestones": milestones,
+        "form": form,
+    }
     if pair is not None:
         own = journey.pair_pulse(pair, today=today)
         if export == "pair":
@@ -519,6 +575,7 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
             series=[(_("Average pulse"), values)],
             low=1,
             high=5,
+            marks=marks,
         )
     if user.is_district_leader:
         rows = counted_recently(
@@ -536,6 +593,7 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                     _("Rounding: what gets in the way"),
                     _("Follow-ups done"),
                     _("Celebrations"),
+                    _("Milestones"),
                 ],
                 (
                     [
@@ -545,6 +603,7 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                         row.concerns,
                         row.done,
                         row.celebrations,
+                        "; ".join(by_month.get(row.start, [])),
                     ]
                     for row in rows
                 ),
@@ -558,7 +617,10 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
         ]
         context.update(
             {
-                "rows": list(zip(labels, rows, strict=True)),
+                "rows": [
+                    (label, row, by_month.get(row.start, []))
+                    for label, row in zip(labels, rows, strict=True)
+                ],
                 "pulse_chart": line_chart(
                     chart_id="district-pulse",
                     title=_("The district's check-in pulse, by month"),
@@ -568,6 +630,7 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                     series=[(_("Average pulse"), pulse)],
                     low=1,
                     high=5,
+                    marks=marks,
                 ),
                 "wins_chart": bar_chart(
                     chart_id="small-wins",
@@ -577,7 +640,18 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                     ),
                     categories=labels,
                     series=wins,
+                    marks=marks,
                 ),
             }
         )
     return render_page(request, "insights/journey.html", context)
+
+
+@login_required
+@require_POST
+def milestone_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    require_district_leader(request)
+    milestone = get_object_or_404(Milestone, pk=pk, district_id=request.user.district_id)
+    insight_services.milestone_remove(milestone=milestone, by=request.user)
+    messages.success(request, _("Milestone removed."))
+    return redirect("insights:journey")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from insights.journey import school_year_months
+from insights.models import Milestone
 from principals.models import CheckIn
 from rounding.models import Celebration, Conversation, FollowUp, RoundingVisit
 from tests.insights.conftest import TODAY, TRENDS
@@ -104,8 +105,8 @@ def test_rounding_follow_ups_and_celebrations_by_month_with_the_small_group_rule
             district=district, visit=september, person=person, role_group="teacher", concerns="c"
         )
     rows = months_csv(client_for(superintendent))
-    assert rows["2026-10-01"][1:] == ["3", "4", "4", "4"]
-    assert rows["2026-09-01"][1:] == ["", "", "", ""]
+    assert rows["2026-10-01"][1:5] == ["3", "4", "4", "4"]
+    assert rows["2026-09-01"][1:5] == ["", "", "", ""]
 
 
 def test_leaders_see_the_charts_with_their_words_and_a_table(client_for, superintendent, pulses):
@@ -140,3 +141,49 @@ def test_someone_in_no_pair_and_not_a_leader_finds_no_page(client_for, teacher):
 
 def test_a_pair_that_is_not_an_id_is_a_bad_request(client_for, superintendent):
     assert client_for(superintendent).get(URL, {"pair": "x"}).status_code == 400
+
+
+def test_a_leader_adds_a_milestone_drawn_on_the_journey(client_for, superintendent, pulses):
+    pulses(OCTOBER, [2, 3, 3, 4])
+    client = client_for(superintendent)
+    response = client.post(URL, {"day": "2026-10-05", "title": "Late-start Wednesdays begin"})
+    assert response.status_code == 302
+    page = client.get(URL).content.decode()
+    assert "Oct 5, 2026: Late-start Wednesdays begin" in page
+    assert "<title>Oct 5, 2026: Late-start Wednesdays begin</title></line>" in page
+    assert months_csv(client)["2026-10-01"][-1] == "Late-start Wednesdays begin"
+
+
+def test_a_milestone_with_a_bad_date_keeps_what_was_typed(client_for, superintendent):
+    response = client_for(superintendent).post(URL, {"day": "5 Oct", "title": "New grading"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid date." in page
+    assert 'value="New grading"' in page
+    assert not Milestone.objects.exists()
+
+
+def test_pair_members_see_milestones_but_cannot_add_or_remove_them(
+    client_for, district, school, principal, superintendent, make_pair
+):
+    make_pair(superintendent, principal, school)
+    milestone = Milestone.objects.create(district=district, day=OCTOBER, title="New grading policy")
+    client = client_for(principal)
+    page = client.get(URL).content.decode()
+    assert "New grading policy" in page
+    assert "Add the milestone" not in page
+    assert client.post(URL, {"day": "2026-10-05", "title": "Mine"}).status_code == 404
+    remove = reverse("insights:milestone_remove", args=[milestone.pk])
+    assert client.post(remove).status_code == 404
+    assert Milestone.objects.count() == 1
+
+
+def test_a_leader_removes_a_milestone_of_their_district_only(
+    client_for, district, other_district, superintendent
+):
+    ours = Milestone.objects.create(district=district, day=OCTOBER, title="Ours")
+    theirs = Milestone.objects.create(district=other_district, day=OCTOBER, title="Theirs")
+    client = client_for(superintendent)
+    assert client.post(reverse("insights:milestone_remove", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("insights:milestone_remove", args=[ours.pk])).status_code == 302
+    assert list(Milestone.objects.values_list("title", flat=True)) == ["Theirs"]
