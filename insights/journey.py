@@ -9,7 +9,9 @@ one query per source. A month's figure is shown only when it rests on at least
 - rounding: the people met (a roster person once, a conversation with someone not in the roster
   as one person);
 - follow-ups done: the people who own them;
-- celebrations: the people celebrated (someone not in the roster as one person).
+- celebrations: the people celebrated (someone not in the roster as one person);
+- who is heard: the people met on rounding, and the people who gave named input on a decision
+  (anonymous input is never counted here: it counts toward its decision's total only).
 
 A pair's own pulse is shown to the two people in it, month by month, with no such rule: it is
 theirs.
@@ -24,6 +26,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from decisions.models import Input
 from principals.models import CheckIn
 from rounding.models import Celebration, Conversation, FollowUp
 
@@ -56,6 +59,8 @@ class Month:
     concerns: int | None = None
     done: int | None = None
     celebrations: int | None = None
+    met: int | None = None  # people met on rounding
+    gave_input: int | None = None  # people who gave named input on a decision
 
 
 def district_journey(district_id: int, *, today: datetime.date) -> list[Month]:
@@ -96,6 +101,7 @@ def district_journey(district_id: int, *, today: datetime.date) -> list[Month]:
         if shown(row["known"] + row["unknown"]) and _month(row["month"]) in rows:
             month = rows[_month(row["month"])]
             month.working, month.concerns = row["working"], row["concerns"]
+            month.met = row["known"] + row["unknown"]
 
     for row in (
         FollowUp.objects.filter(
@@ -127,6 +133,23 @@ def district_journey(district_id: int, *, today: datetime.date) -> list[Month]:
     ):
         if shown(row["known"] + row["unknown"]) and _month(row["month"]) in rows:
             rows[_month(row["month"])].celebrations = row["count"]
+
+    # Who is heard: named input only; anonymous input is never counted by month or person.
+    for row in (
+        Input.objects.filter(
+            district_id=district_id,
+            author__isnull=False,
+            is_anonymous=False,
+            given_on__gte=first,
+            given_on__lt=after,
+        )
+        .annotate(month=TruncMonth("given_on"))
+        .values("month")
+        .annotate(people=Count("author", distinct=True))
+        .order_by()
+    ):
+        if shown(row["people"]) and _month(row["month"]) in rows:
+            rows[_month(row["month"])].gave_input = row["people"]
     return list(rows.values())
 
 

@@ -593,6 +593,8 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                     _("Rounding: what gets in the way"),
                     _("Follow-ups done"),
                     _("Celebrations"),
+                    _("People met on rounding"),
+                    _("People who gave named input"),
                     _("Milestones"),
                 ],
                 (
@@ -603,6 +605,8 @@ def journey_page(request: HtmxHttpRequest) -> HttpResponse:
                         row.concerns,
                         row.done,
                         row.celebrations,
+                        row.met,
+                        row.gave_input,
                         "; ".join(by_month.get(row.start, [])),
                     ]
                     for row in rows

@@ -187,3 +187,19 @@ def test_a_leader_removes_a_milestone_of_their_district_only(
     assert client.post(reverse("insights:milestone_remove", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("insights:milestone_remove", args=[ours.pk])).status_code == 302
     assert list(Milestone.objects.values_list("title", flat=True)) == ["Theirs"]
+
+
+def test_who_is_heard_counts_named_input_and_never_anonymous_input(
+    client_for, superintendent, school, people, decision_at, give_input
+):
+    decision = decision_at(None)
+    named = people(school, 4)
+    for person in named:
+        give_input(decision, person, OCTOBER, [])
+    for person in named[:3]:
+        give_input(decision, person, SEPTEMBER, [])
+    for person in people(school, 4):
+        give_input(decision, person, SEPTEMBER, [], anonymous=True)
+    rows = months_csv(client_for(superintendent))
+    assert rows["2026-10-01"][6] == "4"
+    assert rows["2026-09-01"][6] == ""  # three named; the four anonymous never count
