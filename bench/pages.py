@@ -105,6 +105,7 @@ def key_pages(ids: dict) -> list[Page]:
         Page("decision flow", "/insights/decision-flow/", "superintendent"),
         Page("bottlenecks", "/insights/bottlenecks/", "superintendent"),
         Page("the journey", "/insights/journey/", "superintendent"),
+        Page("journey report", "/insights/journey/report/", "superintendent"),
         Page(
             "POST rounding conversation",
             f"/rounding/visits/{ids['visit_id']}/conversations/",

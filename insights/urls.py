@@ -16,5 +16,6 @@ urlpatterns: list = [
     path("decision-flow/", trends.flow_page, name="flow"),
     path("bottlenecks/", trends.bottlenecks_page, name="bottlenecks"),
     path("journey/", trends.journey_page, name="journey"),
+    path("journey/report/", trends.journey_report, name="journey_report"),
     path("journey/milestones/<int:pk>/remove/", trends.milestone_remove, name="milestone_remove"),
 ]

@@ -273,6 +273,7 @@ TRENDS_PAGES = [
     ("insights:bottlenecks", {"export": "escalations"}),
     ("insights:journey", {}),
     ("insights:journey", {"export": "months"}),
+    ("insights:journey_report", {}),
 ]
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from decisions.models import Decision
 from districts.bounds import Bounded, query_id
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
@@ -659,3 +660,86 @@ def milestone_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     insight_services.milestone_remove(milestone=milestone, by=request.user)
     messages.success(request, _("Milestone removed."))
     return redirect("insights:journey")
+
+
+REPORT_PERIODS = [
+    ("both", gettext_lazy("Last school year and this one")),
+    ("last", gettext_lazy("Last school year")),
+    ("this", gettext_lazy("This school year")),
+]
+
+
+class ReportPeriod(Bounded, forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=REPORT_PERIODS, required=False)
+
+    value = ThemeFilters.value
+
+
+def _sum_shown(values) -> int:
+    return sum(v for v in values if v is not None)
+
+
+@login_required
+def journey_report(request: HtmxHttpRequest) -> HttpResponse:
+    """The journey in plain words for the board and the community: the same for every district
+    leader (it counts the whole district, never the reader's own view of it), every figure under
+    the small-group rule, and no name on it."""
+    require_district_leader(request)
+    district = request.user.district
+    form = ReportPeriod(request.GET or None, auto_id="report_%s")
+    period = form.value("period", "both")
+    today = timezone.localdate()
+    months = journey.school_year_months(today)
+    # The first twelve months are last school year; the rest are this one.
+    shown_months = {"both": months, "last": months[:12], "this": months[12:]}[period]
+    end = theme_figures.next_month(shown_months[-1]) - datetime.timedelta(days=1)
+    end = min(end, today)
+    decisions = Decision.objects.filter(district_id=district.pk)
+    figures = counted_recently(
+        request,
+        ("report", period, today),
+        lambda: {
+            "flow": flow.decision_flow(decisions, district=district, today=end),
+            "escalated": bottlenecks.escalations(decisions, district=district, today=end),
+            "months": journey.district_journey(district.pk, today=today),
+        },
+    )
+    rows = [row for row in figures["months"] if row.start in set(shown_months)]
+    pulses = [(row.start, row.pulse) for row in rows if row.pulse is not None]
+    lowest = min(pulses, key=lambda item: item[1]) if pulses else None
+    escalated = figures["escalated"].totals
+    milestones = list(
+        Milestone.objects.filter(
+            district_id=district.pk,
+            day__gte=shown_months[0],
+            day__lt=theme_figures.next_month(shown_months[-1]),
+        )
+    )
+    return render_page(
+        request,
+        "insights/journey_report.html",
+        {
+            "district": district,
+            "form": form,
+            "first": shown_months[0],
+            "last": shown_months[-1],
+            "flow": figures["flow"],
+            "decided": sum(
+                group.decided
+                for term_flow in figures["flow"].terms
+                for group in term_flow.levels
+                if group.shown
+            ),
+            "escalated": sum(part for part, _whole in escalated),
+            "counted": sum(whole for _part, whole in escalated),
+            "lowest": lowest,
+            "latest": pulses[-1] if pulses else None,
+            "done": _sum_shown(row.done for row in rows),
+            "celebrations": _sum_shown(row.celebrations for row in rows),
+            "working": _sum_shown(row.working for row in rows),
+            "concerns": _sum_shown(row.concerns for row in rows),
+            "rows": [(_month_label(row.start), row) for row in rows],
+            "milestones": milestones,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
