@@ -468,12 +468,28 @@ def bottlenecks_page(request: HtmxHttpRequest) -> HttpResponse:
                 for group in groups
             ),
         )
+    # The schools where most decisions went up; the CSV has every school.
+    shown_rows = sorted(escalated.rows, key=lambda row: (-row.total[0], -row.total[1], row.label))
+    of = _("%(part)s of %(whole)s")
     return render_page(
         request,
         "insights/bottlenecks.html",
         {
             "waiting": waiting,
             "escalated": escalated,
+            "escalated_rows": [
+                (
+                    row.label,
+                    [of % {"part": p, "whole": w} if w else "–" for p, w in row.cells],
+                    of % {"part": row.total[0], "whole": row.total[1]},
+                )
+                for row in shown_rows[: equity.ROWS_SHOWN]
+            ],
+            "escalated_totals": [
+                of % {"part": p, "whole": w} if w else "–" for p, w in escalated.totals
+            ],
+            "rows_shown": equity.ROWS_SHOWN,
+            "school_count": len(escalated.rows),
             "levels": levels,
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
         },
