@@ -88,6 +88,18 @@ def test_leaders_read_the_flow_the_bottlenecks_and_the_journey_on_a_phone(
     assert fits_the_phone(page)
     screenshot("insights-journey-phone")
 
+    page.get_by_role("link", name="The journey report for the board and the community").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cedar Valley: our journey")
+    assert fits_the_phone(page)
+    screenshot("insights-journey-report-phone")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/insights/journey/")
+    screenshot("insights-journey-desk")
+    page.goto(f"{live_server.url}/insights/bottlenecks/")
+    screenshot("insights-bottlenecks-desk")
+    page.set_viewport_size({"width": 390, "height": 844})
+
     sign_in(page, live_server, principal.email)
     page.goto(f"{live_server.url}/insights/journey/")
     expect(
