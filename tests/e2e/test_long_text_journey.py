@@ -18,7 +18,7 @@ def paste(page, field, text: str) -> None:
 
 
 def test_a_long_paste_is_kept_whole_and_refused_with_its_length(
-    page, live_server, superintendent, school
+    page, live_server, superintendent, school, screenshot
 ):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     visit = services.visit_start(school=school, by=superintendent, date=school_day())
@@ -39,6 +39,9 @@ def test_a_long_paste_is_kept_whole_and_refused_with_its_length(
         talk.get_by_text("At most 5,000 characters; this has 6,000.", exact=True)
     ).to_be_visible()
     expect(talk.get_by_label("What gets in the way?")).to_have_value(concern)
+    expect(talk.get_by_text("Write at least one thing you heard.")).to_have_count(0)
+    talk.get_by_label("What gets in the way?").scroll_into_view_if_needed()
+    screenshot("long-text-refused")
     assert not Conversation.objects.filter(visit=visit).exists()
 
     # The summary of 20,009 characters, in a box that holds 10,000.
