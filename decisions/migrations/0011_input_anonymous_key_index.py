@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0009_stakeholder_kind_role'),
+        ('decisions', '0010_went_around'),
         ('districts', '0004_district_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
