@@ -52,8 +52,8 @@ PROFILES = {
     # `make test`: the same few sequences every run, well under a minute on SQLite.
     "default": settings(
         derandomize=True,
-        max_examples=5,
-        stateful_step_count=20,
+        max_examples=10,
+        stateful_step_count=25,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -61,9 +61,11 @@ PROFILES = {
         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
         print_blob=False,
     ),
-    # CI on PostgreSQL: thousands of sequences, about 15 minutes on its machine.
+    # CI on PostgreSQL, about 15 minutes: measured on a busy two-core machine at about 0.25
+    # sequences of 25 steps a second, so 150 sequences (3,750 steps) plus 8 differential runs.
+    # More where there is time: SEQUENCES=2000 explores 50,000 steps.
     "long": settings(
-        max_examples=int(os.environ.get("SEQUENCES", "1500")),
+        max_examples=int(os.environ.get("SEQUENCES", "150")),
         stateful_step_count=25,
         deadline=None,
         database=None,
@@ -141,6 +143,7 @@ class ProcessSequences(RuleBasedStateMachine):
         self.touched = None if pk is None or self.touched is None else self.touched | {pk}
         response = self.cast.client(person).post(path, data or {})
         assert response.status_code in OK_STATUSES, (path, response.status_code)
+        assert "login" not in response.get("Location", ""), "signed out: the clock ran too far"
         return response
 
     def get(self, person, path):
@@ -174,8 +177,9 @@ class ProcessSequences(RuleBasedStateMachine):
     # ----- rules: the actions people take
 
     # Who acts: the facilitator and the named decider come first (and shrink to them), then
-    # the teachers, the principal and the superintendent.
-    actors = st.integers(0, 8)
+    # the teachers, the principal and the superintendent. Half the steps are the first two's,
+    # so that sequences reach a decision often, the others' refusals still tried.
+    actors = st.one_of(st.integers(0, 1), st.integers(0, 8))
 
     def who(self, index: int):
         cast = self.cast
@@ -202,9 +206,9 @@ class ProcessSequences(RuleBasedStateMachine):
     def create_as(self, person, process, secret):
         data = pages.create_data(cast=self.cast, process=process, now=self.now, secret=secret)
         response = self.post(person, pages.url("create"), data)
-        if response.status_code != 302:
+        pk = _decision_in(response.get("Location", ""))
+        if response.status_code != 302 or pk is None:
             return multiple()
-        pk = int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
         self.post(
             person,
             pages.url("stakeholder_add", pk),
@@ -340,7 +344,8 @@ class ProcessSequences(RuleBasedStateMachine):
             self.post(self.who(actor), pages.url("stakeholder_remove", pk, stakeholder.pk))
 
     @rule(
-        actor=actors,
+        # The superintendent more often than anyone: only a district leader changes the map.
+        actor=st.one_of(st.just(8), actors),
         holder=st.sampled_from(["team", "principal", "superintendent"]),
         level=st.sampled_from(["district", "school"]),
     )
@@ -352,12 +357,14 @@ class ProcessSequences(RuleBasedStateMachine):
             data["role"] = holder
         self.post(self.who(actor), pages.url("right_add"), data)
 
-    @rule(actor=actors, index=st.integers(0, 3))
+    @rule(actor=st.one_of(st.just(8), actors), index=st.integers(0, 3))
     def remove_from_the_rights_map(self, actor, index):
         rows = list(DecisionRight.objects.filter(district=self.cast.district).order_by("pk"))
         if rows:
             self.post(self.who(actor), pages.url("right_remove", rows[index % len(rows)].pk))
 
+    # Sessions last two weeks: a sequence lives about ten days at most.
+    @precondition(lambda self: self.now < pages.START + datetime.timedelta(days=10))
     @rule(hours=st.sampled_from([2, 30, 80]))
     def let_time_pass(self, hours):
         self.step += 1
@@ -538,7 +545,7 @@ def test_no_sequence_of_actions_through_the_pages_breaks_the_process_rules(cast)
 # ----- the differential check
 
 
-@settings(PROFILE, max_examples=2 if PROFILE is PROFILES["default"] else 50)
+@settings(PROFILE, max_examples=2 if PROFILE is PROFILES["default"] else 8)
 @given(
     voter=st.integers(0, 4),
     choices=st.sampled_from(
