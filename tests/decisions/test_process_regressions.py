@@ -259,7 +259,10 @@ def test_a_refused_action_gets_a_page_in_the_site_frame_with_the_reason_and_a_wa
 ):
     pk = create(cast, "consent")
 
-    response = cast.client(cast.teachers[0]).post(pages.url(action, pk), data)
+    # Posted from the decision's page, as a browser would (a forged form, say).
+    response = cast.client(cast.teachers[0]).post(
+        pages.url(action, pk), data, HTTP_REFERER=f"http://testserver{pages.url('detail', pk)}"
+    )
 
     assert response.status_code == 403
     body = response.content.decode()
@@ -300,3 +303,14 @@ def test_after_a_consultative_window_passes_on_its_own_no_page_says_it_is_open(c
     body = page(cast, cast.facilitator, pk)
     assert pages.status_shown(body) != pages.OPEN_STATUS
     assert "closes in" not in body
+
+
+def test_deciding_before_the_window_closes_never_says_input_closed_on_a_day_to_come(cast, clock):
+    # first_decision(consensus) → let_time_pass(30 hours) → decide (facilitator), on the engine
+    pk = create(cast, "consensus", open_for_days=3)
+    clock.shift(datetime.timedelta(hours=30))
+    decide(cast, pk)
+    assert Decision.objects.get(pk=pk).status == "decided"
+
+    closed = pages.closed_on(page(cast, cast.teachers[0], pk))
+    assert closed is None or closed <= timezone.now()
