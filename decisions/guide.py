@@ -90,9 +90,7 @@ def _when(decision, may_give: bool) -> str:
                 "Input ended when the decision was recorded, on %(decided)s, before the "
                 "window's planned close (%(closes)s)."
             ) % {"decided": decided, "closes": closes}
-        return _("Input ended before the window's planned close (%(closes)s).") % {
-            "closes": closes
-        }
+        return _("Input ended before the window's planned close (%(closes)s).") % {"closes": closes}
     return _("There was no window for input.")
 
 
