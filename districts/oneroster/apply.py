@@ -30,6 +30,7 @@ USER_FIELDS = (
     "left_roster_at",
     "date_joined",
     "sourced_id",
+    "preferred_language",
 )
 
 
@@ -59,6 +60,9 @@ def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
     saved, created, changed = {}, [], []
     for org in orgs.districts.values():
         district = by_sourced_id.get(org.sourced_id)
+        if org.line == 0 and district is not None:  # known before, not listed by a delta
+            saved[org.sourced_id] = district
+            continue
         if district is None:
             if org.name.casefold() in names:
                 report.notes.append(
@@ -101,6 +105,9 @@ def save_schools(
         school = by_sourced_id.get((district.pk, org.sourced_id)) or unclaimed.pop(
             (district.pk, org.name.casefold()), None
         )
+        if org.line == 0 and school is not None:  # known before, not listed by a delta
+            saved[org.sourced_id] = school
+            continue
         if school is None:
             # The level is only guessed for a new school; someone may have corrected it since.
             school = School(
@@ -176,6 +183,8 @@ def apply_person(user: User, person: Person, district: District | None = None, n
         values["email"] = person.row.email
     if person.title:
         values["title"] = person.title
+    if person.row.language:
+        values["preferred_language"] = person.row.language
     if district is not None and (joined := joined_at(person, district)):
         values["date_joined"] = joined
     changed = False
@@ -196,6 +205,7 @@ def new_user(person: Person, district: District) -> User:
         title=person.title,
         is_active=person.row.active,
         left_roster_at=None if person.row.active else timezone.now(),
+        preferred_language=person.row.language,
     )
     if joined := joined_at(person, district):
         user.date_joined = joined

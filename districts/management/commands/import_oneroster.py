@@ -6,7 +6,10 @@ from districts.oneroster import RosterError, TextProgress, import_roster
 
 
 class Command(BaseCommand):
-    help = "Import districts, schools and people from a OneRoster 1.2 bulk CSV folder or zip file."
+    help = (
+        "Import districts, schools and people from a OneRoster 1.1 or 1.2 CSV folder or zip "
+        "file, bulk or delta."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="a folder or .zip holding manifest.csv, orgs.csv, ...")
@@ -27,3 +30,5 @@ class Command(BaseCommand):
             progress.close()
         for line in report.summary_lines():
             self.stdout.write(line)
+        if reason := report.nobody_reason():
+            raise CommandError(reason)
