@@ -64,8 +64,11 @@ class ImportReport:
             if self.delta:
                 return None
             return "imported nobody: users.csv lists nobody."
-        people = plural(self.users_read, "person") if self.users_read != 1 else "1 person"
-        people = people.replace("persons", "people")
+        people = (
+            "the 1 person in users.csv was"
+            if self.users_read == 1
+            else f"all {self.users_read} people in users.csv were"
+        )
         first = min(
             (bad for bad in self.bad_rows if bad.file == USERS),
             key=lambda bad: bad.line,
@@ -74,7 +77,7 @@ class ImportReport:
         if first is None:
             first = min(self.bad_rows, key=lambda bad: (bad.file, bad.line), default=None)
         why = f"; the first: {first}" if first else ""
-        return f"imported nobody: all {people} in users.csv were refused{why}."
+        return f"imported nobody: {people} refused{why}."
 
     def bad(self, kind: str, file: str, line: int, reason: str) -> None:
         if kind == "roles":
