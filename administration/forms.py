@@ -1,5 +1,7 @@
 """The district administration's forms: each edits one row of the administrator's district."""
 
+import zipfile
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.bounds import Bounded
 from districts.forms import DateInput
 from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
-from districts.oneroster import MAPPABLE_ROLES, ROLE_MAP
+from districts.oneroster import MAPPABLE_ROLES, MAX_ROSTER_BYTES, ROLE_MAP, megabytes
 from districts.pickers import MultiplePicker, Picker
 from principals.models import SchoolBreak
 from rounding.models import RoleGroup
@@ -217,3 +219,28 @@ ROSTER_ROLE_LABELS = {
 
 class AcceptInvitationForm(Bounded, SetPasswordForm):
     pass
+
+
+class RosterUploadForm(Bounded, forms.Form):
+    roster = forms.FileField(
+        label=_("OneRoster CSV export (zip)"),
+        help_text=_(
+            "OneRoster 1.1 or 1.2, bulk or delta: manifest.csv, orgs.csv, users.csv and (1.2) "
+            "roles.csv in one zip."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean_roster(self):
+        roster = self.cleaned_data["roster"]
+        if roster.size > MAX_ROSTER_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s; a roster zip may be at most %(limit)s.")
+                % {"size": megabytes(roster.size), "limit": megabytes(MAX_ROSTER_BYTES)}
+            )
+        if not zipfile.is_zipfile(roster):
+            raise forms.ValidationError(
+                _("This is not a zip file. Zip the export's CSV files and choose the zip.")
+            )
+        roster.seek(0)
+        return roster

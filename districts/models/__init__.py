@@ -29,6 +29,7 @@ from .documents import (
     can_revise_purpose,
 )
 from .invitations import INVITATION_DAYS, Invitation, InvitationQuerySet, token_digest
+from .rosters import RosterImport, RosterImportQuerySet
 from .teams import (
     LeadershipTeam,
     Memberships,
@@ -42,6 +43,8 @@ from .teams import (
 )
 
 __all__ = [
+    "RosterImport",
+    "RosterImportQuerySet",
     "AuditEntry",
     "AuditEntryQuerySet",
     "CodeOfCooperation",

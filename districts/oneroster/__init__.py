@@ -279,6 +279,8 @@ def import_roster(
         estimated=estimated,
     )
 
+    # Saving is one transaction: a page watching the progress sees this stage without a count.
+    progress("saving", 0, len(users.rows) + len(roles))
     with transaction.atomic():
         if adopt:
             district.sourced_id = home

@@ -266,7 +266,9 @@ def save_people(
             created.append(user)
             counts.created += 1
         else:
+            was_active = user.is_active
             fields_changed = apply_person(user, person, district, now)
+            report.deactivated += was_active and not user.is_active
             if fields_changed:
                 changed.append(user)
             if fields_changed or links[user.pk].keys() != school_pks:

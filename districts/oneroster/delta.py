@@ -111,10 +111,13 @@ def save_delta_people(
             created.append(user)
             found[person.sourced_id].append(user)
             counts.created += 1
-        elif apply_delta_person(user, person, district, now):
-            changed[id(user)] = user
-        elif id(user) not in changed:
-            kept.append(user)
+        else:
+            was_active = user.is_active
+            if apply_delta_person(user, person, district, now):
+                report.deactivated += was_active and not user.is_active
+                changed[id(user)] = user
+            elif id(user) not in changed:
+                kept.append(user)
         if email:
             owners[email] = (user.pk, district.pk) if user.pk else (-id(user), district.pk)
         touched.add(district.pk)

@@ -44,6 +44,7 @@ class ImportReport:
     other_orgs: int = 0
     placed_orgs: int = 0  # departments and the like, whose people go to their school
     left: int = 0  # people deactivated because the roster no longer lists them
+    deactivated: int = 0  # active people the roster marks tobedeleted
     bad_rows: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     version: str = "1.2"
@@ -69,13 +70,9 @@ class ImportReport:
             if self.users_read == 1
             else f"all {self.users_read} people in users.csv were"
         )
-        first = min(
-            (bad for bad in self.bad_rows if bad.file == USERS),
-            key=lambda bad: bad.line,
-            default=None,
-        )
-        if first is None:
-            first = min(self.bad_rows, key=lambda bad: (bad.file, bad.line), default=None)
+        # A district or school refused explains the people refused after it.
+        order = {ORGS: 0, USERS: 1, ROLES: 2}
+        first = min(self.bad_rows, key=lambda bad: (order[bad.file], bad.line), default=None)
         why = f"; the first: {first}" if first else ""
         return f"imported nobody: {people} refused{why}."
 
@@ -98,6 +95,9 @@ class ImportReport:
                 f"{counts.unchanged} unchanged, {plural(counts.bad, 'bad row')}"
             )
         lines.append(f"{'roles:':<11}{self.roles_read} read, {plural(self.roles_bad, 'bad row')}")
+        if self.deactivated:
+            people = "1 person" if self.deactivated == 1 else f"{self.deactivated} people"
+            lines.append(f"{people} marked tobedeleted: deactivated, shown as left")
         if self.left:
             people = "1 person" if self.left == 1 else f"{self.left} people"
             lines.append(f"{people} no longer in the roster: deactivated, shown as left")
