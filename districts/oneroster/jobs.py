@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import AuditEntry, RosterImport
 from . import RosterError, import_roster
+from .reading import ORGS, ROLES, USERS
 from .summary import ImportReport
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 LOG_LINES = 80
 # The page lists this many row errors of a run.
 SHOWN_BAD_ROWS = 500
+FILE_ORDER = {ORGS: 0, USERS: 1, ROLES: 2}
 
 
 class JobProgress:
@@ -53,7 +55,7 @@ def report_data(report: ImportReport) -> dict:
         "bad_total": len(report.bad_rows),
         "bad_rows": [
             {"file": bad.file, "line": bad.line, "reason": bad.reason}
-            for bad in sorted(report.bad_rows, key=lambda bad: (bad.file, bad.line))[
+            for bad in sorted(report.bad_rows, key=lambda bad: (FILE_ORDER[bad.file], bad.line))[
                 :SHOWN_BAD_ROWS
             ]
         ],
