@@ -92,6 +92,18 @@ class District(models.Model):
             "has one (for example metadata.language). Empty: none is read."
         ),
     )
+    # A folder on the server a rostering service delivers zips to (usually over SFTP); beat
+    # imports each new one. Set by platform operators in the Django admin, not on the
+    # district's own pages: it names a path on the server.
+    roster_drop_folder = models.CharField(
+        _("roster drop folder"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "An absolute folder on the server. Each new .zip in it is imported once, in name "
+            "order, and moved to done/ or failed/ beside a note of its result."
+        ),
+    )
     # The newest dateLastModified of the rosters applied: a delta older than it is refused.
     roster_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

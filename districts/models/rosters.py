@@ -29,7 +29,12 @@ class RosterImport(models.Model):
         APPLIED = "applied", _("Imported")
         FAILED = "failed", _("Failed")
 
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded")
+        DROP = "drop", _("Drop folder")
+
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOAD)
     uploaded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -50,6 +55,14 @@ class RosterImport(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["district", "-created_at"])]
+        constraints = [
+            # A dropped zip is imported once, whichever beat tick finds it first.
+            models.UniqueConstraint(
+                fields=["district", "file_name"],
+                condition=models.Q(source="drop"),
+                name="roster_drop_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.file_name

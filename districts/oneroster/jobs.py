@@ -110,7 +110,7 @@ def roster_import_run(pk: int) -> str:
         AuditEntry.objects.create(
             district=job.district,
             actor=job.uploaded_by,
-            actor_name=str(job.uploaded_by or "")[:200],
+            actor_name=str(job.uploaded_by or job.get_source_display())[:200],
             action=AuditEntry.Action.ADD,
             object_type="roster import",
             object_id=str(job.pk),
