@@ -1,9 +1,10 @@
 """The nightly drop: rostering services deliver roster zips to a folder per district.
 
-Beat calls `roster_drops_import`. Each new `.zip` in a district's `roster_drop_folder` is
-imported once (a `RosterImport` of source "drop" claims it), in name order, so that a night's
-deltas apply in the order they were written; it is then moved to `done/` or `failed/` in
-that folder, beside a `.txt` note of its result. When one fails, the district's
+Beat calls `roster_drops_import`. Each `.zip` at the top of a district's `roster_drop_folder`
+is new: it is claimed by moving it into `processing/` (a rename, which only one run can do),
+imported in name order, so that a night's deltas apply in the order they were written, and
+moved on to `done/` or `failed/`, beside a `.txt` note of its result. A service that delivers
+the same file name every night is imported every night. When one fails, the district's
 administrators are told, and the district's later zips wait for the next run, since a delta
 after a failed one would apply out of order.
 """
@@ -14,8 +15,9 @@ import logging
 import shutil
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, RosterImport, User
@@ -24,7 +26,7 @@ from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
-DONE, FAILED = "done", "failed"
+DONE, FAILED, PROCESSING = "done", "failed", "processing"
 
 
 def waiting_zips(folder: Path) -> list[Path]:
@@ -39,23 +41,28 @@ def waiting_zips(folder: Path) -> list[Path]:
 
 
 def claim(district: District, path: Path) -> RosterImport | None:
-    """The import of a dropped zip, or None when another run took it or it was done before."""
+    """The import of a dropped zip, moved out of the way of other runs; None when another run
+    took it first."""
+    folder = path.parent / PROCESSING
+    folder.mkdir(exist_ok=True)
+    # The time of the run keeps a name delivered again from replacing the earlier file.
+    claimed = folder / f"{timezone.now():%Y%m%dT%H%M%S.%f}-{path.name}"
     try:
-        with transaction.atomic():
-            return RosterImport.objects.create(
-                district=district,
-                source=RosterImport.Source.DROP,
-                file_name=path.name[:255],
-                path=str(path),
-                state=RosterImport.State.APPLYING,
-            )
-    except IntegrityError:
+        path.rename(claimed)
+    except FileNotFoundError:
         return None
+    return RosterImport.objects.create(
+        district=district,
+        source=RosterImport.Source.DROP,
+        file_name=path.name[:255],
+        path=str(claimed),
+        state=RosterImport.State.APPLYING,
+    )
 
 
 def keep(path: Path, outcome: str, job: RosterImport) -> Path:
     """Move the zip to done/ or failed/ with a note of its result; its new path."""
-    folder = path.parent / outcome
+    folder = path.parent.parent / outcome
     folder.mkdir(exist_ok=True)
     kept = folder / path.name
     shutil.move(path, kept)
@@ -105,7 +112,7 @@ def roster_drops_import() -> int:
             roster_import_run(job.pk)
             job.refresh_from_db()
             ok = job.state == RosterImport.State.APPLIED
-            kept = keep(path, DONE if ok else FAILED, job)
+            kept = keep(Path(job.path), DONE if ok else FAILED, job)
             RosterImport.objects.filter(pk=job.pk).update(path=str(kept))
             if not ok:
                 with transaction.atomic():

@@ -55,14 +55,6 @@ class RosterImport(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["district", "-created_at"])]
-        constraints = [
-            # A dropped zip is imported once, whichever beat tick finds it first.
-            models.UniqueConstraint(
-                fields=["district", "file_name"],
-                condition=models.Q(source="drop"),
-                name="roster_drop_once",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.file_name

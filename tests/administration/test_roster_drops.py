@@ -1,5 +1,6 @@
 """The nightly drop folder: each new zip imported once, in order, kept with its result."""
 
+import re
 import zipfile
 
 import pytest
@@ -29,6 +30,11 @@ def drops(tmp_path, district):
     return folder
 
 
+def kept(folder):
+    """The files kept in done/ or failed/, without the time of the run that took them."""
+    return sorted(re.sub(r"^\d{8}T\d{6}\.\d{6}-", "", path.name) for path in folder.iterdir())
+
+
 def stamped(rows, at):
     return [row | {"dateLastModified": at} for row in rows]
 
@@ -54,13 +60,14 @@ def test_new_zips_are_imported_once_in_name_order_and_kept_with_their_result(
     assert roster_drops_import() == 2
 
     assert User.objects.get(district=district, sourced_id="t1").name == "Dev Patel-Kim"
-    assert sorted(p.name for p in (drops / "done").iterdir()) == [
+    assert kept(drops / "done") == [
         "2025-09-01-bulk.zip",
         "2025-09-01-bulk.zip.txt",
         "2025-09-02-delta.zip",
         "2025-09-02-delta.zip.txt",
     ]
-    note = (drops / "done" / "2025-09-01-bulk.zip.txt").read_text()
+    assert not any(drops.glob("*.zip"))
+    note = next((drops / "done").glob("*-2025-09-01-bulk.zip.txt")).read_text()
     assert "people: 7 added, 0 changed, 0 unchanged, 0 bad rows" in note
     assert list(
         RosterImport.objects.order_by("pk").values_list("file_name", "source", "state")
@@ -72,9 +79,11 @@ def test_new_zips_are_imported_once_in_name_order_and_kept_with_their_result(
         AuditEntry.objects.filter(object_type="roster import", actor_name="Drop folder").count()
         == 2
     )
-    # The same zip dropped again is not imported again.
-    drop(drops, "2025-09-01-bulk.zip", bulk)
+    # Nothing new, nothing imported; a name delivered again is a new delivery.
     assert roster_drops_import() == 0
+    drop(drops, "2025-09-02-delta.zip", delta)
+    assert roster_drops_import() == 1
+    assert len(list((drops / "done").glob("*-2025-09-02-delta.zip"))) == 2
 
 
 def test_a_failed_zip_tells_the_administrators_and_later_zips_wait(
@@ -89,8 +98,9 @@ def test_a_failed_zip_tells_the_administrators_and_later_zips_wait(
 
     assert roster_drops_import() == 0
 
-    assert (drops / "failed" / "a-broken.zip").exists()
-    assert "neither a folder nor a zip file" in (drops / "failed" / "a-broken.zip.txt").read_text()
+    assert kept(drops / "failed") == ["a-broken.zip", "a-broken.zip.txt"]
+    note = next((drops / "failed").glob("*-a-broken.zip.txt")).read_text()
+    assert "neither a folder nor a zip file" in note
     assert (drops / "b-bulk.zip").exists()
     notice = Notification.objects.get(recipient=admin)
     assert notice.subject == "The roster a-broken.zip from the drop folder was not imported"
