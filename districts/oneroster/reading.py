@@ -247,6 +247,7 @@ class Table:
             return
         reader = csv.reader(io.StringIO(self.text, newline=""))
         next(reader)
+        width = len(self.columns)
         start = reader.line_num + 1
         try:
             for values in reader:
@@ -255,8 +256,10 @@ class Table:
                     continue
                 row = dict(zip(self.columns, (value.strip() for value in values), strict=False))
                 problem = None
-                extra = values[len(self.columns) :]
-                if len(values) < len(self.columns) or any(value.strip() for value in extra):
+                count = len(values)
+                if count != width and (
+                    count < width or any(value.strip() for value in values[width:])
+                ):
                     problem = f"has {len(values)} fields but the header has {len(self.columns)}"
                 yield line, row, problem
         except csv.Error as error:

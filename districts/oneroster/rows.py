@@ -63,7 +63,8 @@ class Orgs:
     def problem(self, sourced_id: str) -> str | None:
         if not sourced_id:
             return "missing org sourcedId"
-        if self.place(sourced_id) in self.districts or self.place(sourced_id) in self.schools:
+        place = self.placed.get(sourced_id, sourced_id)
+        if place in self.schools or place in self.districts:
             return None
         return self.unusable.get(sourced_id, f"unknown org '{sourced_id}'")
 
@@ -357,6 +358,7 @@ def column_value(row: dict[str, str], column: str) -> str:
 
 # Roles
 
+ROLE_VALUES = frozenset(Role.values)
 ADMIN_AT_DISTRICT = "administrator@district"
 ADMIN_AT_SCHOOL = "administrator@school"
 
@@ -414,11 +416,13 @@ class RoleMapping:
     overrides: dict[str, str] = field(default_factory=dict)
 
     def map(self, name: str, at_district: bool) -> tuple[Role, str] | None:
+        if not self.overrides:
+            return map_role(name, at_district)
         key = name.lower()
         if key == "administrator":
             key = ADMIN_AT_DISTRICT if at_district else ADMIN_AT_SCHOOL
         chosen = self.overrides.get(key)
-        if chosen in Role.values and key in ROLE_MAP:
+        if chosen is not None and chosen in ROLE_VALUES and key in ROLE_MAP:
             default_role, title = ROLE_MAP[key]
             # The title says what the person does; it is kept only where it adds to the role.
             return Role(chosen), title if Role(chosen) == Role.STAFF else ""
@@ -434,7 +438,7 @@ def map_role(name: str, at_district: bool) -> tuple[Role, str] | None:
         extension = name[4:].strip()
         if not extension:
             return None
-        if extension.lower() in Role.values:
+        if extension.lower() in ROLE_VALUES:
             return Role(extension.lower()), ""
         return Role.STAFF, extension.replace("_", " ")
     if name.lower() == "administrator":
