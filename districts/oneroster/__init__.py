@@ -91,6 +91,10 @@ from .summary import (
 )
 from .versions import V1_1, V1_2, Manifest, read_tables
 
+# The key of the district an upload imports into when neither it nor the roster has a
+# sourcedId. CSV text cannot hold a NUL, so no org of a roster has it.
+HOME = "\x00home"
+
 __all__ = [
     "BATCH_SIZE",
     "DEFAULT_MAPPING",
@@ -171,12 +175,14 @@ class Everyone:
         return True
 
 
-def known_orgs(district: District | None) -> Orgs:
-    """The districts and schools imported before (of `district` alone, when given)."""
+def known_orgs(district: District | None, home: str | None = None) -> Orgs:
+    """The districts and schools imported before (of `district` alone, when given, under the
+    key `home`)."""
     orgs = Orgs()
     districts = District.objects.exclude(sourced_id="").only("id", "name", "sourced_id")
     if district is not None:
         districts = districts.filter(pk=district.pk)
+        orgs.districts[home] = Org(0, home, district.name, home)
     by_pk = {}
     for row in districts:
         orgs.districts[row.sourced_id] = Org(0, row.sourced_id, row.name, row.sourced_id)
@@ -188,23 +194,31 @@ def known_orgs(district: District | None) -> Orgs:
     return orgs
 
 
-def home_district(district: District, orgs: Orgs) -> str:
-    """The sourcedId under which an upload imports into `district`, taken from the roster
-    when the district has none yet."""
+def district_rows(orgs: Table) -> list[str]:
+    return [
+        row.get("sourcedId", "")
+        for _, row, _ in orgs.rows()
+        if row.get("type", "").lower() == "district"
+    ]
+
+
+def home_key(district: District, orgs: Table) -> str:
+    """The key under which an upload imports into `district`: its sourcedId; for a district
+    without one, the roster's district's (taken over), or HOME when the roster lists none."""
     if district.sourced_id:
         return district.sourced_id
-    listed = [org for org in orgs.districts.values() if org.line]
-    if len(listed) != 1:
+    listed = district_rows(orgs)
+    if not listed:
+        return HOME
+    if len(listed) > 1:
         raise RosterError(
             f"orgs.csv lists {len(listed)} districts; an upload into {district.name} "
-            "imports a roster of exactly one district."
+            "imports a roster of one district."
         )
-    taken = District.objects.filter(sourced_id=listed[0].sourced_id).exclude(pk=district.pk)
+    taken = District.objects.filter(sourced_id=listed[0]).exclude(pk=district.pk)
     if taken.exists():
-        raise RosterError(
-            f"the roster's district '{listed[0].sourced_id}' is another district here."
-        )
-    return listed[0].sourced_id
+        raise RosterError(f"the roster's district '{listed[0]}' is another district here.")
+    return listed[0]
 
 
 def check_order(touched: set[int], report: ImportReport) -> None:
@@ -246,17 +260,20 @@ def import_roster(
     report = ImportReport(
         source=str(path), dry_run=dry_run, version=tables.manifest.version, delta=delta
     )
-    known = known_orgs(district) if delta or district is not None else None
-    home = district.sourced_id or None if district is not None else None
+    home = home_key(district, tables.orgs) if district is not None else None
+    if home is None and not delta and not district_rows(tables.orgs):
+        raise RosterError(
+            "orgs.csv lists no district; import it into an existing one with --district "
+            "<slug>, or upload it on that district's administration page."
+        )
+    known = known_orgs(district, home) if delta or district is not None else None
     orgs = read_orgs(tables.orgs, report, progress, known=known, home=home, delta=delta)
-    adopt = district is not None and not district.sourced_id
-    if adopt:
-        home = home_district(district, orgs)
+    adopt = district is not None and not district.sourced_id and home != HOME
     chosen = District.objects.filter(sourced_id__in=list(orgs.districts)).only(
         "sourced_id", "roster_roles", "roster_language_column"
     )
     settings = {d.sourced_id: d for d in chosen}
-    if adopt:
+    if district is not None:
         settings[home] = district
     mappings = {sid: RoleMapping(d.roster_roles or {}) for sid, d in settings.items()}
     languages = tuple(
@@ -285,7 +302,7 @@ def import_roster(
         if adopt:
             district.sourced_id = home
             district.save(update_fields=["sourced_id"])
-        districts = save_districts(orgs, report)
+        districts = save_districts(orgs, report, {HOME: district} if home == HOME else None)
         schools = save_schools(orgs, districts, report)
         if delta:
             people = delta_people(users, roles, orgs, report)

@@ -48,7 +48,11 @@ def unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
+def save_districts(
+    orgs: Orgs, report: ImportReport, given: dict[str, District] | None = None
+) -> dict[str, District]:
+    """The roster's districts, saved; `given` names districts by key that are taken as they
+    are (an upload's own district when it has no sourcedId)."""
     existing = list(District.objects.only("id", "name", "slug", "sourced_id"))
     # Matched on sourcedId alone: a roster naming a district like an existing one must not
     # take over its people, schools and decisions. To import into a district set up by hand,
@@ -59,6 +63,9 @@ def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
     counts = report.counts["districts"]
     saved, created, changed = {}, [], []
     for org in orgs.districts.values():
+        if given and org.sourced_id in given:
+            saved[org.sourced_id] = given[org.sourced_id]
+            continue
         district = by_sourced_id.get(org.sourced_id)
         if org.line == 0 and district is not None:  # known before, not listed by a delta
             saved[org.sourced_id] = district

@@ -193,7 +193,15 @@ def read_orgs(
             )
             continue
         parent, why = above(sourced_id)
-        if not parent and not why and home is not None:
+        if not parent and home is not None and (not why or why.startswith("unknown org")):
+            # Exports often leave out the school a department belongs to: in the district
+            # being imported, its people are that district's.
+            if why:
+                report.notes.append(
+                    f"{row['type']} '{sourced_id}' (orgs.csv line {line}): {why}; its people "
+                    "are placed in the district, with no school."
+                )
+                why = None
             parent = home
         if why or not parent or (parent not in orgs.districts and parent not in orgs.schools):
             reason = why or "not below a school or district, so its people cannot be placed"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from districts.models import AuditEntry, RosterImport, User
 
-from ..districts.roster_files import ROLES, USERS, role, user, write_roster
+from ..districts.roster_files import ROLES, USERS, org, role, user, write_roster
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,21 @@ def test_another_districts_administrator_cannot_see_or_apply_an_import(
 
 def test_a_teacher_has_no_upload_page(client_for, teacher):
     assert client_for(teacher).get(reverse("administration:roster_imports")).status_code == 404
+
+
+def test_a_roster_with_no_district_imports_into_the_administrators_own(
+    client_for, administrator, district, tmp_path, worker
+):
+    orgs = [org("dep", "History Department", "department", "")]
+    roles = [role(u["sourcedId"], "dep", "teacher") for u in USERS]
+    client = client_for(administrator)
+    upload(worker, client, zipped(tmp_path, orgs=orgs, roles=roles))
+    job = RosterImport.objects.get()
+
+    worker(client, reverse("administration:roster_import_apply", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.state == RosterImport.State.APPLIED, job.error
+    assert User.objects.filter(district=district).exclude(sourced_id="").count() == 7
+    district.refresh_from_db()
+    assert (district.name, district.sourced_id) == ("Cedar Valley", "")

@@ -215,3 +215,52 @@ def test_a_row_with_more_values_than_the_header_is_still_an_error(tmp_path):
     out, _ = run(folder)
 
     assert "roles.csv line 10: has 10 fields but the header has 9" in out
+
+
+DEPARTMENT_ONLY = [org("dep", "History Department", "department", "a-school-not-exported")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_a_roster_whose_only_org_is_a_department_imports_into_the_named_district(
+    tmp_path, version, district
+):
+    if version == "1.1":
+        users = [
+            user(u["sourcedId"], u["givenName"], u["familyName"], orgSourcedIds="dep", role=name)
+            for u, name in zip(USERS[3:], ["teacher", "teacher", "student", "parent"], strict=True)
+        ]
+        folder = write_roster_1_1(tmp_path / "r", orgs=DEPARTMENT_ONLY, users=users)
+    else:
+        roles = [role(u["sourcedId"], "dep", "teacher") for u in USERS]
+        folder = write_roster(tmp_path / "r", orgs=DEPARTMENT_ONLY, roles=roles)
+
+    out, _ = run(folder, "--district", district.slug)
+
+    people = User.objects.filter(district=district).exclude(sourced_id="")
+    assert people.count() == (4 if version == "1.1" else 7)
+    assert "department 'dep' (orgs.csv line 2): unknown org 'a-school-not-exported'" in out
+    assert not School.objects.filter(district=district).exclude(sourced_id="").exists()
+
+
+@pytest.mark.django_db
+def test_a_roster_without_a_district_needs_one_named(tmp_path):
+    roles = [role(u["sourcedId"], "dep", "teacher") for u in USERS]
+    folder = write_roster(tmp_path / "r", orgs=DEPARTMENT_ONLY, roles=roles)
+
+    with pytest.raises(CommandError) as error:
+        run(folder)
+
+    assert str(error.value) == (
+        "orgs.csv lists no district; import it into an existing one with --district <slug>, "
+        "or upload it on that district's administration page."
+    )
+
+
+@pytest.mark.django_db
+def test_importing_into_a_district_refuses_the_orgs_of_another(tmp_path, district):
+    district.sourced_id = "cedar"
+    district.save()
+
+    with pytest.raises(CommandError, match=r"^imported nobody: .* orgs.csv line 2: district 'd1'"):
+        run(write_roster(tmp_path / "r"), "--district", district.slug)
