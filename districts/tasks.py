@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .oneroster.jobs import roster_import_run
+from .oneroster.jobs import roster_import_run, waiting_imports
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +41,12 @@ def ask_to_run_roster_import(pk: int) -> None:
         run_roster_import.delay(pk)
     except Exception:
         logger.warning("Could not reach the broker; roster import %s waits.", pk, exc_info=True)
+
+
+@shared_task
+def run_waiting_roster_imports() -> int:
+    """Beat runs this: the uploads whose request could not reach the broker are asked again."""
+    waiting = waiting_imports()
+    for pk in waiting:
+        run_roster_import.delay(pk)
+    return len(waiting)

@@ -7,6 +7,7 @@ until it ends, so the page shows that stage as "saving" without a count.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.db import connection
@@ -118,3 +119,15 @@ def roster_import_run(pk: int) -> str:
             changes=log_lines(lines),
         )
     return job.state
+
+
+def waiting_imports(now: datetime.datetime | None = None) -> list[int]:
+    """Uploads no worker has taken a minute after they were asked for (the broker was away)."""
+    before = (now or timezone.now()) - datetime.timedelta(minutes=1)
+    return list(
+        RosterImport.objects.filter(
+            state__in=[RosterImport.State.CHECKING, RosterImport.State.APPLYING],
+            stage="",
+            created_at__lt=before,
+        ).values_list("pk", flat=True)
+    )

@@ -1,12 +1,14 @@
 """The roster upload page: a zip, its dry run, the import in the worker, the admin log."""
 
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from districts.models import AuditEntry, RosterImport, User
+from districts.tasks import run_waiting_roster_imports
 
 from ..districts.roster_files import ROLES, USERS, org, role, user, write_roster
 
@@ -176,3 +178,21 @@ def test_a_roster_with_no_district_imports_into_the_administrators_own(
     assert User.objects.filter(district=district).exclude(sourced_id="").count() == 7
     district.refresh_from_db()
     assert (district.name, district.sourced_id) == ("Cedar Valley", "")
+
+
+def test_an_upload_the_broker_never_got_is_run_by_the_next_sweep(
+    client_for, administrator, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("administration.roster_uploads.ask_to_run_roster_import", lambda pk: None)
+    client_for(administrator).post(
+        reverse("administration:roster_imports"), {"roster": zipped(tmp_path)}
+    )
+    job = RosterImport.objects.get()
+    assert job.state == RosterImport.State.CHECKING
+    RosterImport.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=2))
+
+    assert run_waiting_roster_imports() == 1
+
+    job.refresh_from_db()
+    assert job.state == RosterImport.State.CHECKED
+    assert run_waiting_roster_imports() == 0
