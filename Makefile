@@ -1,6 +1,7 @@
 # The two commands from the README: `make run` and `make test`.
 # Both set themselves up: uv (installed with pip when missing), a Python 3.12
-# virtual environment in .venv, the locked dependencies, and migrations.
+# virtual environment in .venv, the locked dependencies, and migrations; `make test` also
+# installs the programs some tests need, where it can (scripts/test-tools).
 
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS ?= never
@@ -44,6 +45,7 @@ run: migrate
 	SITE_URL='$(SITE_URL)' $(PY) manage.py runall --host $(HOST) --port $(PORT)
 
 test: setup
+	@bash scripts/test-tools || true
 	$(PY) -m pytest $(ARGS)
 
 lint: setup

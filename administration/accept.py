@@ -1,25 +1,26 @@
-"""Accepting an invitation: the link's token is moved into the session and out of the address
-bar at once (so no Referer or browser history carries it), then the person chooses a password."""
+"""Accepting an invitation: the link's token leaves the address bar at once (so no Referer or
+browser history carries it) and the session keeps only its digest, then the person chooses a
+password."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from districts.models import Invitation
+from districts.models import Invitation, token_digest
 
 from . import invitations
 from .forms import AcceptInvitationForm
 
-SESSION_KEY = "invitation_token"
+SESSION_KEY = "invitation_digest"
 
 
 def invitation(request, token: str):
-    request.session[SESSION_KEY] = token[:100]
+    request.session[SESSION_KEY] = token_digest(token[:100])
     return redirect("invitation_accept")
 
 
 def invitation_accept(request):
-    found = Invitation.for_token(request.session.get(SESSION_KEY, ""))
+    found = Invitation.for_digest(request.session.get(SESSION_KEY, ""))
     if found is None:
         return render(request, "administration/invitation.html", {"valid": False}, status=410)
     person = found.user

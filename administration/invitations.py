@@ -1,7 +1,8 @@
 """Inviting rostered people to choose a password, and accepting an invitation.
 
 An invitation is a row (`districts.Invitation`) holding only the digest of its token; the
-link with the token travels in the invitation's e-mail, sent from the notifications outbox.
+link with the token travels in the invitation's e-mail only. Its notice names the invitation
+(`key`) and stores no link: the outbox derives the link when it writes the e-mail.
 Sending again revokes the open invitation, so only the newest link works; accepting or
 revoking ends it, and it ends by itself after `INVITATION_DAYS`.
 """
@@ -12,17 +13,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.audit import audit, entry_for
-from districts.models import INVITATION_DAYS, AuditEntry, Invitation, Role, User
+from districts.models import INVITATION_DAYS, INVITATION_KIND, AuditEntry, Invitation, Role, User
 from districts.oneroster import batches
 from notifications.models import Notification
 from notifications.services import Notice, notices_write
 
-KIND = "districts.invitation"
+KIND = INVITATION_KIND
 
 
 @dataclass
@@ -47,14 +47,14 @@ def never_invited(people: QuerySet) -> QuerySet:
     )
 
 
-def _notice(person: User, token: str) -> Notice:
+def _notice(person: User, invitation: Invitation) -> Notice:
     return Notice(
         recipient=person,
         kind=KIND,
         subject=_("You are invited to Roundtable at %(district)s") % {"district": person.district},
         body=_("Open the link below to choose your password. It works once, for %(days)d days.")
         % {"days": INVITATION_DAYS},
-        url=reverse("invitation", args=[token]),
+        key=invitation.notice_key,
     )
 
 
@@ -78,8 +78,11 @@ def invitations_send(*, people: list[User], by: User | None, request) -> Sent:
             Invitation.objects.filter(
                 user_id__in=ids, accepted_at__isnull=True, revoked_at__isnull=True
             ).update(revoked_at=now)
-            issued = [Invitation.issue(user=person, by=by, now=now, save=False) for person in batch]
-            Invitation.objects.bulk_create([invitation for invitation, _token in issued])
+            issued = [
+                Invitation.issue(user=person, by=by, now=now, save=False)[0] for person in batch
+            ]
+            # The notices' keys need the new rows' ids (returned on PostgreSQL and SQLite).
+            Invitation.objects.bulk_create(issued)
             AuditEntry.objects.bulk_create(
                 entry_for(
                     request,
@@ -92,7 +95,10 @@ def invitations_send(*, people: list[User], by: User | None, request) -> Sent:
                 for person in batch
             )
             notices_write(
-                [_notice(person, token) for person, (_i, token) in zip(batch, issued, strict=True)],
+                [
+                    _notice(person, invitation)
+                    for person, invitation in zip(batch, issued, strict=True)
+                ],
                 now=now,
                 email_always=True,
             )

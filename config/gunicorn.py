@@ -8,6 +8,10 @@ GUNICORN_WORKERS and GUNICORN_THREADS.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from config.logfilters import redact
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
@@ -17,3 +21,15 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+
+
+class RedactingLogger(Logger):
+    """The access log hides the secret part of an invitation, password reset or calendar
+    address, wherever the line format puts it (request line, path, referrer)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        found = super().atoms(resp, req, environ, request_time)
+        return {name: redact(v) if isinstance(v, str) else v for name, v in found.items()}
+
+
+logger_class = RedactingLogger

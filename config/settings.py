@@ -166,6 +166,8 @@ GENERATED_SECRET_KEY_PATH = VAR_DIR / "secret_key"
 SECRET_KEY = secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form sent after its page was open too long gets a page in the site's frame, not Django's.
+CSRF_FAILURE_VIEW = "districts.errors.csrf_failure"
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -299,23 +301,31 @@ def sso_app(name: str, **extra_settings) -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# The sign-in button's and the sign-out button's forms lead, through a redirect, to the
+# provider's own pages: CSP's form-action must allow them (browsers refuse the redirect).
+SSO_FORM_ORIGINS: list[str] = []
 if env("SSO_GOOGLE_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["google"] = {
         "APPS": [sso_app("GOOGLE")],
         "SCOPE": ["openid", "email", "profile"],
         "AUTH_PARAMS": {"prompt": "select_account"},
     }
+    SSO_FORM_ORIGINS.append("https://accounts.google.com")
 if env("SSO_MICROSOFT_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
         "APPS": [sso_app("MICROSOFT", tenant=env("SSO_MICROSOFT_TENANT", "organizations"))]
     }
+    SSO_FORM_ORIGINS.append("https://login.microsoftonline.com")
 if env("SSO_CLEVER_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["clever"] = {"APPS": [sso_app("CLEVER")]}
+    SSO_FORM_ORIGINS.append("https://clever.com")
 if env("SSO_OIDC_CLIENT_ID"):
     if not env("SSO_OIDC_SERVER_URL"):
         raise ImproperlyConfigured(
             "SSO_OIDC_CLIENT_ID is set: set SSO_OIDC_SERVER_URL to the provider's address too."
         )
+    _issuer = urlsplit(env("SSO_OIDC_SERVER_URL"))
+    SSO_FORM_ORIGINS.append(f"{_issuer.scheme}://{_issuer.netloc}")
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [
             {
@@ -331,7 +341,8 @@ SOCIALACCOUNT_ADAPTER = "districts.sso.RosterSocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # districts.sso matches people by e-mail itself
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Seconds to wait on a provider (per connection and per answer) before saying it does not answer.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 4
 ACCOUNT_ADAPTER = "districts.sso.RosterAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -414,7 +425,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *SSO_FORM_ORIGINS],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
 }
@@ -440,14 +451,33 @@ if env_bool("HTTPS", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_on_one_line": {"()": "config.logfilters.ClientErrorsOnOneLine"}},
+    "filters": {
+        "client_errors_on_one_line": {"()": "config.logfilters.ClientErrorsOnOneLine"},
+        "redact_secrets": {"()": "config.logfilters.RedactSecrets"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["client_errors_on_one_line"],
-        }
+            "filters": ["redact_secrets", "client_errors_on_one_line"],
+        },
+        # Django's own, with the secret parts of request lines hidden.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # Failed sign-ins and lockouts are warnings; a line per successful one is noise.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Failed sign-ins and lockouts are warnings; a line per successful one is noise.
+        "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -258,7 +258,7 @@ def purpose_revise(request: HtmxHttpRequest, school_pk: int | None = None) -> Ht
     school = visible_or_404(request, School.objects, pk=school_pk) if school_pk else None
     if not can_revise_purpose(request.user, school):
         raise PermissionDenied(
-            "Only district leaders, or the school's principal, revise the shared purpose."
+            _("Only district leaders, or the school's principal, revise the shared purpose.")
         )
     current = SharedPurpose.objects.visible_to(request.user).filter(school=school).first()
     form = next_revision_form(request, current, school)
@@ -286,7 +286,7 @@ def principle_create(request: HtmxHttpRequest) -> HttpResponse:
     elif user.role == Role.PRINCIPAL:
         schools = user.schools.all()
     else:
-        raise PermissionDenied("District leaders and principals add guiding principles.")
+        raise PermissionDenied(_("District leaders and principals add guiding principles."))
     form = PrincipleForm(
         request.POST or None,
         initial={"adopted_on": timezone.localdate()},
@@ -335,7 +335,7 @@ def principle_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("districts:principle", principle.pk)
     elif request.method == "POST":
-        raise PermissionDenied("You may read this principle but not revise it.")
+        raise PermissionDenied(_("You may read this principle but not revise it."))
     return render(
         request,
         "districts/principle_detail.html",
@@ -369,7 +369,9 @@ def code_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def code_create(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_teacher:
-        raise PermissionDenied("Codes of cooperation are written by teachers with their classes.")
+        raise PermissionDenied(
+            _("Codes of cooperation are written by teachers with their classes.")
+        )
     form = CodeOfCooperationForm(
         request.POST or None,
         initial={"adopted_on": timezone.localdate()},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,10 +19,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 from districts.bounds import one_line
-from districts.models import User
+from districts.models import INVITATION_KIND, Invitation, User
 
 from .models import Email, Notification
 
@@ -36,6 +38,29 @@ BATCH = 2000
 
 def absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def message_id(kind: str, pks: list[int]) -> str:
+    """The same for every send of the same notices, so the one copy a killed worker resends
+    is the same message (mail systems that collapse duplicates show it once). Keyed with the
+    secret key, so two installations never make the same one."""
+    key = f"{kind}:{','.join(map(str, sorted(pks)))}"
+    digest = salted_hmac("notifications.outbox.message_id", key, algorithm="sha256")
+    digest = digest.hexdigest()[:20]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{kind}-{min(pks)}.{digest}@{domain}>"
+
+
+def link(notification: Notification) -> str:
+    """The address an e-mail links to. An invitation's notice stores no link (its token is a
+    password): the link is derived now, the same on every copy, while the invitation is open."""
+    if notification.kind == INVITATION_KIND:
+        invitation = Invitation.for_notice(notification.key, notification.recipient_id)
+        path = invitation.link() if invitation else None
+        if path is None:
+            raise ValueError("the invitation ended (or SECRET_KEY changed) before it was sent")
+        return absolute(path)
+    return absolute(notification.url)
 
 
 def _due(now: datetime.datetime) -> Q:
@@ -78,11 +103,16 @@ def notification_email(notification: Notification) -> EmailMessage:
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": absolute(notification.url),
+                "link": link(notification),
                 "read_format": READ_FORMAT,
             },
         )
-    return EmailMessage(one_line(notification.subject), body, to=[notification.recipient.email])
+    return EmailMessage(
+        one_line(notification.subject),
+        body,
+        to=[notification.recipient.email],
+        headers={"Message-ID": message_id("notice", [notification.pk])},
+    )
 
 
 def notification_email_send(notification_id: int) -> bool:
@@ -164,7 +194,7 @@ def daily_digest_send(user_id: int) -> int:
                 "notifications/digest.txt",
                 {
                     "recipient": recipient,
-                    "items": [(n, absolute(n.url)) for n in pending],
+                    "items": [(n, link(n)) for n in pending],
                     "read_format": READ_FORMAT,
                 },
             )
@@ -173,7 +203,9 @@ def daily_digest_send(user_id: int) -> int:
             "Roundtable: %(count)d updates for you",
             len(pending),
         ) % {"count": len(pending)}
-        EmailMessage(subject, body, to=[recipient.email]).send()
+        EmailMessage(
+            subject, body, to=[recipient.email], headers={"Message-ID": message_id("digest", pks)}
+        ).send()
     except Exception as error:
         _record_failure(pks, attempts, error)
         return 0

@@ -16,7 +16,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import check_date, check_datetime
-from districts.models import District, DistrictQuerySet, Role, School, Theme, User
+from districts.models import (
+    District,
+    DistrictQuerySet,
+    Role,
+    School,
+    Theme,
+    User,
+    token_digest,
+)
 
 
 def dates_in_range(instance, *fields: str) -> None:
@@ -223,6 +231,22 @@ class CheckIn(models.Model):
 
     def clean(self):
         dates_in_range(self, "scheduled_at", "cadence_on")
+        if self.scheduled_at and self.pair_id and not self.day_has_come():
+            errors = {}
+            if self.pulse is not None:
+                errors["pulse"] = gettext("A pulse is given once the meeting's day has come.")
+            if self.reflection.strip():
+                errors["reflection"] = gettext(
+                    "A reflection is written once the meeting's day has come."
+                )
+            if errors:
+                raise ValidationError(errors)
+
+    def day_has_come(self) -> bool:
+        """Whether the meeting's day has come where the district is (a meeting held earlier
+        in its day than planned is still recorded)."""
+        zone = self.pair.zone
+        return self.scheduled_at.astimezone(zone).date() <= timezone.localdate(timezone=zone)
 
     def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.scheduled_at, self.pair.zone)
@@ -234,7 +258,7 @@ class CheckIn(models.Model):
     def mark_held(self) -> None:
         if self.status == self.Status.RESCHEDULED:
             raise ValidationError(gettext("This meeting was moved; record it on the new date."))
-        if self.scheduled_at > timezone.now() + datetime.timedelta(hours=12):
+        if not self.day_has_come():
             raise ValidationError(gettext("A meeting can be marked as held once its day has come."))
         self.status = self.Status.HELD
 
@@ -437,15 +461,38 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(models.Model):
-    """A secret address for one person's check-ins in their calendar app; reset to revoke."""
+    """A secret address for one person's check-ins in their calendar app; reset to revoke.
+
+    Only the digest of its token is kept: the address is shown once, to its owner, when made.
+    """
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="check_in_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("principals:feed", args=[self.token])
+    @classmethod
+    def issue(cls, *, user: User) -> tuple[CalendarFeed, str]:
+        """A new feed and its token, which is kept nowhere (only its digest)."""
+        token = new_feed_token()
+        feed = cls.objects.create(
+            user=user, district_id=user.district_id, token_hash=token_digest(token)
+        )
+        return feed, token
+
+    @classmethod
+    def for_token(cls, token: str) -> CalendarFeed | None:
+        if not token or len(token) > 100:
+            return None
+        return (
+            cls.objects.select_related("user")
+            .filter(token_hash=token_digest(token), user__is_active=True)
+            .first()
+        )
+
+
+def feed_path(token: str) -> str:
+    return reverse("principals:feed", args=[token])

@@ -307,10 +307,11 @@ def problem_add(*, check_in: CheckIn, text: str, themes: list[Theme]) -> Problem
     return problem
 
 
-def calendar_feed_reset(*, user: User) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
-    CalendarFeed.objects.filter(user=user).delete()
-    return CalendarFeed.objects.create(user=user, district_id=user.district_id)
+def calendar_feed_reset(*, user: User) -> tuple[CalendarFeed, str]:
+    """A new secret address and its token (to show once); the old one stops working at once."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        return CalendarFeed.issue(user=user)
 
 
 def calendar_feed_revoke(*, user: User) -> None:

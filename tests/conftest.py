@@ -1,6 +1,9 @@
 """Personas shared by every test: four people of Cedar Valley and an outsider from Harbor Point."""
 
 import datetime
+import os
+import shutil
+from typing import NamedTuple
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -151,6 +154,57 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+class Tool(NamedTuple):
+    programs: tuple[str, ...]
+    package: str  # Debian's
+    fixture: str  # every test that uses it needs the program
+    tests: str
+
+
+# `make test` installs these when it runs as root (scripts/test-tools); elsewhere the tests
+# that need a missing one are skipped, or fail where ROUNDTABLE_REQUIRE_ALL_TESTS=1 (CI).
+TOOLS = (
+    Tool(
+        ("chromium", "chromium-browser"), "chromium", "browser_type_launch_args", "browser journeys"
+    ),
+    Tool(("msgfmt",), "gettext", "german", "translation tests"),
+    Tool(("redis-server",), "redis-server", "own_redis", "broker-fault tests"),
+)
+MISSING_TOOLS = pytest.StashKey[list[Tool]]()
+SKIPPED_FOR_TOOLS = pytest.StashKey[dict[Tool, int]]()
+
+
+def pytest_configure(config):
+    config.stash[MISSING_TOOLS] = [
+        tool for tool in TOOLS if not any(shutil.which(p) for p in tool.programs)
+    ]
+    config.stash[SKIPPED_FOR_TOOLS] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for tool in item.config.stash[MISSING_TOOLS]:
+        if tool.fixture not in getattr(item, "fixturenames", ()):
+            continue
+        message = f"{tool.programs[0]} is not installed (Debian package {tool.package})"
+        if os.environ.get("ROUNDTABLE_REQUIRE_ALL_TESTS") == "1":
+            pytest.fail(f"{message}, and ROUNDTABLE_REQUIRE_ALL_TESTS=1 runs every test.")
+        skipped = item.config.stash[SKIPPED_FOR_TOOLS]
+        skipped[tool] = skipped.get(tool, 0) + 1
+        pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if skipped := config.stash.get(SKIPPED_FOR_TOOLS, {}):
+        tools = [tool for tool in TOOLS if tool in skipped]
+        what = ", ".join(f"{skipped[t]} {t.tests} ({t.programs[0]})" for t in tools)
+        packages = " ".join(tool.package for tool in tools)
+        terminalreporter.write_line(
+            f"Skipped for missing tools: {what}; to run them: sudo apt-get install {packages}",
+            yellow=True,
+        )
 
 
 def pytest_report_header(config):

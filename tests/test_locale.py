@@ -24,8 +24,6 @@ msgstr "Zum Inhalt"
 @pytest.fixture
 def german(tmp_path, settings):
     msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.fail("msgfmt is not installed (Debian package gettext; CI installs it).")
     folder = tmp_path / "de" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     (folder / "django.po").write_text(CATALOGUE)

@@ -154,7 +154,15 @@ def test_the_template_check_finds_bare_text():
 
 # Python: calls and keywords whose string argument a person reads.
 READ_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
-READ_CALLS = {"success", "info", "warning", "error", "ValidationError", "add_error"}
+READ_CALLS = {
+    "success",
+    "info",
+    "warning",
+    "error",
+    "ValidationError",
+    "add_error",
+    "PermissionDenied",
+}
 
 
 def bare_string(node) -> bool:

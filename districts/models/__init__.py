@@ -28,7 +28,13 @@ from .documents import (
     can_edit_code,
     can_revise_purpose,
 )
-from .invitations import INVITATION_DAYS, Invitation, InvitationQuerySet, token_digest
+from .invitations import (
+    INVITATION_DAYS,
+    INVITATION_KIND,
+    Invitation,
+    InvitationQuerySet,
+    token_digest,
+)
 from .rosters import RosterImport, RosterImportQuerySet
 from .teams import (
     LeadershipTeam,
@@ -56,6 +62,7 @@ __all__ = [
     "GuidingPrinciple",
     "GuidingPrincipleRevision",
     "INVITATION_DAYS",
+    "INVITATION_KIND",
     "Invitation",
     "InvitationQuerySet",
     "LeadershipTeam",

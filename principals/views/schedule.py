@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -14,7 +14,7 @@ from districts.web import HtmxHttpRequest, counted_page, require_district_leader
 
 from .. import ics, selectors, services
 from ..forms import SchoolBreakForm
-from ..models import CalendarFeed, SchoolBreak
+from ..models import CalendarFeed, SchoolBreak, feed_path
 
 EMERGING_PERIODS = {
     28: gettext_lazy("4 weeks"),
@@ -73,30 +73,25 @@ def emerging(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar(request: HtmxHttpRequest) -> HttpResponse:
+    feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(user=request.user)
             messages.success(request, _("The calendar address no longer works."))
-        else:
-            services.calendar_feed_reset(user=request.user)
-            messages.success(request, _("A new calendar address is ready; the old one stopped."))
-        return redirect("principals:calendar")
+            return redirect("principals:calendar")
+        _feed, token = services.calendar_feed_reset(user=request.user)
+        messages.success(request, _("A new calendar address is ready; the old one stopped."))
+        # Shown in this answer only: the address is kept nowhere, not even in the session.
+        feed_url = request.build_absolute_uri(feed_path(token))
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(
-        request,
-        "principals/calendar.html",
-        {
-            "feed": feed,
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
-        },
-    )
+    return render(request, "principals/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
 def feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """No sign-in: calendar apps fetch this. The secret address is the key; reset it to revoke."""
-    found = get_object_or_404(
-        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
-    )
+    found = CalendarFeed.for_token(token)
+    if found is None:
+        raise Http404("No such calendar.")
     body = ics.feed_for(found.user, host=request.get_host().split(":")[0] or "roundtable")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="check-ins.ics"'

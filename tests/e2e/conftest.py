@@ -47,9 +47,8 @@ def htmx_held_back(page):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Without Chromium, tests/conftest.py (TOOLS) skips every test before it gets here.
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (CI installs it).")
     return {
         **browser_type_launch_args,
         "executable_path": chromium,

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import outbox, services
 from notifications.models import Email, EmailMode, Notification, NotificationSettings
@@ -162,9 +163,12 @@ def test_inbox_query_count_does_not_grow(rows, client_for, teacher, django_asser
 def test_a_real_worker_delivers_the_email(real_worker, teacher, mailoutbox):
     import time
 
-    services.notify(recipients=[teacher], kind="k", subject="Through the broker")
+    [notice] = services.notify(recipients=[teacher], kind="k", subject="Through the broker")
     deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
+    # The worker marks the notice sent just after the message is out: wait for both.
+    while time.monotonic() < deadline and not (
+        mail.outbox and Notification.objects.filter(pk=notice.pk, email=Email.SENT).exists()
+    ):
         time.sleep(0.1)
     assert [m.subject for m in mail.outbox] == ["Through the broker"]
     assert Notification.objects.get(recipient=teacher).email == Email.SENT
@@ -248,6 +252,52 @@ def test_a_digest_that_could_not_go_out_waits_for_the_next_one(teacher, settings
     time_machine.move_to("2026-12-02 12:00Z", tick=False)
     assert outbox.daily_digest_send(teacher.pk) == 1
     assert Notification.objects.get(recipient=teacher).email == Email.SENT
+
+
+def message_ids() -> list[str]:
+    return [m.message()["Message-ID"] for m in mail.outbox]
+
+
+def left_by_a_killed_worker(notices, time_machine, state=Email.DUE) -> None:
+    """Sent, but the worker died before marking it: its lease runs out and it is due again."""
+    Notification.objects.filter(pk__in=[n.pk for n in notices]).update(
+        email=state, email_after=timezone.now() + outbox.LEASE
+    )
+    time_machine.shift(outbox.LEASE + datetime.timedelta(seconds=1))
+
+
+def test_an_email_resent_after_a_killed_worker_is_the_same_message(
+    teacher, principal, settings, time_machine
+):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
+    settings.SITE_URL = "https://roundtable.cedar.example"
+    notice, other = services.notify(recipients=[teacher, principal], kind="k", subject="Twice")
+    assert outbox.notification_email_send(notice.pk) is True
+    left_by_a_killed_worker([notice], time_machine)
+    assert outbox.notification_email_send(notice.pk) is True
+    assert outbox.notification_email_send(other.pk) is True
+    first, resent, another = message_ids()
+    assert first == resent
+    assert another != first
+    assert first.startswith("<notice-") and first.endswith("@roundtable.cedar.example>")
+
+
+def test_a_digest_resent_after_a_killed_worker_is_the_same_message(
+    teacher, principal, time_machine
+):
+    time_machine.move_to("2026-12-01 12:00Z", tick=False)
+    for person in (teacher, principal):
+        NotificationSettings.objects.create(user=person, email_mode=EmailMode.DAILY)
+    services.notify(recipients=[teacher, principal], kind="k", subject="First")
+    services.notify(recipients=[teacher, principal], kind="k", subject="Second")
+    assert outbox.daily_digest_send(teacher.pk) == 2
+    mine = Notification.objects.filter(recipient=teacher)
+    left_by_a_killed_worker(mine, time_machine, state=Email.DIGEST)
+    assert outbox.daily_digest_send(teacher.pk) == 2
+    assert outbox.daily_digest_send(principal.pk) == 2
+    first, resent, another = message_ids()
+    assert first == resent
+    assert another != first
 
 
 # --- Times people read ---------------------------------------------------------------------

@@ -150,9 +150,9 @@ def test_the_calendar_feed_leaves_out_a_pair_with_an_absurd_start(
         starts_on=datetime.date(2026, 1, 8),
     )
     CheckInPair.objects.filter(pk=pair.pk).update(starts_on=ABSURD)
-    feed = CalendarFeed.objects.create(user=superintendent, district=district)
+    _feed, token = CalendarFeed.issue(user=superintendent)
     with caplog.at_level(logging.ERROR):
-        response = client.get(f"/check-ins/calendar/{feed.token}.ics")
+        response = client.get(f"/check-ins/calendar/{token}.ics")
     assert response.status_code == 200
     text = response.content.decode()
     assert f"UID:pair-{good.pk}@" in text and f"UID:pair-{pair.pk}@" not in text

@@ -8,7 +8,6 @@ import icalendar
 import pytest
 
 from principals.ics import vtimezone
-from principals.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +48,9 @@ def test_the_feed_defines_the_zone_it_names_and_its_meetings_keep_their_time(
     principal, client_for, pair
 ):
     client = client_for(principal)
-    client.post("/check-ins/calendar/", {"action": "reset"})
-    token = CalendarFeed.objects.get(user=principal).token
+    address = client.post("/check-ins/calendar/", {"action": "reset"}).context["feed_url"]
     client.logout()
-    body = client.get(f"/check-ins/calendar/{token}.ics").content
+    body = client.get(address).content
     calendar = icalendar.Calendar.from_ical(body)
     zone_name = pair.district.timezone
     assert calendar.get_used_tzids() == {zone_name}

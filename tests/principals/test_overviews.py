@@ -244,10 +244,9 @@ def test_the_feed_has_the_series_breaks_and_moved_meetings(
         moved_from=original,
     )
     client = client_for(principal)
-    client.post("/check-ins/calendar/", {"action": "reset"})
-    feed = CalendarFeed.objects.get(user=principal)
+    address = client.post("/check-ins/calendar/", {"action": "reset"}).context["feed_url"]
     client.logout()
-    response = client.get(f"/check-ins/calendar/{feed.token}.ics")
+    response = client.get(address)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     text = response.content.decode()
@@ -267,10 +266,10 @@ def test_ics_text_is_escaped():
 
 def test_a_reset_feed_address_stops_working(principal, client_for, pair):
     client = client_for(principal)
+    old = client.post("/check-ins/calendar/", {"action": "reset"}).context["feed_url"]
+    assert client.get(old).status_code == 200
     client.post("/check-ins/calendar/", {"action": "reset"})
-    old = CalendarFeed.objects.get().token
-    client.post("/check-ins/calendar/", {"action": "reset"})
-    assert client.get(f"/check-ins/calendar/{old}.ics").status_code == 404
+    assert client.get(old).status_code == 404
     client.post("/check-ins/calendar/", {"action": "revoke"})
     assert not CalendarFeed.objects.exists()
 

@@ -253,6 +253,52 @@ def test_a_pulse_out_of_range_is_explained(past, superintendent, client_for):
     assert past.pulse is None
 
 
+def test_a_pulse_on_a_meeting_that_has_not_happened_is_refused_and_the_notes_kept(
+    upcoming, superintendent, client_for
+):
+    client = client_for(superintendent)
+    typed = {"shared_notes": "Questions to bring", "pulse": "4", "reflection": ""}
+    response = client.post(url(upcoming, "notes/"), typed)
+    assert response.status_code == 200
+    assert "A pulse is given once the meeting&#x27;s day has come." in response.text
+    assert "Questions to bring" in response.text
+    upcoming.refresh_from_db()
+    assert (upcoming.pulse, upcoming.shared_notes) == (None, "")
+    # Notes to prepare the meeting are welcome before it.
+    assert client.post(url(upcoming, "notes/"), typed | {"pulse": ""}).status_code == 302
+    upcoming.refresh_from_db()
+    assert upcoming.shared_notes == "Questions to bring"
+
+
+def test_a_reflection_on_a_meeting_that_has_not_happened_is_refused_and_kept(
+    upcoming, principal, client_for
+):
+    response = client_for(principal).post(
+        url(upcoming, "notes/"),
+        {"shared_notes": "", "pulse": "", "reflection": "We listened more than last time."},
+    )
+    assert response.status_code == 200
+    assert "A reflection is written once the meeting&#x27;s day has come." in response.text
+    assert "We listened more than last time." in response.text
+    upcoming.refresh_from_db()
+    assert upcoming.reflection == ""
+
+
+def test_a_pulse_is_given_from_the_meetings_own_day_where_the_district_is(
+    make_check_in, superintendent, client_for, time_machine
+):
+    time_machine.move_to("2026-12-01 23:00Z", tick=False)  # 17:00 in Chicago
+    tonight = make_check_in(datetime.datetime(2026, 12, 2, 4, tzinfo=UTC))  # 22:00 in Chicago
+    CheckIn.objects.filter(pk=tonight.pk).update(cadence_on=None)  # moved there
+    tomorrow = make_check_in(datetime.datetime(2026, 12, 2, 15, tzinfo=UTC))  # 9:00 there
+    client = client_for(superintendent)
+    typed = {"shared_notes": "", "pulse": "3", "reflection": ""}
+    assert client.post(url(tonight, "notes/"), typed).status_code == 302
+    assert client.post(url(tomorrow, "notes/"), typed).status_code == 200
+    tonight.refresh_from_db(), tomorrow.refresh_from_db()
+    assert (tonight.pulse, tomorrow.pulse) == (3, None)
+
+
 def test_an_action_owner_from_outside_the_pair_is_refused(
     past, superintendent, teacher, client_for
 ):

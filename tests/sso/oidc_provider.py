@@ -1,8 +1,10 @@
 """A small OpenID Connect provider on loopback, for testing single sign-on end to end.
 
 It speaks the authorization code flow (with PKCE) over real HTTP: discovery, authorize,
-token (ID tokens signed RS256 with a key made for the run), userinfo and the key set. Whoever
-`signed_in` names is the person the provider vouches for.
+token (ID tokens signed RS256 with a key made for the run), userinfo, the key set and
+RP-initiated logout (end_session). Whoever `signed_in` names is the person the provider
+vouches for: its session in the one browser the tests stand for. With nobody signed in, or
+when asked for `prompt=login`, authorize answers with its own sign-in form instead.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Provider:
         self.signed_in: dict = {}
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
+        self.sign_outs: list[dict] = []
+        self.prompts = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -49,6 +53,7 @@ class Provider:
             "token_endpoint": f"{self.url}/token",
             "userinfo_endpoint": f"{self.url}/userinfo",
             "jwks_uri": f"{self.url}/jwks",
+            "end_session_endpoint": f"{self.url}/logout",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -94,6 +99,18 @@ class Provider:
                 if parts.path == "/authorize":
                     if query.get("client_id") != CLIENT_ID:
                         return self._json({"error": "unauthorized_client"}, 400)
+                    if not provider.signed_in or query.get("prompt") == "login":
+                        provider.prompts += 1
+                        data = (
+                            b'<!doctype html><html lang="en"><title>Sign in</title>'
+                            b"<main><h1>Sign in to the district</h1></main></html>"
+                        )
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/html")
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                        return None
                     code = secrets.token_urlsafe(16)
                     provider.codes[code] = query
                     target = f"{query['redirect_uri']}?" + urlencode(
@@ -101,6 +118,13 @@ class Provider:
                     )
                     self.send_response(302)
                     self.send_header("Location", target)
+                    self.end_headers()
+                    return None
+                if parts.path == "/logout":
+                    provider.sign_outs.append(query)
+                    provider.signed_in = {}
+                    self.send_response(302)
+                    self.send_header("Location", query.get("post_logout_redirect_uri", "/"))
                     self.end_headers()
                     return None
                 if parts.path == "/userinfo":

@@ -7,60 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 from django.urls import reverse
 
 from districts import sso
 from districts.models import User
 
-from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from .flows import signed_in_as, sso_sign_in
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def provider(settings):
-    with Provider() as running:
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "APPS": [
-                    {
-                        "provider_id": "district",
-                        "name": "Cedar Valley account",
-                        "client_id": CLIENT_ID,
-                        "secret": CLIENT_SECRET,
-                        "settings": {"server_url": running.url, "districts": []},
-                    }
-                ],
-                "OAUTH_PKCE_ENABLED": True,
-            }
-        }
-        yield running
-
-
-def sso_sign_in(client, provider, email, verified=True):
-    """Press the button, let the provider answer, come back to the callback."""
-    provider.signed_in = {"email": email, "email_verified": verified, "name": "Someone"}
-    page = client.get(reverse("login")).content.decode()
-    start = reverse("openid_connect_login", kwargs={"provider_id": "district"})
-    assert f'action="{start}' in page and "Sign in with Cedar Valley account" in page
-    response = client.post(start)
-    assert response.status_code == 302
-    assert response.url.startswith(f"{provider.url}/authorize?")
-    at_provider = requests.get(response.url, allow_redirects=False, timeout=5)
-    assert at_provider.status_code == 302
-    callback = urlsplit(at_provider.headers["Location"])
-    return client.get(f"{callback.path}?{callback.query}")
-
-
-def signed_in_as(client):
-    response = client.get(reverse("home"))
-    user = response.context["user"] if response.context else None
-    return user if user is not None and user.is_authenticated else None
 
 
 def test_a_roster_person_signs_in(client, provider, teacher):
@@ -126,12 +83,12 @@ def test_no_provider_configured_shows_no_button(client, settings):
     assert "Or sign in with" not in page
 
 
-def providers_from_env(tmp_path, **env):
+def providers_from_env(tmp_path, show="settings.SOCIALACCOUNT_PROVIDERS", **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
     clean.update(env, ROUNDTABLE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     code = (
         "import django; django.setup(); from django.conf import settings; import json; "
-        "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+        f"print(json.dumps({show}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -159,6 +116,27 @@ def test_providers_come_from_the_environment(tmp_path):
     ]
     result = providers_from_env(tmp_path, SSO_OIDC_CLIENT_ID="x", SSO_OIDC_CLIENT_SECRET="y")
     assert result.returncode != 0 and "SSO_OIDC_SERVER_URL" in result.stderr
+
+
+def test_the_sign_in_and_sign_out_forms_may_lead_to_the_providers_pages(tmp_path):
+    """Browsers hold a form's redirect to CSP's form-action: the provider must be in it."""
+    result = providers_from_env(
+        tmp_path,
+        show="settings.SECURE_CSP['form-action']",
+        SSO_GOOGLE_CLIENT_ID="g",
+        SSO_GOOGLE_CLIENT_SECRET="gs",
+        SSO_OIDC_CLIENT_ID="x",
+        SSO_OIDC_CLIENT_SECRET="y",
+        SSO_OIDC_SERVER_URL="https://login.district.example/realms/staff",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "'self'",
+        "https://accounts.google.com",
+        "https://login.district.example",
+    ]
+    result = providers_from_env(tmp_path, show="settings.SECURE_CSP['form-action']")
+    assert json.loads(result.stdout) == ["'self'"]
 
 
 @pytest.mark.parametrize(

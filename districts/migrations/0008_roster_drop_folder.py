@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('districts', '0006_roster_imports'),
+        ('districts', '0007_roster_imports'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('districts', '0005_roster_versions_and_deltas'),
+        ('districts', '0006_roster_versions_and_deltas'),
     ]
 
     operations = [
