@@ -92,7 +92,8 @@ from .summary import (
 from .versions import V1_1, V1_2, Manifest, read_tables
 
 # The key of the district an upload imports into when neither it nor the roster has a
-# sourcedId. CSV text cannot hold a NUL, so no org of a roster has it.
+# sourcedId. CSV text cannot hold a NUL, so no org of a roster has it; PostgreSQL cannot store
+# one either, so it never reaches a query.
 HOME = "\x00home"
 
 __all__ = [
@@ -269,9 +270,9 @@ def import_roster(
     known = known_orgs(district, home) if delta or district is not None else None
     orgs = read_orgs(tables.orgs, report, progress, known=known, home=home, delta=delta)
     adopt = district is not None and not district.sourced_id and home != HOME
-    chosen = District.objects.filter(sourced_id__in=list(orgs.districts)).only(
-        "sourced_id", "roster_roles", "roster_language_column"
-    )
+    chosen = District.objects.filter(
+        sourced_id__in=[sid for sid in orgs.districts if sid != HOME]
+    ).only("sourced_id", "roster_roles", "roster_language_column")
     settings = {d.sourced_id: d for d in chosen}
     if district is not None:
         settings[home] = district
