@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -304,8 +305,9 @@ def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
     students = services.student_names_in(school=school, texts=[conversation.concerns])
     heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
     return {
-        "what": (_("Look into: %(heard)s") % {"heard": heard})[:300],
-        "heard": heard[:300],
+        # A draft the person checks: a long concern is shortened visibly (…), never silently.
+        "what": Truncator(_("Look into: %(heard)s") % {"heard": heard}).chars(300),
+        "heard": Truncator(heard).chars(300),
         "owner": by if by.role in STAFF_ROLES else None,
         # Never before the visit (one saved with a future date before visits were checked).
         "due_on": max(

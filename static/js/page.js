@@ -134,3 +134,35 @@ document.addEventListener("htmx:load", function (event) {
     }
   });
 });
+
+// A field's maxlength stops typing at the limit, but the browser also cuts text pasted or
+// dropped into it to fit, without a word. Such text goes in whole instead: the server
+// refuses it with "At most N characters; this has M." and the form keeps it to shorten.
+(function () {
+  "use strict";
+  function insertWhole(event, text) {
+    var field = event.target;
+    if (!field || !/^(TEXTAREA|INPUT)$/.test(field.tagName) || !(field.maxLength >= 0)) return;
+    if (!text || field.readOnly || field.disabled) return;
+    var start, end;
+    try { start = field.selectionStart; end = field.selectionEnd; } catch (error) { return; }
+    if (start === null || end === null) return;
+    if (field.tagName === "INPUT") text = text.replace(/[\r\n]+/g, " ");
+    else text = text.replace(/\r\n?/g, "\n");
+    if (field.value.length - (end - start) + text.length <= field.maxLength) return;
+    event.preventDefault();
+    field.setRangeText(text, start, end, "end");
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  document.addEventListener("paste", function (event) {
+    insertWhole(event, event.clipboardData && event.clipboardData.getData("text/plain"));
+  });
+  document.addEventListener("drop", function (event) {
+    var field = event.target;
+    if (!field || !/^(TEXTAREA|INPUT)$/.test(field.tagName)) return;
+    // Too long to fit, it goes in at the caret (where it was dropped is not known to a script).
+    field.focus();
+    insertWhole(event, event.dataTransfer && event.dataTransfer.getData("text/plain"));
+  });
+})();
