@@ -253,6 +253,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when a roster import no longer lists the person: they are deactivated and shown as
     # "left", and come back (cleared, active again) when a later import lists them.
     left_roster_at = models.DateTimeField(_("left the roster"), null=True, blank=True)
+    # The language the person reads pages, notices and e-mails in: a code of LANGUAGES, or empty
+    # for the browser's (and English in e-mails). `language_chosen`: the person chose it, so an
+    # administrator's setting for everyone who has not chosen leaves it.
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    language_chosen = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -1,0 +1,80 @@
+"""District administrators set the language of people who have not chosen theirs."""
+
+import pytest
+from django.urls import reverse
+
+from districts.models import AuditEntry, Role
+from tests.conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def person_form(person, school, **changes):
+    return {
+        "name": person.name,
+        "email": person.email or "",
+        "role": person.role,
+        "title": person.title,
+        "schools": [school.pk],
+        "is_active": "on",
+        **changes,
+    }
+
+
+def test_an_administrator_sets_the_language_of_someone_who_has_not_chosen(
+    client_for, administrator, teacher, school
+):
+    client = client_for(administrator)
+    url = reverse("administration:person", args=[teacher.pk])
+    client.post(url, person_form(teacher, school, language="es"))
+    teacher.refresh_from_db()
+    assert teacher.language == "es" and not teacher.language_chosen
+    assert "language: — → es" in AuditEntry.objects.latest("pk").changes
+
+
+def test_an_administrator_cannot_override_a_persons_own_choice(
+    client_for, administrator, teacher, school
+):
+    teacher.language, teacher.language_chosen = "en", True
+    teacher.save()
+    client = client_for(administrator)
+    url = reverse("administration:person", args=[teacher.pk])
+    assert "Chosen by the person" in client.get(url).content.decode()
+    client.post(url, person_form(teacher, school, language="es"))
+    teacher.refresh_from_db()
+    assert teacher.language == "en"
+
+
+def test_an_administrator_sets_spanish_for_many_families_at_once_leaving_own_choices(
+    client_for, administrator, district, school, teacher
+):
+    families = [
+        make_person(district, Role.FAMILY, f"Family {i}", f"f{i}@cedar.example", [school])
+        for i in range(3)
+    ]
+    families[0].language, families[0].language_chosen = "en", True
+    families[0].save()
+    client = client_for(administrator)
+    assert (
+        "Language for many at once" in client.get(reverse("administration:people")).content.decode()
+    )
+    response = client.post(
+        reverse("administration:people_language"),
+        {"language": "es", "role": Role.FAMILY, "school": school.pk},
+        follow=True,
+    )
+    assert "Set the language of 2 people who had not chosen one." in response.content.decode()
+    languages = {f.name: f.language for f in type(teacher).objects.filter(role=Role.FAMILY)}
+    assert languages == {"Family 0": "en", "Family 1": "es", "Family 2": "es"}
+    teacher.refresh_from_db()
+    assert teacher.language == ""
+    assert "language: es for 2 people" in AuditEntry.objects.latest("pk").changes
+
+
+def test_a_bad_bulk_language_says_so_and_changes_nothing(client_for, administrator, teacher):
+    response = client_for(administrator).post(
+        reverse("administration:people_language"), {"language": "xx"}, follow=True
+    )
+    assert "Choose one of the offered languages" in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.language == ""
