@@ -55,7 +55,10 @@ def english():
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings):
+    # Spanish as the default: the demo's people have not chosen, so their notices (written
+    # as the demo is seeded) are in the default language, like their pages.
+    settings.LANGUAGE_CODE = "es"
     call_command("seed_demo", "--password", "demo-password-1", stdout=StringIO())
     return District.objects.order_by("pk").first()
 
@@ -74,6 +77,7 @@ def pages_for(user: User, district: District) -> list[str]:
         reverse("districts:school", args=[school.pk]),
         reverse("rounding:celebrations"),
         reverse("rounding:school", args=[school.pk]),
+        reverse("notifications:inbox"),
     ]
     staff = [
         reverse("districts:people"),
