@@ -352,7 +352,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 
 # The languages offered, first the default: English and Spanish, and each one a district adds
-# a catalogue for under locale/ (README, "Translating"). Only these: Django's own messages exist
+# a catalogue for under locale/ (README, "Languages and translating"). Only these: Django's own messages exist
 # in many more languages, and a page half in the reader's language and half in English helps
 # nobody.
 _KNOWN_LANGUAGES = dict(global_settings.LANGUAGES)
