@@ -76,6 +76,7 @@ def pages_for(user: User, district: District) -> list[str]:
         reverse("districts:schools"),
         reverse("districts:school", args=[school.pk]),
         reverse("rounding:celebrations"),
+        reverse("rounding:school_celebrations", args=[school.pk]),
         reverse("rounding:school", args=[school.pk]),
         reverse("notifications:inbox"),
     ]

@@ -78,3 +78,21 @@ def test_a_bad_bulk_language_says_so_and_changes_nothing(client_for, administrat
     assert "Choose one of the offered languages" in response.content.decode()
     teacher.refresh_from_db()
     assert teacher.language == ""
+
+
+def test_a_spanish_invitee_chooses_a_password_and_signs_in_all_in_spanish(
+    client, administrator, imported, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.administration.test_invitations import accept, invite
+
+    imported.language = "es"
+    imported.save()
+    link = invite(client, administrator, imported, django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].subject == "Le invitamos a Roundtable en Cedar Valley"
+    page = client.get(client.get(link).url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es">' in page and "Elija su contraseña" in page
+    response = accept(client, link)
+    sign_in = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Su contraseña está guardada" in sign_in and "Iniciar sesión" in sign_in
