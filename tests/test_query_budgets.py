@@ -154,6 +154,7 @@ READERS = {
     "affects me": ["superintendent", "principal", "teacher"],
     "decision list": ["superintendent", "principal", "teacher"],
     "decision page": ["teacher"],
+    "my input": ["superintendent", "principal", "teacher"],
     "district home": ["superintendent", "principal", "teacher"],
     "stoplight report": ["superintendent", "principal", "teacher"],
     "rounding coverage": ["superintendent"],

@@ -36,6 +36,7 @@ from .related import (
     Reflection,
     Stakeholder,
     anonymous_key,
+    anonymous_keys,
 )
 from .rights import DecisionRightChange
 from .vote import Ballot, Turnout
@@ -68,6 +69,7 @@ __all__ = [
     "Status",
     "Visibility",
     "anonymous_key",
+    "anonymous_keys",
     "can_decide",
     "can_edit",
     "holds_right",
