@@ -6,10 +6,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.sessions.models import Session
 from django.utils import timezone, translation
 
+from .bounds import Bounded
 from .languages import language_of
 
 
-class ResetInTheirLanguage(PasswordResetForm):
+class ResetInTheirLanguage(Bounded, PasswordResetForm):
     """The reset e-mail in the language of the person it is for, not the worker's."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
