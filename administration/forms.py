@@ -1,5 +1,7 @@
 """The district administration's forms: each edits one row of the administrator's district."""
 
+import zipfile
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from districts.bounds import Bounded
 from districts.forms import DateInput
 from districts.languages import offered
-from districts.models import District, LeadershipTeam, School, TeamMembership, User
+from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
+from districts.oneroster import MAPPABLE_ROLES, MAX_ROSTER_BYTES, ROLE_MAP, megabytes
 from districts.pickers import MultiplePicker, Picker
 from principals.models import SchoolBreak
 from rounding.models import RoleGroup
@@ -182,6 +185,7 @@ class DistrictSettingsForm(Bounded, forms.ModelForm):
             "rounding_visitors",
             "reminder_days_before",
             "digest_hour",
+            "roster_language_column",
         ]
         labels = {
             "coverage_target_days": _("Visit every school at least every (days)"),
@@ -218,8 +222,24 @@ class DistrictSettingsForm(Bounded, forms.ModelForm):
         rest = [name for name in order if name not in groups]
         at = rest.index("coverage_target_days") + 1
         self.order_fields(rest[:at] + groups + rest[at:])
+        chosen = self.instance.roster_roles or {}
+        for key in MAPPABLE_ROLES:
+            name = roster_field(key)
+            default = ROLE_MAP[key][0]
+            self.fields[name] = forms.ChoiceField(
+                label=ROSTER_ROLE_LABELS[key],
+                required=False,
+                choices=[("", _("%(role)s (the default)") % {"role": default.label})]
+                + [(role.value, role.label) for role in Role if role != default],
+            )
+            self.initial[name] = chosen.get(key, "")
 
     def save(self, commit=True):
+        self.instance.roster_roles = {
+            key: value
+            for key in MAPPABLE_ROLES
+            if (value := self.cleaned_data.get(roster_field(key))) and value != ROLE_MAP[key][0]
+        }
         self.instance.coverage_group_targets = {
             group: days
             for group in RoleGroup.values
@@ -228,5 +248,47 @@ class DistrictSettingsForm(Bounded, forms.ModelForm):
         return super().save(commit)
 
 
+def roster_field(key: str) -> str:
+    return "roster_" + key.replace("@", "_at_")
+
+
+ROSTER_ROLE_LABELS = {
+    "aide": _("Roster role “aide” becomes"),
+    "administrator@district": _("Roster role “administrator” at the district becomes"),
+    "administrator@school": _("Roster role “administrator” at a school becomes"),
+    "counselor": _("Roster role “counselor” becomes"),
+    "proctor": _("Roster role “proctor” becomes"),
+    "systemadministrator": _("Roster role “systemAdministrator” becomes"),
+    "guardian": _("Roster role “guardian” becomes"),
+    "parent": _("Roster role “parent” becomes"),
+    "relative": _("Roster role “relative” becomes"),
+}
+
+
 class AcceptInvitationForm(Bounded, SetPasswordForm):
     pass
+
+
+class RosterUploadForm(Bounded, forms.Form):
+    roster = forms.FileField(
+        label=_("OneRoster CSV export (zip)"),
+        help_text=_(
+            "OneRoster 1.1 or 1.2, bulk or delta: manifest.csv, orgs.csv, users.csv and (1.2) "
+            "roles.csv in one zip."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean_roster(self):
+        roster = self.cleaned_data["roster"]
+        if roster.size > MAX_ROSTER_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s; a roster zip may be at most %(limit)s.")
+                % {"size": megabytes(roster.size), "limit": megabytes(MAX_ROSTER_BYTES)}
+            )
+        if not zipfile.is_zipfile(roster):
+            raise forms.ValidationError(
+                _("This is not a zip file. Zip the export's CSV files and choose the zip.")
+            )
+        roster.seek(0)
+        return roster

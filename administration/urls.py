@@ -23,4 +23,7 @@ urlpatterns = [
     path("breaks/", views.breaks, name="breaks"),
     path("breaks/<int:pk>/", views.break_edit, name="break"),
     path("settings/", views.district_settings, name="settings"),
+    path("roster-import/", views.roster_imports, name="roster_imports"),
+    path("roster-import/<int:pk>/", views.roster_import, name="roster_import"),
+    path("roster-import/<int:pk>/apply/", views.roster_import_apply, name="roster_import_apply"),
 ]

@@ -34,6 +34,15 @@ app.conf.beat_schedule = {
         # Hourly: each district's digest goes out at its own hour (`notifications.digests`).
         "schedule": crontab(minute=0),
     },
+    "roster-imports-waiting": {
+        "task": "districts.tasks.run_waiting_roster_imports",
+        "schedule": 60 * 5,
+    },
+    "roster-drops": {
+        "task": "administration.tasks.import_roster_drops",
+        # Rostering services deliver at night; each new zip is imported once (see the task).
+        "schedule": 60 * 15,
+    },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

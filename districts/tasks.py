@@ -1,3 +1,4 @@
+import logging
 from urllib.parse import urlsplit
 
 from celery import shared_task
@@ -8,6 +9,9 @@ from django.utils import timezone, translation
 
 from .bounds import Bounded
 from .languages import language_of
+from .oneroster.jobs import roster_import_run, waiting_imports
+
+logger = logging.getLogger(__name__)
 
 
 class ResetInTheirLanguage(Bounded, PasswordResetForm):
@@ -34,3 +38,25 @@ def send_password_reset(email: str) -> None:
     if form.is_valid():
         site = urlsplit(settings.SITE_URL)
         form.save(domain_override=site.netloc, use_https=site.scheme == "https")
+
+
+@shared_task
+def run_roster_import(pk: int) -> str:
+    return roster_import_run(pk)
+
+
+def ask_to_run_roster_import(pk: int) -> None:
+    """Best effort: the page says the import waits for the worker until one takes it."""
+    try:
+        run_roster_import.delay(pk)
+    except Exception:
+        logger.warning("Could not reach the broker; roster import %s waits.", pk, exc_info=True)
+
+
+@shared_task
+def run_waiting_roster_imports() -> int:
+    """Beat runs this: the uploads whose request could not reach the broker are asked again."""
+    waiting = waiting_imports()
+    for pk in waiting:
+        run_roster_import.delay(pk)
+    return len(waiting)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('decisions', '0011_input_anonymous_key_index'),
-        ('districts', '0006_user_language'),
+        ('districts', '0005_invitation_nonce'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

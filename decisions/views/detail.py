@@ -1,5 +1,7 @@
 """One decision: its page and its input."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -58,7 +60,7 @@ from ..models import (
 )
 from ..processes import INPUT_RULED_PROCESSES, MOVES, Facts, may_take, steps_for
 from ..versions import version_languages
-from .common import decision_for_user, require_person
+from .common import action_page, decision_for_user, require_person
 
 # ----- one decision
 
@@ -351,14 +353,13 @@ def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     require_person(request.user, decision, "answer_input")
     entry = get_object_or_404(Input, pk=input_pk, decision=decision)
     entry.decision = decision
-    form = RespondForm(request.POST)
-    if form.is_valid():
-        try:
-            services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your answer is shown with the input."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{decision.get_absolute_url()}#input")
+    return action_page(
+        request,
+        decision,
+        RespondForm(request.POST),
+        functools.partial(services.input_respond, entry=entry, by=request.user),
+        success=_("Your answer is shown with the input."),
+        heading=_("Answer the input"),
+        button=_("Save the answer"),
+        done_url=f"{decision.get_absolute_url()}#input",
+    )

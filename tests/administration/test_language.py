@@ -96,3 +96,40 @@ def test_a_spanish_invitee_chooses_a_password_and_signs_in_all_in_spanish(
     response = accept(client, link)
     sign_in = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Su contraseña está guardada" in sign_in and "Iniciar sesión" in sign_in
+
+
+def test_the_rosters_preferred_language_is_the_persons_until_they_choose_their_own(
+    district, tmp_path
+):
+    import csv
+
+    from districts.models import User
+    from districts.oneroster import import_roster
+    from tests.districts.roster_files import ORGS, ROLES, USERS, role, user, write_roster
+
+    district.sourced_id, district.roster_language_column = "d1", "metadata.language"
+    district.save()
+
+    def roster(name, languages):
+        users = [*USERS, user("ai", "Ola", "Berg"), user("bo", "Bea", "Ortiz")]
+        roles = [*ROLES, role("ai", "s1", "aide"), role("bo", "s1", "aide")]
+        folder = write_roster(tmp_path / name, orgs=ORGS, users=users, roles=roles)
+        rows = list(csv.DictReader((folder / "users.csv").open(newline="")))
+        for row in rows:
+            row["metadata.language"] = languages.get(row["sourcedId"], "")
+        with (folder / "users.csv").open("w", newline="") as file:
+            writer = csv.DictWriter(file, [*rows[0].keys()])
+            writer.writeheader()
+            writer.writerows(rows)
+        return folder
+
+    import_roster(roster("first", {"ai": "spa", "bo": "Spanish"}), dry_run=False, district=district)
+    assert User.objects.get(sourced_id="ai").language == "es"
+    assert User.objects.get(sourced_id="bo").language == "es"
+
+    chooser = User.objects.get(sourced_id="bo")
+    chooser.language, chooser.language_chosen = "en", True
+    chooser.save()
+    import_roster(roster("second", {"ai": "es-MX", "bo": "es"}), dry_run=False, district=district)
+    assert User.objects.get(sourced_id="bo").language == "en"
+    assert User.objects.get(sourced_id="ai").language == "es"

@@ -114,7 +114,9 @@ def test_an_anonymous_inputs_author_is_never_present(world, teacher, superintend
     text = response.content.decode()
     # The random ids and the dates (December holds a "12") are set aside before looking for an id.
     bare = re.sub(r"[0-9a-f-]{36}|\d{4}-\d{2}-\d{2}", "", text)
-    assert teacher.name not in text and f": {teacher.pk}," not in bare and str(teacher.pk) not in bare
+    assert (
+        teacher.name not in text and f": {teacher.pk}," not in bare and str(teacher.pk) not in bare
+    )
     named = rows["Yes, please"]
     assert named["author"]["name"] == "Bob Lindqvist"
     assert named["themes"] == ["Transport"]
