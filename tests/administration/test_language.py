@@ -29,7 +29,10 @@ def test_an_administrator_sets_the_language_of_someone_who_has_not_chosen(
     client.post(url, person_form(teacher, school, language="es"))
     teacher.refresh_from_db()
     assert teacher.language == "es" and not teacher.language_chosen
-    assert "language: — → es" in AuditEntry.objects.latest("pk").changes
+    assert (
+        "language: Not set: the browser's language → español"
+        in AuditEntry.objects.latest("pk").changes
+    )
 
 
 def test_an_administrator_cannot_override_a_persons_own_choice(
