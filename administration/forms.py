@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.bounds import Bounded
 from districts.forms import DateInput
+from districts.languages import offered
 from districts.models import District, LeadershipTeam, Role, School, TeamMembership, User
 from districts.oneroster import MAPPABLE_ROLES, MAX_ROSTER_BYTES, ROLE_MAP, megabytes
 from districts.pickers import MultiplePicker, Picker
@@ -18,7 +19,16 @@ from rounding.models import RoleGroup
 class PersonForm(Bounded, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "email", "role", "title", "schools", "is_district_admin", "is_active"]
+        fields = [
+            "name",
+            "email",
+            "role",
+            "title",
+            "schools",
+            "language",
+            "is_district_admin",
+            "is_active",
+        ]
         labels = {"is_active": _("Active (may sign in)")}
         widgets = {"schools": MultiplePicker("schools")}
 
@@ -28,6 +38,16 @@ class PersonForm(Bounded, forms.ModelForm):
         self.editor = editor
         self.fields["schools"].queryset = School.objects.filter(district=district)
         self.fields["email"].required = False
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language"),
+            choices=[("", _("Not set: the browser's language"))] + offered(),
+            required=False,
+            help_text=_("The pages, notices and e-mails reach the person in it."),
+        )
+        if self.instance.language_chosen:
+            # The person's own choice wins: only they change it, on their page.
+            self.fields["language"].disabled = True
+            self.fields["language"].help_text = _("Chosen by the person; only they change it.")
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower() or None
@@ -69,6 +89,34 @@ class BulkInviteForm(Bounded, forms.Form):
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(district=district)
+
+
+class LanguageForm(Bounded, forms.Form):
+    """A language for many people at once: those who have not chosen theirs."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("All schools"),
+        label=_("School"),
+        widget=Picker("schools"),
+    )
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = offered()
+        self.fields["role"].choices = [("", _("All roles"))] + list(User.role.field.choices)
+        self.fields["school"].queryset = School.objects.filter(district=district)
+
+    def people(self, district: District):
+        people = User.objects.filter(district=district)
+        if self.cleaned_data["role"]:
+            people = people.filter(role=self.cleaned_data["role"])
+        if self.cleaned_data["school"]:
+            people = people.filter(schools=self.cleaned_data["school"])
+        return people
 
 
 class SchoolForm(Bounded, forms.ModelForm):

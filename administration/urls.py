@@ -14,6 +14,7 @@ urlpatterns = [
     path("roster/<int:pk>/invite/", views.person_invite, name="person_invite"),
     path("roster/<int:pk>/revoke/", views.person_revoke, name="person_revoke"),
     path("invite/", views.bulk_invite, name="bulk_invite"),
+    path("roster/language/", views.people_language, name="people_language"),
     path("district-schools/", views.schools, name="schools"),
     path("district-schools/<int:pk>/", views.school_edit, name="school"),
     path("leadership-teams/", views.teams, name="teams"),

@@ -32,6 +32,7 @@ from districts.models import (
     TeamMembership,
     User,
 )
+from districts.services import people_language_set
 from districts.web import HtmxHttpRequest, counted_page, render_page, require_district_admin
 from principals.models import SchoolBreak
 
@@ -110,6 +111,7 @@ def people(request: HtmxHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": selectors.STATUSES,
             "invite_form": forms.BulkInviteForm(district=district),
+            "language_form": forms.LanguageForm(district=district, auto_id="language_%s"),
         },
         partial="results",
     )
@@ -194,6 +196,36 @@ def bulk_invite(request: HtmxHttpRequest) -> HttpResponse:
         request,
         ngettext("Sent %(count)d invitation.", "Sent %(count)d invitations.", sent.invited)
         % {"count": sent.invited},
+    )
+    return redirect("administration:people")
+
+
+@admin_page
+@require_POST
+def people_language(request: HtmxHttpRequest) -> HttpResponse:
+    district = request.user.district
+    form = forms.LanguageForm(request.POST, district=district)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the offered languages, and a role or school."))
+        return redirect("administration:people")
+    language = form.cleaned_data["language"]
+    with transaction.atomic():
+        count = people_language_set(people=form.people(district), language=language)
+        if count:
+            audit(
+                request,
+                district,
+                AuditEntry.Action.CHANGE,
+                f"language: {language} for {count} people who had not chosen one",
+            )
+    messages.success(
+        request,
+        ngettext(
+            "Set the language of %(count)d person who had not chosen one.",
+            "Set the language of %(count)d people who had not chosen one.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("administration:people")
 

@@ -7,6 +7,7 @@ vocabularies (`choices`) and the access rule (`access`) are re-exported here wit
 from ..access import (
     can_decide,
     can_edit,
+    can_write_versions,
     holds_right,
     matches_person,
     may_give_input,
@@ -39,6 +40,7 @@ from .related import (
     anonymous_keys,
 )
 from .rights import DecisionRightChange
+from .versions import DecisionVersion
 from .vote import Ballot, Turnout
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "DecisionPrinciple",
     "DecisionRight",
     "DecisionRightChange",
+    "DecisionVersion",
     "Domain",
     "Input",
     "Involvement",
@@ -72,6 +75,7 @@ __all__ = [
     "anonymous_keys",
     "can_decide",
     "can_edit",
+    "can_write_versions",
     "holds_right",
     "matches_person",
     "may_give_input",

@@ -55,9 +55,11 @@ from ..models import (
     anonymous_key,
     can_decide,
     can_edit,
+    can_write_versions,
     may_give_input,
 )
 from ..processes import INPUT_RULED_PROCESSES, MOVES, Facts, may_take, steps_for
+from ..versions import version_languages
 from .common import action_page, decision_for_user, require_person
 
 # ----- one decision
@@ -284,6 +286,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "move_steps": steps.intersection(MOVES),
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
+            "version_languages": version_languages() if can_write_versions(user, decision) else [],
             "supersedes": supersedes,
             # Rare, so asked only then: a second copy of the visibility rules in the page's
             # own query costs every page more to plan than this costs the few that need it.

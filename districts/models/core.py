@@ -284,6 +284,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=35, blank=True, help_text=_("As the roster gives it.")
     )
+    # The language the person reads pages, notices and e-mails in: a code of LANGUAGES, or empty
+    # for the browser's (and English in e-mails). `language_chosen`: the person chose it, so an
+    # administrator's setting, or the roster's preferred language, never replaces it.
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    language_chosen = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

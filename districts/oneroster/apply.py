@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..languages import offered_code
 from ..models import District, School, User
 from .reading import USERS
 from .rows import Orgs, Person, guess_level
@@ -31,6 +32,9 @@ USER_FIELDS = (
     "date_joined",
     "sourced_id",
     "preferred_language",
+    # The roster's preferred language, when offered, is the person's until they choose one.
+    "language",
+    "language_chosen",
 )
 
 
@@ -174,6 +178,12 @@ def roster_state(user: User, listed_active: bool, now: datetime.datetime) -> dic
     return {}
 
 
+def roster_language(user: User, preferred: str) -> dict:
+    """The roster's preferred language as the person's, unless they chose their own."""
+    code = offered_code(preferred)
+    return {"language": code} if code and not user.language_chosen else {}
+
+
 def apply_person(user: User, person: Person, district: District | None = None, now=None) -> bool:
     """Copy the person's values onto the user; True when anything changed.
 
@@ -192,6 +202,7 @@ def apply_person(user: User, person: Person, district: District | None = None, n
         values["title"] = person.title
     if person.row.language:
         values["preferred_language"] = person.row.language
+        values |= roster_language(user, person.row.language)
     if district is not None and (joined := joined_at(person, district)):
         values["date_joined"] = joined
     changed = False
@@ -213,6 +224,7 @@ def new_user(person: Person, district: District) -> User:
         is_active=person.row.active,
         left_roster_at=None if person.row.active else timezone.now(),
         preferred_language=person.row.language,
+        language=offered_code(person.row.language),
     )
     if joined := joined_at(person, district):
         user.date_joined = joined

@@ -12,7 +12,15 @@ from collections import defaultdict
 from django.utils import timezone
 
 from ..models import District, School, User
-from .apply import USER_FIELDS, batches, joined_at, new_user, roster_state, update_rows
+from .apply import (
+    USER_FIELDS,
+    batches,
+    joined_at,
+    new_user,
+    roster_language,
+    roster_state,
+    update_rows,
+)
 from .reading import USERS
 from .rows import Person
 from .summary import ImportReport, Progress
@@ -34,6 +42,7 @@ def apply_delta_person(
             values["email"] = person.row.email
         if person.row.language:
             values["preferred_language"] = person.row.language
+            values |= roster_language(user, person.row.language)
     if person.row is not None and (joined := joined_at(person, district)):
         values["date_joined"] = joined
     changed = False

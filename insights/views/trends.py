@@ -97,7 +97,7 @@ class ThemeFilters(Bounded, forms.Form):
 
 
 def _month_label(month) -> str:
-    return date_format(month, "M Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 @login_required
