@@ -2,10 +2,13 @@
 browser history carries it) and the session keeps only its digest, then the person chooses a
 password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from districts.languages import offered_code
 from districts.models import Invitation, token_digest
 
 from . import invitations
@@ -24,6 +27,18 @@ def invitation_accept(request):
     if found is None:
         return render(request, "administration/invitation.html", {"valid": False}, status=410)
     person = found.user
+    # The invitee reads the page, and then the sign-in page, in their language (set by an
+    # administrator or the roster), not in whatever the browser asks for.
+    if code := offered_code(person.language):
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+    response = _accept(request, found, person)
+    if code:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
+    return response
+
+
+def _accept(request, found, person):
     if person.must_use_sso:
         return render(request, "administration/invitation.html", {"valid": True, "sso": True})
     form = AcceptInvitationForm(person, request.POST or None)

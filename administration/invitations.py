@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from districts.audit import audit, entry_for
+from districts.languages import language_of
 from districts.models import INVITATION_DAYS, INVITATION_KIND, AuditEntry, Invitation, Role, User
 from districts.oneroster import batches
 from notifications.models import Notification
@@ -48,14 +49,17 @@ def never_invited(people: QuerySet) -> QuerySet:
 
 
 def _notice(person: User, invitation: Invitation) -> Notice:
-    return Notice(
-        recipient=person,
-        kind=KIND,
-        subject=_("You are invited to Roundtable at %(district)s") % {"district": person.district},
-        body=_("Open the link below to choose your password. It works once, for %(days)d days.")
-        % {"days": INVITATION_DAYS},
-        key=invitation.notice_key,
-    )
+    # In the invitee's language: the administrator's may not be theirs.
+    with translation.override(language_of(person)):
+        return Notice(
+            recipient=person,
+            kind=KIND,
+            subject=_("You are invited to Roundtable at %(district)s")
+            % {"district": person.district},
+            body=_("Open the link below to choose your password. It works once, for %(days)d days.")
+            % {"days": INVITATION_DAYS},
+            key=invitation.notice_key,
+        )
 
 
 def invitations_send(*, people: list[User], by: User | None, request) -> Sent:

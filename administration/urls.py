@@ -14,6 +14,7 @@ urlpatterns = [
     path("roster/<int:pk>/invite/", views.person_invite, name="person_invite"),
     path("roster/<int:pk>/revoke/", views.person_revoke, name="person_revoke"),
     path("invite/", views.bulk_invite, name="bulk_invite"),
+    path("roster/language/", views.people_language, name="people_language"),
     path("district-schools/", views.schools, name="schools"),
     path("district-schools/<int:pk>/", views.school_edit, name="school"),
     path("leadership-teams/", views.teams, name="teams"),
@@ -22,4 +23,7 @@ urlpatterns = [
     path("breaks/", views.breaks, name="breaks"),
     path("breaks/<int:pk>/", views.break_edit, name="break"),
     path("settings/", views.district_settings, name="settings"),
+    path("roster-import/", views.roster_imports, name="roster_imports"),
+    path("roster-import/<int:pk>/", views.roster_import, name="roster_import"),
+    path("roster-import/<int:pk>/apply/", views.roster_import_apply, name="roster_import_apply"),
 ]

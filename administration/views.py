@@ -1,4 +1,5 @@
-"""The district administration: people and invitations, schools, teams, breaks and settings.
+"""The district administration: people and invitations, schools, teams, breaks, settings and
+roster imports.
 
 Every page is for the signed-in person's own district and its administrators only; another
 district's rows are not there (404). Every change is kept in the district's audit log with the
@@ -26,14 +27,16 @@ from districts.models import (
     AuditEntry,
     LeadershipTeam,
     Role,
+    RosterImport,
     School,
     TeamMembership,
     User,
 )
+from districts.services import people_language_set
 from districts.web import HtmxHttpRequest, counted_page, render_page, require_district_admin
 from principals.models import SchoolBreak
 
-from . import forms, invitations, selectors
+from . import forms, invitations, roster_uploads, selectors
 
 
 def admin_page(view):
@@ -108,6 +111,7 @@ def people(request: HtmxHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": selectors.STATUSES,
             "invite_form": forms.BulkInviteForm(district=district),
+            "language_form": forms.LanguageForm(district=district, auto_id="language_%s"),
         },
         partial="results",
     )
@@ -192,6 +196,36 @@ def bulk_invite(request: HtmxHttpRequest) -> HttpResponse:
         request,
         ngettext("Sent %(count)d invitation.", "Sent %(count)d invitations.", sent.invited)
         % {"count": sent.invited},
+    )
+    return redirect("administration:people")
+
+
+@admin_page
+@require_POST
+def people_language(request: HtmxHttpRequest) -> HttpResponse:
+    district = request.user.district
+    form = forms.LanguageForm(request.POST, district=district)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the offered languages, and a role or school."))
+        return redirect("administration:people")
+    language = form.cleaned_data["language"]
+    with transaction.atomic():
+        count = people_language_set(people=form.people(district), language=language)
+        if count:
+            audit(
+                request,
+                district,
+                AuditEntry.Action.CHANGE,
+                f"language: {language} for {count} people who had not chosen one",
+            )
+    messages.success(
+        request,
+        ngettext(
+            "Set the language of %(count)d person who had not chosen one.",
+            "Set the language of %(count)d people who had not chosen one.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("administration:people")
 
@@ -341,3 +375,39 @@ def district_settings(request: HtmxHttpRequest) -> HttpResponse:
         "administration/edit.html",
         {"form": form, "title": _("District settings"), "back": "index"},
     )
+
+
+# Roster imports
+
+
+@admin_page
+def roster_imports(request: HtmxHttpRequest) -> HttpResponse:
+    district = request.user.district
+    form = forms.RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = roster_uploads.roster_upload_save(
+            district=district, by=request.user, upload=form.cleaned_data["roster"]
+        )
+        return redirect("administration:roster_import", job.pk)
+    recent = RosterImport.objects.filter(district=district).select_related("uploaded_by")[:20]
+    return render_page(
+        request,
+        "administration/roster_imports.html",
+        {"form": form, "imports": recent, "district": district},
+        status=400 if form.errors else None,
+    )
+
+
+@admin_page
+def roster_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = own(RosterImport, request, pk)
+    return render_page(request, "administration/roster_import.html", {"job": job}, partial="status")
+
+
+@admin_page
+@require_POST
+def roster_import_apply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = own(RosterImport, request, pk)
+    if not roster_uploads.roster_import_apply(job=job, by=request.user):
+        messages.info(request, _("This roster is not waiting to be imported."))
+    return redirect("administration:roster_import", job.pk)

@@ -118,7 +118,9 @@ def refused(request, error):
 
 def get(path: str, **options):
     """`api.get`, refusing query parameters the operation does not name (a 422): a mistyped
-    filter (`?stauts=open`) must not quietly answer with every row."""
+    filter (`?stauts=open`) must not quietly answer with every row. Every parameter here takes
+    one value, so one given twice is a 422 as well: the last of `?status=bogus&status=draft`
+    would otherwise answer as if the bad one had not been sent."""
 
     def register(view):
         known = set(inspect.signature(view).parameters) - {"request"}
@@ -126,11 +128,22 @@ def get(path: str, **options):
         @functools.wraps(view)
         def checked(request, *args, **kwargs):
             unknown = sorted(set(request.GET) - known)
-            if unknown:
+            repeated = sorted(
+                name for name in set(request.GET) & known if len(request.GET.getlist(name)) > 1
+            )
+            if unknown or repeated:
                 raise ValidationError(
                     [
                         {"type": "unknown", "loc": ["query", name], "msg": "Unknown parameter."}
                         for name in unknown
+                    ]
+                    + [
+                        {
+                            "type": "repeated",
+                            "loc": ["query", name],
+                            "msg": "Give this parameter once.",
+                        }
+                        for name in repeated
                     ]
                 )
             return view(request, *args, **kwargs)

@@ -4,7 +4,9 @@
 
 Use a scratch database: the script migrates it, writes the roster (one district, 200 schools,
 teachers, staff and students with a role each) under var/bench-roster/, imports it twice
-(the second run finds everything unchanged) and prints the seconds of each run.
+(the second run finds everything unchanged), then applies a delta export of 1,000 changes
+(renamed people, people leaving, teachers moved to another school) and prints the seconds of
+each run.
 """
 
 import argparse
@@ -84,6 +86,79 @@ def write_roster(folder: Path, users: int, schools: int = 200) -> None:
     )
 
 
+def write_delta(folder: Path, users: int, changes: int = 1000, schools: int = 200) -> None:
+    """A delta of `changes` people: 40% renamed, 30% leaving, 30% moved to the next school."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = MANIFEST | {"file.orgs": "absent", "file.users": "delta", "file.roles": "delta"}
+    write(
+        folder / "manifest.csv",
+        ["propertyName", "value"],
+        ({"propertyName": k, "value": v} for k, v in manifest.items()),
+    )
+    write(folder / "orgs.csv", ["sourcedId", "name", "type", "parentSourcedId"], [])
+    step = max(users // changes, 1)
+    picked = [i * step for i in range(min(changes, users))]
+    renamed, leaving = (
+        picked[: len(picked) * 4 // 10],
+        picked[len(picked) * 4 // 10 :][: len(picked) * 3 // 10],
+    )
+    moved = picked[len(renamed) + len(leaving) :]
+    at = "2030-01-01T00:00:00Z"
+    write(
+        folder / "users.csv",
+        ["sourcedId", "status", "dateLastModified", "givenName", "familyName", "email"],
+        [
+            {
+                "sourcedId": f"u{i}",
+                "status": "tobedeleted" if i in leaving else "active",
+                "dateLastModified": at,
+                "givenName": f"Renamed{i}",
+                "familyName": f"Family{i % 997}",
+                "email": f"person{i}@bench-import.example",
+            }
+            for i in renamed + leaving
+        ],
+    )
+    roles = []
+    for i in moved:
+        old, new = i % schools, (i + 1) % schools
+        roles.append(
+            {
+                "sourcedId": f"r{i}",
+                "status": "tobedeleted",
+                "dateLastModified": at,
+                "roleType": "primary",
+                "userSourcedId": f"u{i}",
+                "orgSourcedId": f"s{old}",
+                "role": ROLES[i % len(ROLES)],
+            }
+        )
+        roles.append(
+            {
+                "sourcedId": f"r{i}-moved",
+                "status": "active",
+                "dateLastModified": at,
+                "roleType": "primary",
+                "userSourcedId": f"u{i}",
+                "orgSourcedId": f"s{new}",
+                "role": ROLES[i % len(ROLES)],
+            }
+        )
+    write(
+        folder / "roles.csv",
+        [
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "roleType",
+            "userSourcedId",
+            "orgSourcedId",
+            "role",
+        ],
+        roles,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=100_000)
@@ -95,6 +170,11 @@ def main():
         start = time.perf_counter()
         call_command("import_oneroster", str(folder), verbosity=0)
         print(f"{label}: {args.users:,} users in {time.perf_counter() - start:.1f} s")
+    delta = ROOT / "var" / "bench-roster-delta"
+    write_delta(delta, args.users)
+    start = time.perf_counter()
+    call_command("import_oneroster", str(delta), verbosity=0)
+    print(f"delta of 1,000 changes in {args.users:,} users: {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,10 @@ def key_pages(ids: dict) -> list[Page]:
         Page("themes across sources", "/insights/themes/", "superintendent"),
         Page("participation equity", "/insights/participation/", "superintendent"),
         Page("decision health", "/insights/decision-health/", "superintendent"),
+        Page("decision flow", "/insights/decision-flow/", "superintendent"),
+        Page("bottlenecks", "/insights/bottlenecks/", "superintendent"),
+        Page("the journey", "/insights/journey/", "superintendent"),
+        Page("journey report", "/insights/journey/report/", "superintendent"),
         Page(
             "POST rounding conversation",
             f"/rounding/visits/{ids['visit_id']}/conversations/",

@@ -42,6 +42,15 @@ app.conf.beat_schedule = {
         "task": "privacy.tasks.delete_due_districts",
         "schedule": crontab(minute=0, hour=4),
     },
+    "roster-imports-waiting": {
+        "task": "districts.tasks.run_waiting_roster_imports",
+        "schedule": 60 * 5,
+    },
+    "roster-drops": {
+        "task": "administration.tasks.import_roster_drops",
+        # Rostering services deliver at night; each new zip is imported once (see the task).
+        "schedule": 60 * 15,
+    },
     "clear-expired-sessions": {
         "task": "districts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

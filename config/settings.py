@@ -225,6 +225,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "districts.middleware.DistrictTimeZoneMiddleware",
+    # The signed-in person's own language, over the browser's.
+    "districts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -365,12 +367,13 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 
-# The languages offered, first the default: English, and each one a district adds a catalogue
-# for under locale/ (README, "Translating"). Only these: Django's own messages exist in many
-# more languages, and a page half in the reader's language and half in English helps nobody.
+# The languages offered, first the default: English and Spanish, and each one a district adds
+# a catalogue for under locale/ (README, "Languages and translating"). Only these: Django's own messages exist
+# in many more languages, and a page half in the reader's language and half in English helps
+# nobody.
 _KNOWN_LANGUAGES = dict(global_settings.LANGUAGES)
 LANGUAGES = []
-for _code in env_list("LANGUAGES", "en") or ["en"]:
+for _code in env_list("LANGUAGES", "en,es") or ["en"]:
     if _code not in _KNOWN_LANGUAGES:
         raise ImproperlyConfigured(
             f"LANGUAGES must be language codes Django knows, such as en,es, not {_code!r}."

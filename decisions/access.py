@@ -192,6 +192,18 @@ def _on_owning_team(user, decision: Decision) -> bool:
     return is_team_member(user, decision.owning_team_id)
 
 
+def can_write_versions(user, decision: Decision) -> bool:
+    """A public decision's versions in other languages: its writer, its owning team and the
+    district's leaders write them, at any stage (families read the outcome after it)."""
+    if not user.is_authenticated or decision.visibility != Visibility.PUBLIC:
+        return False
+    return (
+        decision.created_by_id == user.pk
+        or user.is_district_leader
+        or _on_owning_team(user, decision)
+    )
+
+
 def can_edit(user, decision: Decision) -> bool:
     """The owning team and the writer shape a decision until it is decided."""
     if not user.is_authenticated or decision.status in FINISHED_STATUSES:

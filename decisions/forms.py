@@ -13,6 +13,7 @@ from .models import (
     KINDS_FOR_PROCESS,
     Decision,
     DecisionRight,
+    DecisionVersion,
     Domain,
     Input,
     Involvement,
@@ -483,3 +484,9 @@ class RightForm(Bounded, forms.ModelForm):
 
 class TermForm(Bounded, forms.Form):
     since = forms.DateField(label=_("Decisions made or started since"), widget=DATE, required=False)
+
+
+class DecisionVersionForm(Bounded, forms.ModelForm):
+    class Meta:
+        model = DecisionVersion
+        fields = ["title", "context", "outcome", "rationale"]

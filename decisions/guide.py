@@ -81,7 +81,16 @@ def _when(decision, may_give: bool) -> str:
         return _("From %(opens)s.") % {"opens": opens}
     if decision.input_closes:
         closes = timezone.localtime(decision.input_closes).strftime(fmt)
-        return _("Input closed on %(closes)s.") % {"closes": closes}
+        if decision.input_closes <= timezone.now():
+            return _("Input closed on %(closes)s.") % {"closes": closes}
+        # Decided or withdrawn while the window still ran: it never reached its closing time.
+        if decision.decided_at:
+            decided = timezone.localtime(decision.decided_at).strftime(fmt)
+            return _(
+                "Input ended when the decision was recorded, on %(decided)s, before the "
+                "window's planned close (%(closes)s)."
+            ) % {"decided": decided, "closes": closes}
+        return _("Input ended before the window's planned close (%(closes)s).") % {"closes": closes}
     return _("There was no window for input.")
 
 

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from districts.bounds import one_line
 from districts.models import TeamMembership, User
-from notifications.services import notify, time_label
+from notifications.services import Words, notify, time_label
 
 from .integrity import refresh_flags
 from .models import Decision, DecisionEvent, Involvement, NoticeKind, Status, people_of
@@ -30,8 +31,8 @@ def notify_once(
     decision: Decision,
     people: Iterable[User],
     kind: str,
-    subject: str,
-    body: str = "",
+    subject: Words,
+    body: Words = "",
 ) -> list[User]:
     """Notify each person once per decision and kind; returns those newly notified."""
     written = notify(
@@ -49,14 +50,18 @@ def window_opened_send(decision: Decision) -> list[User]:
     if not decision.window_is_open:
         return []
     # The district's clock and the year: a notice is read away from the page, maybe much later.
-    closes = time_label(decision.input_closes, decision.district.timezone)
     return notify_once(
         decision=decision,
         people=people_of(decision, INPUT_INVOLVEMENTS + (Involvement.INFORMED,)),
         kind=NoticeKind.WINDOW_OPENED,
-        subject=_("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
-        body=_("%(number)s is open for input until %(closes)s. It affects you or asks your advice.")
-        % {"number": decision.number, "closes": closes},
+        subject=lambda: _("Your input is invited: %(title)s") % {"title": one_line(decision.title)},
+        body=lambda: (
+            _("%(number)s is open for input until %(closes)s. It affects you or asks your advice.")
+            % {
+                "number": decision.number,
+                "closes": time_label(decision.input_closes, decision.district.timezone),
+            }
+        ),
     )
 
 
@@ -66,11 +71,13 @@ def decided_send(*, decision: Decision, by: User | None) -> int:
         decision=decision,
         people=people_of(decision),
         kind=NoticeKind.DECIDED,
-        subject=_("Decided: %(title)s") % {"title": one_line(decision.title)},
-        body=f"{decision.number}: {decision.outcome[:300]}\n\n"
-        + _(
-            "If you gave input, anonymous or named, the deciders' answers are in your "
-            "“My input” page."
+        subject=lambda: _("Decided: %(title)s") % {"title": one_line(decision.title)},
+        body=lambda: (
+            f"{decision.number}: {decision.outcome[:300]}\n\n"
+            + _(
+                "If you gave input, anonymous or named, the deciders' answers are in your "
+                "“My input” page."
+            )
         ),
     )
     DecisionEvent.record(
@@ -99,13 +106,17 @@ def closing_soon_send(decision: Decision) -> list[User]:
         decision=decision,
         people=waiting,
         kind=NoticeKind.CLOSING_SOON,
-        subject=_("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)},
-        body=_(
-            "Input on %(number)s closes soon and we have no named input from you. "
-            "If you gave anonymous input, you can ignore this: anonymous input is not linked "
-            "to anyone, so reminders cannot leave you out."
-        )
-        % {"number": decision.number},
+        subject=lambda: (
+            _("Input closes within 48 hours: %(title)s") % {"title": one_line(decision.title)}
+        ),
+        body=lambda: (
+            _(
+                "Input on %(number)s closes soon and we have no named input from you. "
+                "If you gave anonymous input, you can ignore this: anonymous input is not linked "
+                "to anyone, so reminders cannot leave you out."
+            )
+            % {"number": decision.number}
+        ),
     )
 
 
@@ -125,12 +136,14 @@ def reflection_due_send(decision: Decision) -> list[User]:
         decision=decision,
         people=deciders,
         kind=NoticeKind.REFLECTION_DUE,
-        subject=_("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
-        body=_(
-            "%(number)s reached its review date. What happened, and what did we learn? "
-            "The deciders and the people it affected can each add a reflection."
-        )
-        % {"number": decision.number},
+        subject=lambda: _("Time to reflect: %(title)s") % {"title": one_line(decision.title)},
+        body=lambda: (
+            _(
+                "%(number)s reached its review date. What happened, and what did we learn? "
+                "The deciders and the people it affected can each add a reflection."
+            )
+            % {"number": decision.number}
+        ),
     )
 
 
@@ -202,16 +215,18 @@ def loopback_send(entry) -> list[User]:
         return []
     decision = entry.decision
     if entry.resolution:
-        news, kind = _("ruled on"), "ruled"
+        news, kind = gettext_noop("ruled on"), "ruled"
     elif entry.changed_decision:
-        news, kind = _("changed the decision because of"), "changed"
+        news, kind = gettext_noop("changed the decision because of"), "changed"
     else:
-        news, kind = _("answered"), "answered"
+        news, kind = gettext_noop("answered"), "answered"
     written = notify(
         recipients=[entry.author],
         kind="decisions.loopback",
-        subject=_("The deciders %(news)s your input: %(title)s")
-        % {"news": news, "title": one_line(decision.title)},
+        subject=lambda: (
+            _("The deciders %(news)s your input: %(title)s")
+            % {"news": _(news), "title": one_line(decision.title)}
+        ),
         body=(entry.response or entry.resolution_note or "")[:300],
         url=decision.get_absolute_url() + "#input",
         key=f"input:{entry.pk}:{kind}",

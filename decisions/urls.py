@@ -38,4 +38,5 @@ urlpatterns = [
     ),
     path("<int:pk>/principles/", views.principle_test, name="principle_test"),
     path("<int:pk>/supersede/", views.supersede, name="supersede"),
+    path("<int:pk>/versions/<str:language>/", views.decision_version, name="version"),
 ]

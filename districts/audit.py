@@ -89,7 +89,8 @@ def _choice_label(form, name: str, value):
             labels.update({str(k): v for k, v in label})
         else:
             labels[str(key)] = label
-    return labels.get(str(value), value) if value not in (None, "") else value
+    # An empty choice may have a label of its own ("Staff (the default)").
+    return labels.get(str(value), value) if value is not None else value
 
 
 def _initial(form, name):

@@ -3,9 +3,13 @@
 Every form mixes in `Bounded`, which gives each field the checks its kind needs: dates and
 datetimes between `EARLIEST` and `LATEST`, single-line text without control characters (a
 line break in a title would end up in an e-mail header), multi-line text without NUL or other
-control characters. Lengths are the fields' own `max_length`, which Django reports as a form
-error. Query parameters go through `query_text` and `query_id`, which answer 400 for values
-that cannot be right instead of letting the database fail on them.
+control characters. Every text field has a length bound: its own `max_length` (a model
+field's), else `TEXT_LENGTH` for a text box and `LINE_LENGTH` for one line. The page carries it
+as `maxlength`, and text past it is refused with "At most N characters; this has M." while the
+form keeps what was typed; nothing is ever cut to fit. A text box counts a line break as one
+character, as the browser does (it sends two). Query parameters go through `query_text` and
+`query_id`, which answer 400 for values that cannot be right instead of letting the database
+fail on them.
 """
 
 import datetime
@@ -13,7 +17,8 @@ import re
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
-from django.utils import timezone
+from django.core.validators import MaxLengthValidator
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 EARLIEST = datetime.date(2000, 1, 1)
@@ -21,6 +26,9 @@ LATEST = datetime.date(2100, 12, 31)
 # The largest id both SQLite and PostgreSQL's bigint can hold.
 MAX_ID = 2**63 - 1
 QUERY_TEXT_LENGTH = 200
+# Bounds for text fields that name none of their own (a model's TextField, a form's CharField).
+TEXT_LENGTH = 20_000
+LINE_LENGTH = 1_000
 
 # C0 and C1 control characters and DEL; text boxes may also keep tabs and line breaks.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -71,6 +79,50 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text or "").split())
 
 
+def _count(number: int) -> str:
+    return formats.number_format(number, force_grouping=True)
+
+
+class MaxLength(MaxLengthValidator):
+    """Django's length check, saying the limit and the length in a person's words."""
+
+    def __call__(self, value) -> None:
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                _("At most %(limit)s characters; this has %(count)s.")
+                % {"limit": _count(self.limit_value), "count": _count(len(value))},
+                code="max_length",
+            )
+
+
+def _one_line_break_each(to_python):
+    """A text box's line breaks as the browser counts them ("\r\n" is sent, "\n" counted)."""
+
+    def read(value):
+        value = to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+    return read
+
+
+def bound_length(field: forms.CharField) -> None:
+    """Give a text field its length bound, its `maxlength` and the check that says it."""
+    box = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None:
+        field.max_length = TEXT_LENGTH if box else LINE_LENGTH
+    field.validators = [
+        v
+        for v in field.validators
+        if not isinstance(v, MaxLengthValidator) or isinstance(v, MaxLength)
+    ]
+    if not any(isinstance(v, MaxLength) for v in field.validators):
+        field.validators.append(MaxLength(field.max_length))
+    if not field.widget.is_hidden:
+        field.widget.attrs["maxlength"] = str(field.max_length)
+    if box:
+        field.to_python = _one_line_break_each(field.to_python)
+
+
 def _validator_for(field: forms.Field):
     if isinstance(field, forms.DateTimeField):
         return check_datetime
@@ -90,6 +142,8 @@ class Bounded:
             validator = _validator_for(field)
             if validator is not None and validator not in field.validators:
                 field.validators = [*field.validators, validator]
+            if isinstance(field, forms.CharField):
+                bound_length(field)
             if isinstance(field, forms.DateTimeField):
                 field.widget.attrs.setdefault("min", f"{EARLIEST.isoformat()}T00:00")
                 field.widget.attrs.setdefault("max", f"{LATEST.isoformat()}T23:59")

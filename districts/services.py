@@ -3,7 +3,9 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
+from .languages import offered_code
 from .models import (
     CodeOfCooperation,
     CodeOfCooperationRevision,
@@ -90,3 +92,16 @@ def code_create(*, teacher: User, school: School, class_name: str, **revision) -
     code.save()
     revision_add(document=code, by=teacher, **revision)
     return code
+
+
+def person_language_choose(*, person: User, language: str) -> None:
+    """The person's own choice: kept over any setting of an administrator's."""
+    person.language = offered_code(language)
+    person.language_chosen = bool(person.language)
+    person.save(update_fields=["language", "language_chosen"])
+
+
+def people_language_set(*, people: QuerySet[User], language: str) -> int:
+    """An administrator's language for people who have not chosen theirs; how many changed."""
+    code = offered_code(language)
+    return people.filter(language_chosen=False).exclude(language=code).update(language=code)

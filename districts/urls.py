@@ -8,6 +8,7 @@ urlpatterns = [
     path("schools/", views.school_list, name="schools"),
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("people/", views.people_list, name="people"),
+    path("language/", views.language_choose, name="language"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("teams/", views.team_list, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team"),

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from . import pickers, services
 from .access import visible_or_404
 from .bounds import query_id, query_text
 from .forms import CodeOfCooperationForm, PeopleFilterForm, PrincipleForm, RevisionForm
+from .languages import offered_code
 from .models import (
     STAFF_ROLES,
     AuditEntry,
@@ -438,3 +440,12 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The admin log is for the district's leaders."))
     entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
     return render(request, "districts/audit_log.html", {"page": cursor_page(request, [entries])})
+
+
+@require_POST
+def language_choose(request: HtmxHttpRequest) -> HttpResponse:
+    """The language switch of every page: a visitor's goes in a cookie, a signed-in person's is
+    kept as theirs (e-mails follow it too). Django's set_language checks the address to go back to."""
+    if request.user.is_authenticated and offered_code(request.POST.get("language", "")):
+        services.person_language_choose(person=request.user, language=request.POST.get("language"))
+    return set_language(request)

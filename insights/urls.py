@@ -13,4 +13,9 @@ urlpatterns: list = [
     path("themes/", trends.themes_page, name="themes"),
     path("participation/", trends.participation_page, name="participation"),
     path("decision-health/", trends.health_page, name="health"),
+    path("decision-flow/", trends.flow_page, name="flow"),
+    path("bottlenecks/", trends.bottlenecks_page, name="bottlenecks"),
+    path("journey/", trends.journey_page, name="journey"),
+    path("journey/report/", trends.journey_report, name="journey_report"),
+    path("journey/milestones/<int:pk>/remove/", trends.milestone_remove, name="milestone_remove"),
 ]

@@ -18,19 +18,26 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import get_format
 from django.utils.translation import ngettext
 
 from districts.bounds import one_line
+from districts.languages import language_of
 from districts.models import INVITATION_KIND, Invitation, User
 
 from .models import Email, Notification
 
 logger = logging.getLogger(__name__)
 
-# How a person reads a time, on a page or in an e-mail: in their district's zone, named.
-READ_FORMAT = "M j, Y H:i T"
+
+def read_format() -> str:
+    """How a person reads a time, on a page or in an e-mail: in the active language's style
+    (config/formats/), in their district's zone, named: "Dec 15, 2026 16:00 CST"."""
+    return f"{get_format('DATETIME_FORMAT')} T"
+
+
 LEASE = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 BATCH = 2000
@@ -97,14 +104,18 @@ def _record_failure(pks: list[int], attempts: int, error: Exception) -> None:
 
 
 def notification_email(notification: Notification) -> EmailMessage:
-    # Rendered in the worker, where no zone is active: times read in the district's zone.
-    with timezone.override(ZoneInfo(notification.district.timezone)):
+    # Rendered in the worker, where no zone or language is active: times read in the
+    # district's zone, words in the recipient's language (not the sender's).
+    with (
+        timezone.override(ZoneInfo(notification.district.timezone)),
+        translation.override(language_of(notification.recipient)),
+    ):
         body = render_to_string(
             "notifications/email.txt",
             {
                 "notification": notification,
                 "link": link(notification),
-                "read_format": READ_FORMAT,
+                "read_format": read_format(),
             },
         )
     return EmailMessage(
@@ -189,20 +200,20 @@ def daily_digest_send(user_id: int) -> int:
         if not recipient.email:
             raise ValueError("the person has no e-mail address")
         zone = recipient.district.timezone if recipient.district else settings.TIME_ZONE
-        with timezone.override(ZoneInfo(zone)):
+        with timezone.override(ZoneInfo(zone)), translation.override(language_of(recipient)):
             body = render_to_string(
                 "notifications/digest.txt",
                 {
                     "recipient": recipient,
                     "items": [(n, link(n)) for n in pending],
-                    "read_format": READ_FORMAT,
+                    "read_format": read_format(),
                 },
             )
-        subject = ngettext(
-            "Roundtable: %(count)d update for you",
-            "Roundtable: %(count)d updates for you",
-            len(pending),
-        ) % {"count": len(pending)}
+            subject = ngettext(
+                "Roundtable: %(count)d update for you",
+                "Roundtable: %(count)d updates for you",
+                len(pending),
+            ) % {"count": len(pending)}
         EmailMessage(
             subject, body, to=[recipient.email], headers={"Message-ID": message_id("digest", pks)}
         ).send()

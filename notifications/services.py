@@ -11,29 +11,44 @@ The layers: this module queues through `tasks`, whose tasks send through `outbox
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from districts.bounds import one_line
+from districts.languages import language_of
 from districts.models import User
 
 from .models import Email, EmailMode, Notification, NotificationSettings
-from .outbox import BATCH, READ_FORMAT
+from .outbox import BATCH, read_format
 from .tasks import ask_for_sending
+
+# A notice's words: a text, or a function that writes it in the active language. A function is
+# called once per language among the recipients, so each person reads the notice in theirs.
+Words = str | Callable[[], str]
 
 
 @dataclass(frozen=True)
 class Notice:
     recipient: User
     kind: str
-    subject: str
-    body: str = ""
+    subject: Words
+    body: Words = ""
     url: str = ""
     key: str = ""  # the item, e.g. "decision:12": a person gets each kind once per item
+
+
+def in_language(words: Words, language: str, written: dict) -> str:
+    """The words in a language; `written` keeps what each function wrote in each language."""
+    if not callable(words):
+        return words
+    if (id(words), language) not in written:
+        with translation.override(language):
+            written[id(words), language] = str(words())
+    return written[id(words), language]
 
 
 def email_states(people: Iterable[User]) -> dict[int, str]:
@@ -98,6 +113,14 @@ def notices_write(
     if email_always:
         states = {n.recipient.pk: Email.DUE if n.recipient.email else Email.NONE for n in fresh}
     now = now or timezone.now()
+    written = {}
+    words = {
+        id(notice): (
+            in_language(notice.subject, language_of(notice.recipient), written),
+            in_language(notice.body, language_of(notice.recipient), written),
+        )
+        for notice in fresh
+    }
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -105,8 +128,8 @@ def notices_write(
                 recipient=notice.recipient,
                 kind=notice.kind,
                 key=notice.key,
-                subject=one_line(notice.subject)[:200],
-                body=notice.body,
+                subject=one_line(words[id(notice)][0])[:200],
+                body=words[id(notice)][1],
                 url=notice.url,
                 created_at=now,
                 email=states[notice.recipient.pk],
@@ -126,19 +149,22 @@ def notify(
     *,
     recipients: Iterable[User],
     kind: str,
-    subject: str,
-    body: str = "",
+    subject: Words,
+    body: Words = "",
     url: str = "",
     key: str = "",
 ) -> list[Notification]:
-    """The same notice to several people; returns the notices written (none twice per `key`)."""
+    """The same notice to several people; returns the notices written (none twice per `key`).
+
+    Pass the words as functions (`subject=lambda: _("Decided: %(title)s") % {...}`): each is
+    written in every recipient's language, never in the language of the person acting."""
     people = {person.pk: person for person in recipients}.values()
     return notices_write(Notice(person, kind, subject, body, url, key) for person in people)
 
 
 def time_label(moment: datetime.datetime, zone: str) -> str:
     """A moment as people of a district read it, e.g. "Dec 15, 2026 16:00 CST"."""
-    return dateformat.format(timezone.localtime(moment, ZoneInfo(zone)), READ_FORMAT)
+    return dateformat.format(timezone.localtime(moment, ZoneInfo(zone)), read_format())
 
 
 def mark_read(*, user: User, notification: Notification | None = None) -> int:

@@ -29,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "form": form, "read_format": outbox.READ_FORMAT},
+        {"page": page, "form": form, "read_format": outbox.read_format()},
     )
 
 

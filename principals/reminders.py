@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from districts.languages import language_of
 from districts.models import District, User
 from districts.models.core import REMINDER_DAYS_MAX
 from notifications.models import Notification
@@ -152,7 +153,11 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[Notification
     notices = []
     for due in dues:
         try:
-            texts = [(person, *reminder_text(due, person)) for person in due.recipients]
+            texts = []
+            for person in due.recipients:
+                # Written in each person's own language, like every notice.
+                with translation.override(language_of(person)):
+                    texts.append((person, *reminder_text(due, person)))
         except Exception:
             # One meeting that cannot be described (saved past the checks) is skipped: the
             # other reminders of the run still go out.
@@ -233,12 +238,14 @@ def overdue_pairs_flag(*, now: datetime.datetime | None = None) -> list[int]:
             notify(
                 recipients=[supervisor],
                 kind="principals.overdue",
-                subject=late_subject(names),
-                body=_(
-                    "These principals have not had a check-in within your agreed rhythm: "
-                    "%(names)s. Find a time soon."
-                )
-                % {"names": ", ".join(names)},
+                subject=lambda names=names: late_subject(names),
+                body=lambda names=names: (
+                    _(
+                        "These principals have not had a check-in within your agreed rhythm: "
+                        "%(names)s. Find a time soon."
+                    )
+                    % {"names": ", ".join(names)}
+                ),
                 url=reverse("principals:index"),
             )
         except Exception:

@@ -284,10 +284,14 @@ def check_in_reschedule(
     notify(
         recipients=[other],
         kind="principals.moved",
-        subject=_("Check-in moved to %(when)s")
-        % {"when": time_label(moved.scheduled_at, pair.district.timezone)},
-        body=_("%(name)s moved your check-in of %(when)s.")
-        % {"name": by.name, "when": time_label(check_in.scheduled_at, pair.district.timezone)},
+        subject=lambda: (
+            _("Check-in moved to %(when)s")
+            % {"when": time_label(moved.scheduled_at, pair.district.timezone)}
+        ),
+        body=lambda: (
+            _("%(name)s moved your check-in of %(when)s.")
+            % {"name": by.name, "when": time_label(check_in.scheduled_at, pair.district.timezone)}
+        ),
         url=moved.get_absolute_url(),
     )
     return moved

@@ -227,8 +227,12 @@ def follow_up_remove(*, follow_up: FollowUp, by: User) -> None:
         notify(
             recipients=[follow_up.owner],
             kind="rounding.follow_up",
-            subject=_("A rounding follow-up at %(school)s was removed: %(what)s")
-            % {"school": school.name, "what": follow_up.what},
-            body=_("%(name)s removed it; it is no longer yours to track.") % {"name": by.name},
+            subject=lambda: (
+                _("A rounding follow-up at %(school)s was removed: %(what)s")
+                % {"school": school.name, "what": follow_up.what}
+            ),
+            body=lambda: (
+                _("%(name)s removed it; it is no longer yours to track.") % {"name": by.name}
+            ),
             url=reverse("rounding:school", args=[school.pk]),
         )

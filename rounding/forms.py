@@ -125,8 +125,10 @@ class ConversationForm(Bounded, forms.Form):
                 self.add_error("name", _("Pick someone from the roster or write their name."))
             if not data.get("role_group"):
                 self.add_error("role_group", _("Choose their role, for example cook or student."))
-        notes = [data.get(f, "") for f in ("working", "recognition", "concerns", "ideas")]
-        if not any(n.strip() for n in notes):
+        fields = ("working", "recognition", "concerns", "ideas")
+        notes = [data.get(f, "") for f in fields]
+        # A note refused (too long, say) was written: its own error says what to fix.
+        if not any(n.strip() for n in notes) and not any(f in self.errors for f in fields):
             raise forms.ValidationError(_("Write at least one thing you heard."))
         return data
 

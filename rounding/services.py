@@ -128,10 +128,14 @@ def follow_up_create(
         notify(
             recipients=[owner],
             kind="rounding.follow_up",
-            subject=_("A rounding follow-up at %(school)s is yours: %(what)s")
-            % {"school": school.name, "what": follow_up.what},
-            body=_("Due %(date)s. Mark it green, yellow or red as it moves.")
-            % {"date": date_format(due_on)},
+            subject=lambda: (
+                _("A rounding follow-up at %(school)s is yours: %(what)s")
+                % {"school": school.name, "what": follow_up.what}
+            ),
+            body=lambda: (
+                _("Due %(date)s. Mark it green, yellow or red as it moves.")
+                % {"date": date_format(due_on)}
+            ),
             url=follow_up.get_absolute_url(),
         )
     return follow_up

@@ -146,6 +146,7 @@ def pages(data):
         "held check-in page": reverse("principals:check_in", args=[data["held"].pk]),
         "district dashboard": reverse("insights:dashboard"),
         "school dashboard": reverse("insights:school", args=[data["school"].pk]),
+        "journey": reverse("insights:journey"),
     }
 
 
@@ -154,6 +155,7 @@ READERS = {
     "affects me": ["superintendent", "principal", "teacher"],
     "decision list": ["superintendent", "principal", "teacher"],
     "decision page": ["teacher"],
+    "my input": ["superintendent", "principal", "teacher"],
     "district home": ["superintendent", "principal", "teacher"],
     "stoplight report": ["superintendent", "principal", "teacher"],
     "rounding coverage": ["superintendent"],
@@ -167,6 +169,7 @@ READERS = {
     "held check-in page": ["superintendent", "principal"],
     "district dashboard": ["superintendent"],
     "school dashboard": ["superintendent", "principal"],
+    "journey": ["principal"],  # the leaders' figures are counted in the trends test below
 }
 
 
@@ -265,6 +268,13 @@ TRENDS_PAGES = [
     ("insights:participation", {"export": "consulted"}),
     ("insights:health", {}),
     ("insights:health", {"export": "terms"}),
+    ("insights:flow", {}),
+    ("insights:flow", {"export": "flow"}),
+    ("insights:bottlenecks", {}),
+    ("insights:bottlenecks", {"export": "escalations"}),
+    ("insights:journey", {}),
+    ("insights:journey", {"export": "months"}),
+    ("insights:journey_report", {}),
 ]
 
 

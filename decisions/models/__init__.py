@@ -7,6 +7,7 @@ vocabularies (`choices`) and the access rule (`access`) are re-exported here wit
 from ..access import (
     can_decide,
     can_edit,
+    can_write_versions,
     holds_right,
     matches_person,
     may_give_input,
@@ -36,8 +37,10 @@ from .related import (
     Reflection,
     Stakeholder,
     anonymous_key,
+    anonymous_keys,
 )
 from .rights import DecisionRightChange
+from .versions import DecisionVersion
 from .vote import Ballot, Turnout
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "DecisionPrinciple",
     "DecisionRight",
     "DecisionRightChange",
+    "DecisionVersion",
     "Domain",
     "Input",
     "Involvement",
@@ -68,8 +72,10 @@ __all__ = [
     "Status",
     "Visibility",
     "anonymous_key",
+    "anonymous_keys",
     "can_decide",
     "can_edit",
+    "can_write_versions",
     "holds_right",
     "matches_person",
     "may_give_input",

@@ -25,12 +25,14 @@ from .lists import (
 from .principles import principles_coverage
 from .process import input_resolve, process_change, vote
 from .rights import right_add, right_remove, rights_map
+from .versions import decision_version
 from .wizard import decision_create, decision_edit
 
 __all__ = [
     "INPUT_PAGE_SIZE",
     "affects_me",
     "decide",
+    "decision_version",
     "decision_create",
     "decision_detail",
     "decision_edit",

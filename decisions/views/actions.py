@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..guide import decide_briefing
 from ..models import Decision, Involvement, Stakeholder, can_decide, can_edit
-from .common import decision_for_user, require_person
+from .common import action_page, decision_for_user, require_person
 
 
 @login_required
@@ -58,33 +58,6 @@ def transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(decision)
 
 
-def _action_page(
-    request: HtmxHttpRequest,
-    decision: Decision,
-    form,
-    save,
-    *,
-    success: str,
-    heading: str,
-    button: str,
-    extra: dict | None = None,
-) -> HttpResponse:
-    """Run one step of a decision's process: save when valid, else explain and keep what was typed."""
-    if form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, success)
-            return redirect(decision)
-    return render(
-        request,
-        "decisions/action_form.html",
-        {"decision": decision, "form": form, "heading": heading, "button": button, **(extra or {})},
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -103,7 +76,7 @@ def open_input(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             decision=decision, by=request.user, opens=input_opens, closes=input_closes
         )
 
-    return _action_page(
+    return action_page(
         request,
         decision,
         form,
@@ -128,7 +101,7 @@ def decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         },
         process=decision.process_type,
     )
-    return _action_page(
+    return action_page(
         request,
         decision,
         form,
@@ -152,7 +125,7 @@ def reflect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if not involved:
         raise PermissionDenied(_("The deciders and the affected people reflect on a decision."))
-    return _action_page(
+    return action_page(
         request,
         decision,
         ReflectionForm(request.POST or None),

@@ -1,6 +1,9 @@
 """Helpers shared by the decision views."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 from districts.access import visible_or_404
 from districts.web import HtmxHttpRequest
@@ -28,6 +31,34 @@ def require_person(user, decision: Decision, step: str) -> None:
     rule = STEPS[step]
     if not rule.who(user, decision):
         raise PermissionDenied(str(rule.refusal))
+
+
+def action_page(
+    request: HtmxHttpRequest,
+    decision: Decision,
+    form,
+    save,
+    *,
+    success: str,
+    heading: str,
+    button: str,
+    extra: dict | None = None,
+    done_url: str = "",
+) -> HttpResponse:
+    """Run one step of a decision's process: save when valid, else explain and keep what was typed."""
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect(done_url or decision.get_absolute_url())
+    return render(
+        request,
+        "decisions/action_form.html",
+        {"decision": decision, "form": form, "heading": heading, "button": button, **(extra or {})},
+    )
 
 
 def _flag_labels(decisions):

@@ -1,5 +1,7 @@
 """One decision: its page and its input."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -53,10 +55,12 @@ from ..models import (
     anonymous_key,
     can_decide,
     can_edit,
+    can_write_versions,
     may_give_input,
 )
 from ..processes import INPUT_RULED_PROCESSES, MOVES, Facts, may_take, steps_for
-from .common import decision_for_user, require_person
+from ..versions import version_languages
+from .common import action_page, decision_for_user, require_person
 
 # ----- one decision
 
@@ -282,6 +286,7 @@ def _render_detail(request: HtmxHttpRequest, decision: Decision) -> HttpResponse
             "move_steps": steps.intersection(MOVES),
             "flags": integrity_flags(decision),
             "may_edit": may_edit,
+            "version_languages": version_languages() if can_write_versions(user, decision) else [],
             "supersedes": supersedes,
             # Rare, so asked only then: a second copy of the visibility rules in the page's
             # own query costs every page more to plan than this costs the few that need it.
@@ -348,14 +353,13 @@ def input_respond(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     require_person(request.user, decision, "answer_input")
     entry = get_object_or_404(Input, pk=input_pk, decision=decision)
     entry.decision = decision
-    form = RespondForm(request.POST)
-    if form.is_valid():
-        try:
-            services.input_respond(entry=entry, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your answer is shown with the input."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{decision.get_absolute_url()}#input")
+    return action_page(
+        request,
+        decision,
+        RespondForm(request.POST),
+        functools.partial(services.input_respond, entry=entry, by=request.user),
+        success=_("Your answer is shown with the input."),
+        heading=_("Answer the input"),
+        button=_("Save the answer"),
+        done_url=f"{decision.get_absolute_url()}#input",
+    )

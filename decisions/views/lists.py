@@ -17,6 +17,7 @@ from ..forms import FilterForm
 from ..guide import HOW
 from ..integrity import LABELS
 from ..models import Decision, DecisionPrinciple
+from ..versions import shown, versions_for_reader
 from .common import _flag_labels, decision_for_user
 
 # ----- lists
@@ -133,13 +134,13 @@ def public_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         .select_related("school")
         .order_by("-decided_at", "-created_at", "-pk")
     )
+    page = counted_page(decisions, request.GET.get("page"))
+    versions = versions_for_reader(list(page))
+    for decision in page:
+        decision.shown = shown(decision, versions.get(decision.pk))
     # Visitors are not signed in: show the times of the district whose page this is.
     with timezone.override(ZoneInfo(district.timezone)):
-        return render(
-            request,
-            "decisions/public.html",
-            {"district": district, "page": counted_page(decisions, request.GET.get("page"))},
-        )
+        return render(request, "decisions/public.html", {"district": district, "page": page})
 
 
 @login_required
@@ -163,9 +164,15 @@ def public_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    words = shown(decision, versions_for_reader([decision]).get(decision.pk))
     with timezone.override(ZoneInfo(district.timezone)):
         return render(
             request,
             "decisions/public_detail.html",
-            {"district": district, "decision": decision, "how": HOW[decision.process_type]},
+            {
+                "district": district,
+                "decision": decision,
+                "shown": words,
+                "how": HOW[decision.process_type],
+            },
         )

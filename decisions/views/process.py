@@ -1,5 +1,7 @@
 """The steps a process adds to a decision page: resolve an objection, vote, change process."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from districts.web import HtmxHttpRequest
 from .. import services
 from ..forms import ProcessChangeForm, ResolveForm, VoteForm
 from ..models import Decision, Input, Resolution
-from .common import decision_for_user, require_person
+from .common import action_page, decision_for_user, require_person
 
 
 def _errors(error: ValidationError) -> str:
@@ -28,21 +30,27 @@ def input_resolve(request: HtmxHttpRequest, pk: int, input_pk) -> HttpResponse:
     entry = get_object_or_404(Input, pk=input_pk, decision=decision)
     entry.decision = decision
     resolution = request.POST.get("resolution", "")
-    note = ""
+    done_url = f"{decision.get_absolute_url()}#input"
     if resolution not in (Resolution.WITHDRAWN, Resolution.LIFTED):
+        # A ruling: a form with a note, shown again with its errors and the note kept.
         require_person(request.user, decision, "rule_objection")
-        form = ResolveForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose how it was resolved and say why."))
-            return redirect(f"{decision.get_absolute_url()}#input")
-        resolution, note = form.cleaned_data["resolution"], form.cleaned_data["note"]
+        return action_page(
+            request,
+            decision,
+            ResolveForm(request.POST),
+            functools.partial(services.input_resolve, entry=entry, by=request.user),
+            success=_("Resolved: it no longer stops the decision."),
+            heading=_("Rule on the objection"),
+            button=_("Save the ruling"),
+            done_url=done_url,
+        )
     try:
-        services.input_resolve(entry=entry, by=request.user, resolution=resolution, note=note)
+        services.input_resolve(entry=entry, by=request.user, resolution=resolution)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
         messages.success(request, _("Resolved: it no longer stops the decision."))
-    return redirect(f"{decision.get_absolute_url()}#input")
+    return redirect(done_url)
 
 
 @login_required

@@ -35,6 +35,7 @@ from .invitations import (
     InvitationQuerySet,
     token_digest,
 )
+from .rosters import RosterImport, RosterImportQuerySet
 from .teams import (
     LeadershipTeam,
     Memberships,
@@ -48,6 +49,8 @@ from .teams import (
 )
 
 __all__ = [
+    "RosterImport",
+    "RosterImportQuerySet",
     "AuditEntry",
     "AuditEntryQuerySet",
     "CodeOfCooperation",

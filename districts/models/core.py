@@ -79,6 +79,34 @@ class District(models.Model):
     # The district's local date of its last digest run: claimed so that a day has one run.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
+    # The roster import's choices: OneRoster role -> our role, where the district differs from
+    # the defaults (`districts.oneroster.ROLE_MAP`), and the users.csv column holding a
+    # preferred language.
+    roster_roles = models.JSONField(_("roster role mapping"), default=dict, blank=True)
+    roster_language_column = models.CharField(
+        _("preferred-language column"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The users.csv column that holds each person's preferred language, if your export "
+            "has one (for example metadata.language). Empty: none is read."
+        ),
+    )
+    # A folder on the server a rostering service delivers zips to (usually over SFTP); beat
+    # imports each new one. Set by platform operators in the Django admin, not on the
+    # district's own pages: it names a path on the server.
+    roster_drop_folder = models.CharField(
+        _("roster drop folder"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "An absolute folder on the server. Each new .zip in it is imported once, in name "
+            "order, and moved to done/ or failed/ beside a note of its result."
+        ),
+    )
+    # The newest dateLastModified of the rosters applied: a delta older than it is refused.
+    roster_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class RoundingVisitors(models.TextChoices):
         LEADERS = "leaders", _("District leaders only")
         LEADERS_AND_PRINCIPALS = (
@@ -253,6 +281,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when a roster import no longer lists the person: they are deactivated and shown as
     # "left", and come back (cleared, active again) when a later import lists them.
     left_roster_at = models.DateTimeField(_("left the roster"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=35, blank=True, help_text=_("As the roster gives it.")
+    )
+    # The language the person reads pages, notices and e-mails in: a code of LANGUAGES, or empty
+    # for the browser's (and English in e-mails). `language_chosen`: the person chose it, so an
+    # administrator's setting, or the roster's preferred language, never replaces it.
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    language_chosen = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..languages import offered_code
 from ..models import District, School, User
 from .reading import USERS
 from .rows import Orgs, Person, guess_level
@@ -30,6 +31,10 @@ USER_FIELDS = (
     "left_roster_at",
     "date_joined",
     "sourced_id",
+    "preferred_language",
+    # The roster's preferred language, when offered, is the person's until they choose one.
+    "language",
+    "language_chosen",
 )
 
 
@@ -47,7 +52,11 @@ def unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
+def save_districts(
+    orgs: Orgs, report: ImportReport, given: dict[str, District] | None = None
+) -> dict[str, District]:
+    """The roster's districts, saved; `given` names districts by key that are taken as they
+    are (an upload's own district when it has no sourcedId)."""
     existing = list(District.objects.only("id", "name", "slug", "sourced_id"))
     # Matched on sourcedId alone: a roster naming a district like an existing one must not
     # take over its people, schools and decisions. To import into a district set up by hand,
@@ -58,7 +67,13 @@ def save_districts(orgs: Orgs, report: ImportReport) -> dict[str, District]:
     counts = report.counts["districts"]
     saved, created, changed = {}, [], []
     for org in orgs.districts.values():
+        if given and org.sourced_id in given:
+            saved[org.sourced_id] = given[org.sourced_id]
+            continue
         district = by_sourced_id.get(org.sourced_id)
+        if org.line == 0 and district is not None:  # known before, not listed by a delta
+            saved[org.sourced_id] = district
+            continue
         if district is None:
             if org.name.casefold() in names:
                 report.notes.append(
@@ -101,6 +116,9 @@ def save_schools(
         school = by_sourced_id.get((district.pk, org.sourced_id)) or unclaimed.pop(
             (district.pk, org.name.casefold()), None
         )
+        if org.line == 0 and school is not None:  # known before, not listed by a delta
+            saved[org.sourced_id] = school
+            continue
         if school is None:
             # The level is only guessed for a new school; someone may have corrected it since.
             school = School(
@@ -160,6 +178,12 @@ def roster_state(user: User, listed_active: bool, now: datetime.datetime) -> dic
     return {}
 
 
+def roster_language(user: User, preferred: str) -> dict:
+    """The roster's preferred language as the person's, unless they chose their own."""
+    code = offered_code(preferred)
+    return {"language": code} if code and not user.language_chosen else {}
+
+
 def apply_person(user: User, person: Person, district: District | None = None, now=None) -> bool:
     """Copy the person's values onto the user; True when anything changed.
 
@@ -176,6 +200,9 @@ def apply_person(user: User, person: Person, district: District | None = None, n
         values["email"] = person.row.email
     if person.title:
         values["title"] = person.title
+    if person.row.language:
+        values["preferred_language"] = person.row.language
+        values |= roster_language(user, person.row.language)
     if district is not None and (joined := joined_at(person, district)):
         values["date_joined"] = joined
     changed = False
@@ -196,6 +223,8 @@ def new_user(person: Person, district: District) -> User:
         title=person.title,
         is_active=person.row.active,
         left_roster_at=None if person.row.active else timezone.now(),
+        preferred_language=person.row.language,
+        language=offered_code(person.row.language),
     )
     if joined := joined_at(person, district):
         user.date_joined = joined
@@ -256,7 +285,9 @@ def save_people(
             created.append(user)
             counts.created += 1
         else:
+            was_active = user.is_active
             fields_changed = apply_person(user, person, district, now)
+            report.deactivated += was_active and not user.is_active
             if fields_changed:
                 changed.append(user)
             if fields_changed or links[user.pk].keys() != school_pks:

@@ -27,6 +27,27 @@ ORG_COLUMNS = ("sourcedId", "name", "type", "parentSourcedId")
 USER_COLUMNS = ("sourcedId", "givenName", "familyName")
 ROLE_COLUMNS = ("userSourcedId", "orgSourcedId", "role")
 
+# Every column the import reads, so a header that cases one differently still finds it.
+KNOWN_COLUMNS = {
+    name.casefold(): name
+    for name in (
+        *MANIFEST_COLUMNS,
+        *ORG_COLUMNS,
+        *USER_COLUMNS,
+        *ROLE_COLUMNS,
+        "status",
+        "dateLastModified",
+        "email",
+        "preferredGivenName",
+        "preferredFamilyName",
+        "primaryOrgSourcedId",
+        "metadata.title",
+        "roleType",
+        "beginDate",
+        "orgSourcedIds",
+    )
+}
+
 READ_FILES = (MANIFEST, ORGS, USERS, ROLES)
 
 
@@ -119,14 +140,25 @@ class RosterSource:
         self._left -= len(data)
         return data
 
+    def has(self, name: str) -> bool:
+        return name in self._files
+
     @staticmethod
     def _folder_files(path: Path) -> dict[str, str]:
-        folder = path
-        if not (path / MANIFEST).is_file():
-            candidates = [child for child in path.iterdir() if (child / MANIFEST).is_file()]
-            if len(candidates) != 1:
-                raise RosterError(f"{path} has no {MANIFEST}; is it a OneRoster CSV export?")
-            folder = candidates[0]
+        folder = None
+        # An export without a manifest is found by its users.csv and read by its columns.
+        for marker in (MANIFEST, USERS):
+            if (path / marker).is_file():
+                folder = path
+                break
+            candidates = [child for child in path.iterdir() if (child / marker).is_file()]
+            if len(candidates) == 1:
+                folder = candidates[0]
+                break
+            if candidates:
+                break
+        if folder is None:
+            raise RosterError(f"{path} has no {MANIFEST}; is it a OneRoster CSV export?")
         return {child.name.lower(): str(child) for child in folder.iterdir() if child.is_file()}
 
     @staticmethod
@@ -137,17 +169,19 @@ class RosterSource:
         except (OSError, zipfile.BadZipFile) as error:
             raise RosterError(f"{path} is not a readable zip file: {error}") from None
         members = [PurePosixPath(name) for name in names if not name.startswith("__MACOSX/")]
-        manifests = [m for m in members if m.name.lower() == MANIFEST and len(m.parts) <= 2]
-        top = [m for m in manifests if len(m.parts) == 1]
-        if top:
-            folder = top[0].parent
-        elif len(manifests) == 1:
-            folder = manifests[0].parent
-        elif manifests:
-            raise RosterError(f"{path} holds several {MANIFEST} files; zip one roster at a time.")
-        else:
-            raise RosterError(f"{path} has no {MANIFEST}; is it a OneRoster CSV export?")
-        return {m.name.lower(): str(m) for m in members if m.parent == folder}
+        for marker in (MANIFEST, USERS):
+            found = [m for m in members if m.name.lower() == marker and len(m.parts) <= 2]
+            top = [m for m in found if len(m.parts) == 1]
+            if top:
+                folder = top[0].parent
+            elif len(found) == 1:
+                folder = found[0].parent
+            elif found:
+                raise RosterError(f"{path} holds several {marker} files; zip one roster at a time.")
+            else:
+                continue
+            return {m.name.lower(): str(m) for m in members if m.parent == folder}
+        raise RosterError(f"{path} has no {MANIFEST}; is it a OneRoster CSV export?")
 
 
 def decode(name: str, data: bytes) -> str:
@@ -184,6 +218,11 @@ class Table:
         except csv.Error as error:
             raise RosterError(f"{name} line 1: {error}") from None
         columns = [column.strip() for column in header]
+        # Some exports end the header with empty names (`orgSourcedId,,`); rows may or may not
+        # carry the empty fields that go with them.
+        while columns and not columns[-1]:
+            columns.pop()
+        columns = [KNOWN_COLUMNS.get(column.casefold(), column) for column in columns]
         missing = [column for column in required if column not in columns]
         if missing:
             found = ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
@@ -193,14 +232,22 @@ class Table:
             )
         return cls(name, text, columns)
 
+    @classmethod
+    def empty(cls, name: str) -> Table:
+        """A file the manifest lists as absent, as a delta may."""
+        return cls(name, "", [])
+
     @cached_property
     def estimated_rows(self) -> int:
         return max(self.text.count("\n") - 1 + (not self.text.endswith("\n")), 0)
 
     def rows(self) -> Iterator[tuple[int, dict[str, str], str | None]]:
         """Yield (line where the row starts, values by column, why the row is malformed or None)."""
+        if not self.columns:
+            return
         reader = csv.reader(io.StringIO(self.text, newline=""))
         next(reader)
+        width = len(self.columns)
         start = reader.line_num + 1
         try:
             for values in reader:
@@ -209,26 +256,11 @@ class Table:
                     continue
                 row = dict(zip(self.columns, (value.strip() for value in values), strict=False))
                 problem = None
-                if len(values) != len(self.columns):
+                count = len(values)
+                if count != width and (
+                    count < width or any(value.strip() for value in values[width:])
+                ):
                     problem = f"has {len(values)} fields but the header has {len(self.columns)}"
                 yield line, row, problem
         except csv.Error as error:
             raise RosterError(f"{self.name} line {reader.line_num}: {error}") from None
-
-
-def check_manifest(table: Table) -> None:
-    properties = {row.get("propertyName", ""): row.get("value", "") for _, row, _ in table.rows()}
-    version = properties.get("oneroster.version", "")
-    if version and not version.startswith("1.2"):
-        raise RosterError(
-            f"{MANIFEST} says OneRoster {version}; this import reads OneRoster 1.2 (roles.csv)."
-        )
-    for kind in ("orgs", "users", "roles"):
-        mode = properties.get(f"file.{kind}", "").lower() or "absent"
-        if mode == "delta":
-            raise RosterError(
-                f"{MANIFEST} lists file.{kind} as delta; only bulk exports can be imported, "
-                "so export the full roster."
-            )
-        if mode != "bulk":
-            raise RosterError(f"{MANIFEST} must list file.{kind} as bulk (it says {mode!r}).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -41,9 +42,39 @@ class ImportReport:
     roles_read: int = 0
     roles_bad: int = 0
     other_orgs: int = 0
+    placed_orgs: int = 0  # departments and the like, whose people go to their school
     left: int = 0  # people deactivated because the roster no longer lists them
+    deactivated: int = 0  # active people the roster marks tobedeleted
     bad_rows: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    version: str = "1.2"
+    delta: bool = False
+    users_read: int = 0
+    newest_change: datetime.datetime | None = None  # the latest dateLastModified of any row
+
+    @property
+    def people_imported(self) -> int:
+        counts = self.counts["users"]
+        return counts.created + counts.updated + counts.unchanged
+
+    def nobody_reason(self) -> str | None:
+        """Why a run that listed people imported none of them, on one line; else None."""
+        if self.people_imported:
+            return None
+        if self.users_read == 0:
+            if self.delta:
+                return None
+            return "imported nobody: users.csv lists nobody."
+        people = (
+            "the 1 person in users.csv was"
+            if self.users_read == 1
+            else f"all {self.users_read} people in users.csv were"
+        )
+        # A district or school refused explains the people refused after it.
+        order = {ORGS: 0, USERS: 1, ROLES: 2}
+        first = min(self.bad_rows, key=lambda bad: (order[bad.file], bad.line), default=None)
+        why = f"; the first: {first}" if first else ""
+        return f"imported nobody: {people} refused{why}."
 
     def bad(self, kind: str, file: str, line: int, reason: str) -> None:
         if kind == "roles":
@@ -53,21 +84,30 @@ class ImportReport:
         self.bad_rows.append(BadRow(file, line, reason))
 
     def summary_lines(self) -> list[str]:
+        kind = f"OneRoster {self.version} {'delta' if self.delta else 'bulk'}"
         if self.dry_run:
-            lines = [f"Dry run of the OneRoster import of {self.source}: nothing was saved."]
+            lines = [f"Dry run of the {kind} import of {self.source}: nothing was saved."]
         else:
-            lines = [f"Imported the OneRoster roster {self.source}."]
+            lines = [f"Imported the {kind} roster {self.source}."]
         for kind, counts in self.counts.items():
             lines.append(
                 f"{kind + ':':<11}{counts.created} created, {counts.updated} updated, "
                 f"{counts.unchanged} unchanged, {plural(counts.bad, 'bad row')}"
             )
         lines.append(f"{'roles:':<11}{self.roles_read} read, {plural(self.roles_bad, 'bad row')}")
+        if self.deactivated:
+            people = "1 person" if self.deactivated == 1 else f"{self.deactivated} people"
+            lines.append(f"{people} marked tobedeleted: deactivated, shown as left")
         if self.left:
             people = "1 person" if self.left == 1 else f"{self.left} people"
             lines.append(f"{people} no longer in the roster: deactivated, shown as left")
+        if self.placed_orgs:
+            lines.append(
+                f"{plural(self.placed_orgs, 'department or other org')} below a school or "
+                "district: their people placed there"
+            )
         if self.other_orgs:
-            lines.append(f"{plural(self.other_orgs, 'org')} neither district nor school, skipped")
+            lines.append(f"{plural(self.other_orgs, 'org')} above any district, skipped")
         lines.extend(f"Note: {note}" for note in self.notes)
         file_order = {ORGS: 0, USERS: 1, ROLES: 2}
         if self.bad_rows:

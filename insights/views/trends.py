@@ -3,6 +3,8 @@
 Who sees them: district leaders, for the whole district. Principals and everyone else get a
 404, as for every page across schools (`require_district_leader`): a principal's own school
 would be a group small enough to read people from, and one rule is easier to keep than two.
+The journey page is the one exception: the two people of a check-in pair also find it, and see
+their own pair's pulse there (and nothing of the district's).
 """
 
 from __future__ import annotations
@@ -10,21 +12,29 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.db.models import Q
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
-from districts.bounds import Bounded
+from decisions.models import Decision
+from districts.bounds import Bounded, query_id
 from districts.models import School, Theme
 from districts.web import HtmxHttpRequest, csv_response, render_page, require_district_leader
+from principals.models import CheckInPair
 
-from .. import equity, health
+from .. import bottlenecks, equity, flow, health, journey
+from .. import services as insight_services
 from .. import themes as theme_figures
-from ..charts import bar_chart
+from ..charts import bar_chart, line_chart
+from ..models import Milestone
 
 PERIODS = [
     (3, gettext_lazy("3 months")),
@@ -87,7 +97,7 @@ class ThemeFilters(Bounded, forms.Form):
 
 
 def _month_label(month) -> str:
-    return date_format(month, "M Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 @login_required
@@ -334,6 +344,418 @@ def health_page(request: HtmxHttpRequest) -> HttpResponse:
         {
             "terms": terms,
             "grace": health.REFLECTION_GRACE_DAYS,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
+
+
+def _spread_cells(value) -> list:
+    return [value.median, value.low, value.high] if value else ["", "", ""]
+
+
+def _flow_for(request: HtmxHttpRequest, today: datetime.date) -> flow.Flow:
+    return counted_recently(
+        request,
+        ("flow", today),
+        lambda: flow.decision_flow(
+            equity.visible_decisions(request.user), district=request.user.district, today=today
+        ),
+    )
+
+
+@login_required
+def flow_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    today = timezone.localdate()
+    result = _flow_for(request, today)
+    if request.GET.get("export", "") == "flow":
+        return csv_response(
+            "decision-flow.csv",
+            [
+                _("Term starts"),
+                _("Group"),
+                _("Decided"),
+                _("Median days to decide"),
+                _("Lower quartile"),
+                _("Upper quartile"),
+                _("Median days to implement"),
+                _("Lower quartile"),
+                _("Upper quartile"),
+                _("Superseded within a year (%)"),
+                _("Would decide the same (%)"),
+            ],
+            (
+                [
+                    term_flow.term.start.isoformat(),
+                    group.label,
+                    group.decided if group.shown else "",
+                    *_spread_cells(group.deciding),
+                    *_spread_cells(group.implementing),
+                    group.superseded_share,
+                    group.same_share,
+                ]
+                for term_flow in result.terms
+                for group in [*term_flow.levels, *term_flow.processes]
+            ),
+        )
+    return render_page(
+        request,
+        "insights/flow.html",
+        {
+            "flow": result,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole}" if whole else ""
+
+
+@login_required
+def bottlenecks_page(request: HtmxHttpRequest) -> HttpResponse:
+    require_district_leader(request)
+    today = timezone.localdate()
+    decisions = equity.visible_decisions(request.user)
+    # Waiting is read afresh on every view: a decision decided a minute ago no longer waits.
+    waiting = bottlenecks.waiting_on_deciders(decisions, today=today)
+    escalated = counted_recently(
+        request,
+        ("escalations", today),
+        lambda: bottlenecks.escalations(decisions, district=request.user.district, today=today),
+    )
+    levels = [(term_flow.term, term_flow.levels) for term_flow in _flow_for(request, today).terms]
+    export = request.GET.get("export", "")
+    if export == "waiting":
+        rows = [*waiting.leaders, *([waiting.others] if waiting.others else [])]
+        return csv_response(
+            "decisions-waiting.csv",
+            [_("Waiting on"), _("Decisions past their decide-by date"), _("Oldest decide-by")],
+            ([row.label, row.decisions, row.oldest.isoformat()] for row in rows),
+        )
+    if export == "escalations":
+        return csv_response(
+            "decided-higher-than-the-map.csv",
+            [
+                _("School"),
+                *[term.start.isoformat() for term in escalated.terms],
+                _("Total"),
+            ],
+            (
+                [row.label, *[_share(*cell) for cell in row.cells], _share(*row.total)]
+                for row in escalated.rows
+            ),
+        )
+    if export == "levels":
+        return csv_response(
+            "days-by-level.csv",
+            [
+                _("Term starts"),
+                _("Level"),
+                _("Decided"),
+                _("Median days to decide"),
+                _("Median days to implement"),
+            ],
+            (
+                [
+                    term.start.isoformat(),
+                    group.label,
+                    group.decided if group.shown else "",
+                    group.deciding.median if group.deciding else "",
+                    group.implementing.median if group.implementing else "",
+                ]
+                for term, groups in levels
+                for group in groups
+            ),
+        )
+    # The schools where most decisions went up; the CSV has every school.
+    shown_rows = sorted(escalated.rows, key=lambda row: (-row.total[0], -row.total[1], row.label))
+    of = _("%(part)s of %(whole)s")
+    return render_page(
+        request,
+        "insights/bottlenecks.html",
+        {
+            "waiting": waiting,
+            "escalated": escalated,
+            "escalated_rows": [
+                (
+                    row.label,
+                    [of % {"part": p, "whole": w} if w else "–" for p, w in row.cells],
+                    of % {"part": row.total[0], "whole": row.total[1]},
+                )
+                for row in shown_rows[: equity.ROWS_SHOWN]
+            ],
+            "escalated_totals": [
+                of % {"part": p, "whole": w} if w else "–" for p, w in escalated.totals
+            ],
+            "rows_shown": equity.ROWS_SHOWN,
+            "school_count": len(escalated.rows),
+            "levels": levels,
+            "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        },
+    )
+
+
+def _values_summary(labels: list[str], values: list) -> str:
+    shown = [f"{month} {value}" for month, value in zip(labels, values, strict=True) if value]
+    return ", ".join(shown) if shown else _("nothing shown")
+
+
+class MilestoneForm(Bounded, forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title = forms.CharField(
+        label=gettext_lazy("What began"),
+        max_length=120,
+        help_text=gettext_lazy(
+            "For example “New grading policy” or “Late-start Wednesdays begin”."
+        ),
+    )
+
+
+def _milestone_marks(milestones, months) -> list[tuple[int, str]]:
+    index = {month: i for i, month in enumerate(months)}
+    return [
+        (index[m.day.replace(day=1)], f"{date_format(m.day, 'M j, Y')}: {m.title}")
+        for m in milestones
+        if m.day.replace(day=1) in index
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def journey_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The district's journey for its leaders; each person's own check-in pairs for them.
+    Leaders add milestones here (a POST)."""
+    user = request.user
+    form = MilestoneForm(auto_id="milestone_%s")
+    if request.method == "POST":
+        require_district_leader(request)
+        form = MilestoneForm(request.POST, auto_id="milestone_%s")
+        if form.is_valid():
+            insight_services.milestone_add(
+                by=user, day=form.cleaned_data["day"], title=form.cleaned_data["title"]
+            )
+            messages.success(request, _("Milestone added to the journey."))
+            return redirect("insights:journey")
+    today = timezone.localdate()
+    pairs = list(
+        CheckInPair.objects.filter(district_id=user.district_id)
+        .filter(Q(supervisor=user) | Q(principal=user))
+        .select_related("supervisor", "principal", "school")
+        .order_by("-active", "school__name", "pk")
+    )
+    if not user.is_district_leader and not pairs:
+        raise Http404("No such page.")
+    chosen = query_id(request, "pair")
+    pair = next((p for p in pairs if p.pk == chosen), pairs[0] if pairs else None)
+    months = journey.school_year_months(today)
+    labels = [_month_label(m) for m in months]
+    export = request.GET.get("export", "")
+    milestones = list(
+        Milestone.objects.filter(
+            district_id=user.district_id,
+            day__gte=months[0],
+            day__lt=theme_figures.next_month(months[-1]),
+        )
+    )
+    marks = _milestone_marks(milestones, months)
+    by_month: dict[datetime.date, list[str]] = {}
+    for milestone in milestones:
+        by_month.setdefault(milestone.day.replace(day=1), []).append(milestone.title)
+
+    context = {
+        "pairs": pairs,
+        "pair": pair,
+        "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
+        "milestones": milestones,
+        "form": form,
+    }
+    if pair is not None:
+        own = journey.pair_pulse(pair, today=today)
+        if export == "pair":
+            return csv_response(
+                "check-in-pulse.csv",
+                [_("Month"), _("Average pulse")],
+                ([month.isoformat(), value] for month, value in own),
+            )
+        values = [value for _month, value in own]
+        names = {"supervisor": pair.supervisor.name, "principal": pair.principal.name}
+        context["pair_rows"] = list(zip(labels, values, strict=True))
+        context["pair_chart"] = line_chart(
+            chart_id="pair-pulse",
+            title=_("Pulse of the check-ins of %(supervisor)s and %(principal)s, by month") % names,
+            description=_("Average pulse (1 struggling, 5 thriving): %(values)s.")
+            % {"values": _values_summary(labels, values)},
+            categories=labels,
+            series=[(_("Average pulse"), values)],
+            low=1,
+            high=5,
+            marks=marks,
+        )
+    if user.is_district_leader:
+        rows = counted_recently(
+            request,
+            ("journey", today),
+            lambda: journey.district_journey(user.district_id, today=today),
+        )
+        if export == "months":
+            return csv_response(
+                "journey-by-month.csv",
+                [
+                    _("Month"),
+                    _("Average pulse"),
+                    _("Rounding: what is working"),
+                    _("Rounding: what gets in the way"),
+                    _("Follow-ups done"),
+                    _("Celebrations"),
+                    _("People met on rounding"),
+                    _("People who gave named input"),
+                    _("Milestones"),
+                ],
+                (
+                    [
+                        row.start.isoformat(),
+                        row.pulse,
+                        row.working,
+                        row.concerns,
+                        row.done,
+                        row.celebrations,
+                        row.met,
+                        row.gave_input,
+                        "; ".join(by_month.get(row.start, [])),
+                    ]
+                    for row in rows
+                ),
+            )
+        pulse = [row.pulse for row in rows]
+        wins = [
+            (_("What is working"), [row.working for row in rows]),
+            (_("What gets in the way"), [row.concerns for row in rows]),
+            (_("Follow-ups done"), [row.done for row in rows]),
+            (_("Celebrations"), [row.celebrations for row in rows]),
+        ]
+        context.update(
+            {
+                "rows": [
+                    (label, row, by_month.get(row.start, []))
+                    for label, row in zip(labels, rows, strict=True)
+                ],
+                "pulse_chart": line_chart(
+                    chart_id="district-pulse",
+                    title=_("The district's check-in pulse, by month"),
+                    description=_("Average pulse (1 struggling, 5 thriving): %(values)s.")
+                    % {"values": _values_summary(labels, pulse)},
+                    categories=labels,
+                    series=[(_("Average pulse"), pulse)],
+                    low=1,
+                    high=5,
+                    marks=marks,
+                ),
+                "wins_chart": bar_chart(
+                    chart_id="small-wins",
+                    title=_("Rounding, follow-ups done and celebrations, by month"),
+                    description="; ".join(
+                        f"{label}: {_values_summary(labels, values)}" for label, values in wins
+                    ),
+                    categories=labels,
+                    series=wins,
+                    marks=marks,
+                ),
+            }
+        )
+    return render_page(request, "insights/journey.html", context)
+
+
+@login_required
+@require_POST
+def milestone_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    require_district_leader(request)
+    milestone = get_object_or_404(Milestone, pk=pk, district_id=request.user.district_id)
+    insight_services.milestone_remove(milestone=milestone, by=request.user)
+    messages.success(request, _("Milestone removed."))
+    return redirect("insights:journey")
+
+
+REPORT_PERIODS = [
+    ("both", gettext_lazy("Last school year and this one")),
+    ("last", gettext_lazy("Last school year")),
+    ("this", gettext_lazy("This school year")),
+]
+
+
+class ReportPeriod(Bounded, forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=REPORT_PERIODS, required=False)
+
+    value = ThemeFilters.value
+
+
+def _sum_shown(values) -> int:
+    return sum(v for v in values if v is not None)
+
+
+@login_required
+def journey_report(request: HtmxHttpRequest) -> HttpResponse:
+    """The journey in plain words for the board and the community: the same for every district
+    leader (it counts the whole district, never the reader's own view of it), every figure under
+    the small-group rule, and no name on it."""
+    require_district_leader(request)
+    district = request.user.district
+    form = ReportPeriod(request.GET or None, auto_id="report_%s")
+    period = form.value("period", "both")
+    today = timezone.localdate()
+    months = journey.school_year_months(today)
+    # The first twelve months are last school year; the rest are this one.
+    shown_months = {"both": months, "last": months[:12], "this": months[12:]}[period]
+    end = theme_figures.next_month(shown_months[-1]) - datetime.timedelta(days=1)
+    end = min(end, today)
+    decisions = Decision.objects.filter(district_id=district.pk)
+    figures = counted_recently(
+        request,
+        ("report", period, today),
+        lambda: {
+            "flow": flow.decision_flow(decisions, district=district, today=end),
+            "escalated": bottlenecks.escalations(decisions, district=district, today=end),
+            "months": journey.district_journey(district.pk, today=today),
+        },
+    )
+    rows = [row for row in figures["months"] if row.start in set(shown_months)]
+    pulses = [(row.start, row.pulse) for row in rows if row.pulse is not None]
+    lowest = min(pulses, key=lambda item: item[1]) if pulses else None
+    escalated = figures["escalated"].totals
+    milestones = list(
+        Milestone.objects.filter(
+            district_id=district.pk,
+            day__gte=shown_months[0],
+            day__lt=theme_figures.next_month(shown_months[-1]),
+        )
+    )
+    return render_page(
+        request,
+        "insights/journey_report.html",
+        {
+            "district": district,
+            "form": form,
+            "first": shown_months[0],
+            "last": shown_months[-1],
+            "flow": figures["flow"],
+            "decided": sum(
+                group.decided
+                for term_flow in figures["flow"].terms
+                for group in term_flow.levels
+                if group.shown
+            ),
+            "escalated": sum(part for part, _whole in escalated),
+            "counted": sum(whole for _part, whole in escalated),
+            "lowest": lowest,
+            "latest": pulses[-1] if pulses else None,
+            "done": _sum_shown(row.done for row in rows),
+            "celebrations": _sum_shown(row.celebrations for row in rows),
+            "working": _sum_shown(row.working for row in rows),
+            "concerns": _sum_shown(row.concerns for row in rows),
+            "rows": [(_month_label(row.start), row) for row in rows],
+            "milestones": milestones,
             "smallest": theme_figures.SMALLEST_SHOWN_GROUP,
         },
     )

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from districts.languages import language_of
 from districts.models import Theme
 from districts.web import HtmxHttpRequest, counted_page, require_district_leader
 
@@ -92,7 +94,9 @@ def feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
     found = CalendarFeed.for_token(token)
     if found is None:
         raise Http404("No such calendar.")
-    body = ics.feed_for(found.user, host=request.get_host().split(":")[0] or "roundtable")
+    # The calendar app sends no language of its own: the entries read in the person's.
+    with translation.override(language_of(found.user)):
+        body = ics.feed_for(found.user, host=request.get_host().split(":")[0] or "roundtable")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="check-ins.ics"'
     response["Cache-Control"] = "private, max-age=900"

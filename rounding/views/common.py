@@ -1,6 +1,10 @@
 """Helpers the rounding views share."""
 
+from functools import wraps
+
 from django.core.exceptions import BadRequest
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from districts.access import visible_or_404
 from districts.bounds import query_id
@@ -15,6 +19,27 @@ from ..models import (
 
 ROSTER_OPTIONS = 200
 FOLLOW_UP_DAYS = 14
+
+
+def sent_by_its_author(view):
+    """A save kept on a shared phone while offline is sent only under its author's sign-in.
+
+    The phone's queue says whose it is (X-Offline-Author); anyone else's sign-in is refused
+    with 409, which the queue reads as "not yours: keep it for its author".
+    """
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        author = request.headers.get("X-Offline-Author")
+        if author is not None and author != str(request.user.pk):
+            return HttpResponse(
+                _("This was saved on this phone by someone else: it is kept for them."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def school_or_404(request: HtmxHttpRequest, pk: int) -> School:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -48,6 +49,7 @@ from .common import (
     draft_key,
     posted_person,
     roster_at,
+    sent_by_its_author,
     visit_for_user,
 )
 
@@ -167,6 +169,7 @@ def back_to(visit: RoundingVisit, saved: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def conversation_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     chosen = posted_person(request, "person")
@@ -242,6 +245,7 @@ def roster_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     people = roster_at(visit.school, also=posted_person(request, "celebration-person"))
@@ -266,6 +270,7 @@ def celebration_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sent_by_its_author
 def visit_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     visit = visit_for_user(request, pk)
     form = VisitSummaryForm(request.POST)
@@ -300,8 +305,9 @@ def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
     students = services.student_names_in(school=school, texts=[conversation.concerns])
     heard = without_names(conversation.concerns, [speaker, *speaker.split(), *students])
     return {
-        "what": (_("Look into: %(heard)s") % {"heard": heard})[:300],
-        "heard": heard[:300],
+        # A draft the person checks: a long concern is shortened visibly (…), never silently.
+        "what": Truncator(_("Look into: %(heard)s") % {"heard": heard}).chars(300),
+        "heard": Truncator(heard).chars(300),
         "owner": by if by.role in STAFF_ROLES else None,
         # Never before the visit (one saved with a future date before visits were checked).
         "due_on": max(
@@ -312,6 +318,7 @@ def follow_up_draft(conversation: Conversation, *, by: User) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sent_by_its_author
 def conversation_follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A concern drafted as a follow-up, checked, then published to the school's stoplight."""
     conversation = visible_or_404(

@@ -87,16 +87,30 @@
   document.addEventListener("DOMContentLoaded", setUp);
 })();
 
-// Signing out forgets this person's drafts and the visit pages kept for offline use.
-document.addEventListener("submit", function (event) {
+// Signing out forgets this person's drafts, the visit pages kept for offline use and the pages
+// htmx keeps for the back button: the next person on this phone sees none of it. The signed-out
+// page that follows forgets them again, in case the sign-out left before the cache was emptied.
+// Saves not sent yet stay, under their author's key (rounding/offline.js).
+function forgetKeptPages() {
   "use strict";
-  if (!event.target.matches("form.signout")) return;
   try {
     Object.keys(localStorage).forEach(function (key) {
-      if (key.indexOf("roundtable-draft:") === 0) localStorage.removeItem(key);
+      if (key.indexOf("roundtable-draft:") === 0 || key === "htmx-history-cache") localStorage.removeItem(key);
     });
   } catch (error) { /* storage refused */ }
-  if (window.caches) window.caches.delete("roundtable-pages");
+  if (window.caches) window.caches.delete("roundtable-pages").catch(function () { /* nothing kept */ });
+}
+
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (event.target.matches("form.signout")) forgetKeptPages();
+});
+
+// A page with nobody signed in (the session ended on the server, or another phone signed
+// out): nothing kept from the last person may open offline for the next one.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  if (!document.body.hasAttribute("data-person")) forgetKeptPages();
 });
 
 // A search typed before htmx took the field (a slow phone, or a page still loading) still
@@ -120,3 +134,35 @@ document.addEventListener("htmx:load", function (event) {
     }
   });
 });
+
+// A field's maxlength stops typing at the limit, but the browser also cuts text pasted or
+// dropped into it to fit, without a word. Such text goes in whole instead: the server
+// refuses it with "At most N characters; this has M." and the form keeps it to shorten.
+(function () {
+  "use strict";
+  function insertWhole(event, text) {
+    var field = event.target;
+    if (!field || !/^(TEXTAREA|INPUT)$/.test(field.tagName) || !(field.maxLength >= 0)) return;
+    if (!text || field.readOnly || field.disabled) return;
+    var start, end;
+    try { start = field.selectionStart; end = field.selectionEnd; } catch (error) { return; }
+    if (start === null || end === null) return;
+    if (field.tagName === "INPUT") text = text.replace(/[\r\n]+/g, " ");
+    else text = text.replace(/\r\n?/g, "\n");
+    if (field.value.length - (end - start) + text.length <= field.maxLength) return;
+    event.preventDefault();
+    field.setRangeText(text, start, end, "end");
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  document.addEventListener("paste", function (event) {
+    insertWhole(event, event.clipboardData && event.clipboardData.getData("text/plain"));
+  });
+  document.addEventListener("drop", function (event) {
+    var field = event.target;
+    if (!field || !/^(TEXTAREA|INPUT)$/.test(field.tagName)) return;
+    // Too long to fit, it goes in at the caret (where it was dropped is not known to a script).
+    field.focus();
+    insertWhole(event, event.dataTransfer && event.dataTransfer.getData("text/plain"));
+  });
+})();

@@ -55,7 +55,8 @@
       var note = document.createElement("p");
       note.className = "draft-note message";
       note.setAttribute("role", "status");
-      note.textContent = "A draft you had not saved is back in this form.";
+      var words = document.getElementById("offline-queue");
+      note.textContent = (words && words.getAttribute("data-text-draft-restored")) || "";
       form.insertBefore(note, form.firstElementChild.nextSibling);
     }
   }

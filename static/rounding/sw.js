@@ -1,5 +1,6 @@
 // Keeps a rounding visit's page usable without a network. Served at /rounding/sw.js, so it
-// looks after /rounding/ only. Visit pages: the network first, the last copy when offline.
+// looks after /rounding/ only. Visit pages (and a follow-up's check): the network first, the
+// last copy when offline.
 // Scripts and styles: the copy at hand, refreshed in the background. Nothing else is kept.
 // Sign-out empties the cache (static/js/page.js): the pages hold notes.
 "use strict";
@@ -9,7 +10,10 @@ var ASSETS = "roundtable-assets";
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
 
-function isVisitPage(url) { return /^\/rounding\/visits\/\d+\/$/.test(url.pathname); }
+// A visit's page and the check of a follow-up drafted from one of its conversations.
+function isVisitPage(url) {
+  return /^\/rounding\/(visits\/\d+|conversations\/\d+\/follow-up)\/$/.test(url.pathname);
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

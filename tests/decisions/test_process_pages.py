@@ -260,3 +260,37 @@ def test_a_decided_decision_page_stays_within_its_query_budget(
     # The key-page budget of 12; a closed vote reads the count kept at its close.
     with django_assert_max_num_queries(12):
         assert client.get(decision.get_absolute_url()).status_code == 200
+
+
+def test_an_answer_too_long_is_refused_on_its_own_page_and_kept(
+    opened, teacher, superintendent, client_for
+):
+    decision = opened("advice", decider=superintendent)
+    entry = services.input_give(decision=decision, by=teacher, kind="advice", text="Wait a term.")
+    answer = "We will think about it. " * 1000  # past the bound of a text box
+    response = client_for(superintendent).post(
+        reverse("decisions:respond", args=[decision.pk, entry.pk]), {"response": answer}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Answer the input</h1>" in body
+    assert "At most" in body and answer.strip()[:200] in body
+    entry.refresh_from_db()
+    assert entry.response == ""
+
+
+def test_a_ruling_without_a_reason_is_asked_for_it_and_keeps_the_choice(
+    opened, teacher, superintendent, client_for
+):
+    decision = opened("consent")
+    entry = services.input_give(decision=decision, by=teacher, kind="objection", text="No.")
+    response = client_for(superintendent).post(
+        reverse("decisions:resolve", args=[decision.pk, entry.pk]),
+        {"resolution": "not_paramount", "note": ""},
+    )
+    body = response.content.decode()
+    assert "<h1>Rule on the objection</h1>" in body
+    assert "why it is not paramount" in body
+    assert re.search(r'value="not_paramount"[^>]*(checked|selected)', body)
+    entry.refresh_from_db()
+    assert entry.stands

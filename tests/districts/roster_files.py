@@ -119,3 +119,54 @@ def run(path: Path, *args: str) -> tuple[str, str]:
 
 def summary(out: str, kind: str) -> str:
     return next(line for line in out.splitlines() if line.startswith(f"{kind}:"))
+
+
+# OneRoster 1.1: no roles.csv; users.csv holds each person's role and orgs.
+MANIFEST_1_1 = MANIFEST | {"oneroster.version": "1.1"}
+del MANIFEST_1_1["file.roles"]
+USER_COLUMNS_1_1 = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "enabledUser",
+    "orgSourcedIds",
+    "role",
+    "username",
+    "userIds",
+    "givenName",
+    "familyName",
+    "middleName",
+    "identifier",
+    "email",
+    "sms",
+    "phone",
+    "agentSourcedIds",
+    "grades",
+    "password",
+]
+USERS_1_1 = [
+    user("sup", "Ana", "Ruiz", orgSourcedIds="d1", role="administrator"),
+    user("pr", "Cleo", "Marsh", orgSourcedIds="s1", role="administrator"),
+    user("t1", "Dev", "Patel", orgSourcedIds="s1,s2", role="teacher"),
+    user("st1", "Fay", "Nguyen", orgSourcedIds="s1", role="student"),
+    user("pa1", "Gus", "Nguyen", orgSourcedIds="s1", role="guardian"),
+    user("ai1", "Hana", "Berg", orgSourcedIds="s2", role="aide"),
+]
+
+
+def write_roster_1_1(folder: Path, *, orgs=ORGS, users=USERS_1_1, manifest=MANIFEST_1_1) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if manifest is not None:
+        properties = [{"propertyName": k, "value": v} for k, v in manifest.items()]
+        write_csv(folder / "manifest.csv", ["propertyName", "value"], properties)
+    write_csv(folder / "orgs.csv", ORG_COLUMNS, orgs)
+    write_csv(folder / "users.csv", USER_COLUMNS_1_1, users)
+    return folder
+
+
+def delta_manifest(manifest=MANIFEST, **modes) -> dict:
+    """A manifest whose files are deltas (or as `modes` say, e.g. orgs="absent")."""
+    files = {
+        key: "delta" for key in manifest if key.startswith("file.") and manifest[key] != "absent"
+    }
+    return manifest | files | {f"file.{kind}": mode for kind, mode in modes.items()}

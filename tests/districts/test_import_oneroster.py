@@ -159,19 +159,21 @@ def test_utf8_with_byte_order_mark_is_accepted(roster):
 @pytest.mark.parametrize(
     ("breakage", "message"),
     [
-        ("no manifest", r"has no manifest.csv"),
+        ("no manifest nor users.csv", r"has no manifest.csv"),
         ("not a zip", r"is neither a folder nor a zip file"),
         ("missing path", r"does not exist"),
         ("empty file", r"^roles.csv is empty\.$"),
-        ("delta", r"file.users as delta; only bulk exports"),
-        ("oneroster 1.1", r"says OneRoster 1.1"),
+        ("bulk and delta", r"mixes bulk \(orgs, roles\) and delta \(users\) files"),
+        ("oneroster 1.0", r"says OneRoster 1.0; this import reads OneRoster 1.1 and 1.2"),
+        ("1.1 manifest, 1.2 files", r"^users.csv has no role, orgSourcedIds columns"),
         ("file not there", r"^roles.csv is missing from"),
     ],
 )
 def test_broken_roster_is_one_clear_error(tmp_path, roster, breakage, message):
     path = roster
-    if breakage == "no manifest":
+    if breakage == "no manifest nor users.csv":
         (roster / "manifest.csv").unlink()
+        (roster / "users.csv").unlink()
     elif breakage == "not a zip":
         path = tmp_path / "roster.zip"
         path.write_text("sourcedId,name\n")
@@ -179,9 +181,11 @@ def test_broken_roster_is_one_clear_error(tmp_path, roster, breakage, message):
         path = tmp_path / "nowhere"
     elif breakage == "empty file":
         (roster / "roles.csv").write_bytes(b"")
-    elif breakage == "delta":
+    elif breakage == "bulk and delta":
         write_roster(roster, manifest=MANIFEST | {"file.users": "delta"})
-    elif breakage == "oneroster 1.1":
+    elif breakage == "oneroster 1.0":
+        write_roster(roster, manifest=MANIFEST | {"oneroster.version": "1.0"})
+    elif breakage == "1.1 manifest, 1.2 files":
         write_roster(roster, manifest=MANIFEST | {"oneroster.version": "1.1"})
     elif breakage == "file not there":
         (roster / "roles.csv").unlink()

@@ -68,3 +68,24 @@ def test_the_demos_emails_tell_times_in_each_districts_zone(
         stamp = next(v for k, v in zones.items() if message.to[0].endswith(k))
         assert stamp in message.body, message.body
         assert not re.search(r"\d\d:\d\d UTC", message.body)
+
+
+def test_the_demo_journey_shows_a_dip_the_climb_out_of_it_and_the_milestones(seeded, client):
+    import csv
+    import io
+
+    from django.core.cache import cache
+
+    cache.clear()
+    client.login(username="superintendent@cedarvalley.example", password="demo-password-1")
+    page = client.get("/insights/journey/").content.decode()
+    assert "New grading policy" in page
+    assert "Late-start Wednesdays begin" in page
+    response = client.get("/insights/journey/", {"export": "months"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    pulses = [float(row[1]) for row in rows if row[1]]
+    assert len(pulses) >= 6
+    lowest = pulses.index(min(pulses))
+    assert 0 < lowest < len(pulses) - 1  # a dip, with months before and after it
+    assert max(pulses[lowest:]) - min(pulses) >= 1  # and a way out of it
+    assert any(row[5] for row in rows)  # follow-ups done shown

@@ -340,3 +340,15 @@ def test_emerging_problems_queries_do_not_grow_with_problems(
     client = client_for(superintendent)
     with django_assert_max_num_queries(8):
         assert client.get("/check-ins/emerging/").status_code == 200
+
+
+def test_the_feed_reads_in_the_persons_language_whatever_the_calendar_app_asks(
+    pair, principal, client_for
+):
+    principal.language = "es"
+    principal.save()
+    client = client_for(principal)
+    address = client.post("/check-ins/calendar/", {"action": "reset"}).context["feed_url"]
+    client.logout()
+    text = client.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SUMMARY:Encuentro con Alice Okafor" in text

@@ -78,7 +78,7 @@ def test_a_summary_over_10000_characters_is_a_form_error_that_keeps_it(
         reverse("rounding:visit_summary", args=[visit.pk]), {"summary": long_summary}
     )
     assert response.status_code == 200
-    assert "at most 10000 characters" in response.text
+    assert "At most 10,000 characters; this has 10,799." in response.text
     assert long_summary.strip() in response.text
     assert "Summary saved" not in response.text
     visit.refresh_from_db()
@@ -166,3 +166,37 @@ def test_draft_on_a_visit_saved_with_a_future_date_is_due_on_the_visit_day(
     )
     assert response.status_code == 200
     assert response.context["form"]["due_on"].value() == datetime.date(2099, 1, 5)
+
+
+def test_a_20009_character_summary_is_refused_whole_with_its_length(
+    client_for, superintendent, visit
+):
+    summary = ("Lunch " * 3335)[:-1]  # 20,009 characters, as in the issue
+    client = client_for(superintendent)
+    page = client.get(reverse("rounding:visit", args=[visit.pk])).content.decode()
+    assert 'name="summary" rows="3" maxlength="10000"' in page
+
+    response = client.post(reverse("rounding:visit_summary", args=[visit.pk]), {"summary": summary})
+
+    assert response.status_code == 200
+    assert "At most 10,000 characters; this has 20,009." in response.text
+    assert f">{summary}</textarea>" in response.text
+    visit.refresh_from_db()
+    assert visit.summary == ""
+
+
+def test_a_long_concern_is_shortened_visibly_in_the_follow_up_draft(
+    client_for, superintendent, visit
+):
+    from rounding import services
+
+    concern = "The walk-in freezer door does not seal. " * 12  # 480 characters
+    conversation = services.conversation_add(
+        visit=visit, name="Pat", role_group="staff", concerns=concern
+    )
+    response = client_for(superintendent).get(
+        reverse("rounding:conversation_follow_up", args=[conversation.pk])
+    )
+    form = response.context["form"]
+    assert form["what"].value().endswith("…") and len(form["what"].value()) <= 300
+    assert form["heard"].value().endswith("…") and len(form["heard"].value()) <= 300

@@ -1,5 +1,5 @@
 # One date and time style across the pages: "Dec 1, 2026", "Dec 1, 2026 16:00".
-# `notifications.services.time_label` and the e-mails use the same style (READ_FORMAT).
+# `notifications.services.time_label` and the e-mails use the same style (read_format).
 DATE_FORMAT = "M j, Y"
 SHORT_DATE_FORMAT = "M j, Y"
 DATETIME_FORMAT = "M j, Y H:i"
