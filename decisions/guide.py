@@ -106,6 +106,7 @@ def _who_decides(decision) -> str:
     ]
     if decision.owning_team_id:
         deciders.insert(0, str(decision.owning_team))
+    deciders = list(dict.fromkeys(deciders))  # the owning team is often a "decides" stakeholder too
     if decision.process_type == ProcessType.VOTE:
         return _("The ballots decide; %(who)s records the result.") % {
             "who": ", ".join(deciders) or _("the writer")

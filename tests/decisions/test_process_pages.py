@@ -294,3 +294,14 @@ def test_a_ruling_without_a_reason_is_asked_for_it_and_keeps_the_choice(
     assert re.search(r'value="not_paramount"[^>]*(checked|selected)', body)
     entry.refresh_from_db()
     assert entry.stands
+
+
+def test_who_decides_names_the_owning_team_once(make_decision, team, superintendent, client_for):
+    decision = make_decision(
+        process_type="consent",
+        owning_team=team,
+        stakeholders=[{"kind": Stakeholder.Kind.TEAM, "team": team, "involvement": "decides"}],
+    )
+    body = page(client_for(superintendent), decision)
+    who = re.search(r"<dt>Who decides</dt><dd>(.*?)<br>", body, re.S).group(1)
+    assert who.count(team.name) == 1
