@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -56,6 +57,9 @@ def test_every_page_opens_for_every_role(request, persona, pages, client_for):
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+        # The tab's title is plain text: a block merged into it shows as markup in the tab.
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+        assert "<" not in title and "{%" not in title, url
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(client, pages):
