@@ -77,6 +77,7 @@ def build(district, school, team, superintendent, principal, make_pair):
         "check_in": check_in,
         "roles": Role.choices,
         "options": ["Yes", "No"],
+        "expected": "Cedar Valley Unified",
         "themes": Theme.objects.filter(district=district),
     }
 
